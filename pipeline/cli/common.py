@@ -1,0 +1,61 @@
+"""What every command shares: error handling and common options."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from pipeline.errors import PipelineError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class PipelineClickError(click.ClickException):
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def handle_errors(func: F) -> F:
+    """Turn library errors into ``Error: <one line>`` and their exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except PipelineError as exc:
+            raise PipelineClickError(str(exc), exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def glossary_option(func: F) -> F:
+    return click.option(
+        "--glossary",
+        "glossary_path",
+        type=click.Path(dir_okay=False, path_type=str),
+        default=None,
+        help="Glossary CSV (default: ./glossary.csv when present).",
+    )(func)
+
+
+def languages_option(func: F) -> F:
+    return click.option(
+        "--languages",
+        default="es,en",
+        show_default=True,
+        help="Comma-separated ISO 639-1 codes the detector chooses among for Latin text.",
+    )(func)
+
+
+def models_dir_option(func: F) -> F:
+    return click.option(
+        "--models-dir",
+        type=click.Path(file_okay=False, path_type=str),
+        envvar="PIPELINE_MODELS_DIR",
+        default=None,
+        help="Folder of installed Argos packages (default: argostranslate's, honouring ARGOS_PACKAGES_DIR).",
+    )(func)

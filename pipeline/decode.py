@@ -1,0 +1,91 @@
+"""Bytes to text: BOMs, UTF-8, UTF-16, a cp1252/latin-1 fallback; binary refused."""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+from pipeline.errors import InputError
+
+# Control characters that never occur in text files (NUL and friends); a few
+# of them in a file means it is binary, not text.
+_BINARY_CONTROLS = set(range(0x00, 0x09)) | {0x0B, 0x0E, 0x0F} | set(range(0x10, 0x1A)) | set(range(0x1C, 0x20))
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str  # "utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1"
+    note: str = ""  # set when a fallback was used: goes to the edit log
+
+
+def decode_bytes(data: bytes, path: str = "<input>") -> Decoded:
+    """Decode one file's bytes, or raise :class:`InputError` saying why not.
+
+    Order: UTF-8 BOM, UTF-16/32 BOMs, strict UTF-8, then cp1252 (which, unlike
+    latin-1, maps 0x80-0x9F to the curly quotes and dashes real pages use),
+    then latin-1 for the five bytes cp1252 leaves undefined. Line ends are
+    normalised to ``\\n``.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        text, enc = _strict(data[3:], "utf-8", path), "utf-8-sig"
+    elif data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)) and len(data) % 4 == 0:
+        text, enc = _strict(data, "utf-32", path), "utf-32"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text, enc = _strict(data, "utf-16", path), "utf-16"
+    elif b"\x00" in data[:8192] and _utf16_without_bom(data[:8192]):
+        enc = "utf-16-le" if data[1:8192:2].count(0) > data[0:8192:2].count(0) else "utf-16-be"
+        text = _strict(data[: len(data) - len(data) % 2], enc, path)
+        return Decoded(_normalise_newlines(text), enc, f"no byte-order mark; decoded as {enc}")
+    else:
+        if _looks_binary(data):
+            raise InputError(path, "binary data, not text", "skip it or convert it to UTF-8 text")
+        try:
+            text, enc = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError as exc:
+            try:
+                text, enc = data.decode("cp1252"), "cp1252"
+            except UnicodeDecodeError:
+                text, enc = data.decode("latin-1"), "latin-1"
+            note = f"not valid UTF-8 (byte {exc.start}); decoded as {enc}"
+            return Decoded(_normalise_newlines(text), enc, note)
+    if _looks_binary_text(text):
+        raise InputError(path, "binary data, not text", "skip it or convert it to UTF-8 text")
+    return Decoded(_normalise_newlines(text), enc)
+
+
+def _strict(data: bytes, encoding: str, path: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            path,
+            f"starts with a {encoding.upper()} byte-order mark but is not valid {encoding.upper()} (byte {exc.start})",
+            "re-save it as UTF-8",
+        ) from None
+
+
+def _looks_binary(data: bytes) -> bool:
+    head = data[:8192]
+    if not head:
+        return False
+    if b"\x00" in head:
+        return True
+    bad = sum(1 for b in head if b in _BINARY_CONTROLS)
+    return bad > max(2, len(head) // 100)
+
+
+def _utf16_without_bom(head: bytes) -> bool:
+    # Mostly-ASCII UTF-16 has a NUL in every other byte.
+    even, odd = head[0::2], head[1::2]
+    return (odd.count(0) > len(odd) * 0.3) != (even.count(0) > len(even) * 0.3)
+
+
+def _looks_binary_text(text: str) -> bool:
+    head = text[:8192]
+    bad = sum(1 for ch in head if ord(ch) < 0x20 and ord(ch) in _BINARY_CONTROLS)
+    return bad > max(2, len(head) // 100)
+
+
+def _normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")

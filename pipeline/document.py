@@ -1,0 +1,146 @@
+"""The data model every stage shares.
+
+Plain dataclasses, picklable, so a process pool can ship them between workers.
+Offsets are character offsets (Python ``str`` indices), end exclusive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One repair edit.
+
+    ``start``/``end`` index the text *given to* the repair step that made the
+    edit, i.e. the text as it was before this edit; ``offset`` is the same as
+    ``start`` and kept as the public name used in the edit log.
+    """
+
+    start: int
+    end: int
+    before: str
+    after: str
+    rule: str
+    confidence: float
+    applied: bool = True  # False: a candidate below the threshold, reported for review
+
+    @property
+    def offset(self) -> int:
+        return self.start
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "offset": self.start,
+            "end": self.end,
+            "before": self.before,
+            "after": self.after,
+            "rule": self.rule,
+            "confidence": round(self.confidence, 4),
+            "applied": self.applied,
+        }
+
+
+@dataclass
+class Repaired:
+    """What :func:`pipeline.repair.repair` returns: the text and how it got there."""
+
+    text: str
+    edits: list[Edit] = field(default_factory=list)  # applied, in order of application
+    flagged: list[Edit] = field(default_factory=list)  # below threshold, not applied
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of one language inside a text."""
+
+    start: int
+    end: int
+    lang: str  # ISO 639-1, or "und"
+    confidence: float
+    method: str  # how it was decided: "script", "langdetect", "words", "context", ...
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "lang": self.lang,
+            "confidence": round(self.confidence, 4),
+            "method": self.method,
+        }
+
+
+@dataclass
+class Segment:
+    """One translatable piece of text: a heading, a paragraph, a list item, a table cell."""
+
+    text: str
+    spans: list[Span] = field(default_factory=list)
+    lang: str = "und"  # the main language of the segment (most letters)
+    # Set on translated copies only: the source language when no model could
+    # translate it (render marks it with an HTML comment), else "".
+    untranslated: str = ""
+
+
+class BlockKind(str, Enum):
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    LIST_ITEM = "list_item"
+    TABLE = "table"
+    SOURCE = "source"  # "Fuente: <url>" -> segments[0] is the label, url holds the link
+    CREDIT = "credit"  # an image credit line ("tutor2u")
+    BANNER = "banner"  # an HTML header row such as the Erasmus+ funding banner
+
+
+@dataclass
+class Block:
+    kind: BlockKind
+    segments: list[Segment]  # one for text blocks; row-major cells for tables
+    level: int = 1  # heading level, or list nesting depth (1 = top level)
+    columns: int = 0  # tables: cells per row
+    header_rows: int = 0  # tables: rows that form the header (GFM allows exactly 1)
+    ordered: bool = False  # list items: numbered
+    number: int = 0  # list items: the number written in the source, if ordered
+    url: str = ""  # source links
+    line: int = 0  # 1-based line of the block's first line in the repaired text
+
+    @property
+    def rows(self) -> list[list[Segment]]:
+        if self.kind is not BlockKind.TABLE or not self.columns:
+            return [self.segments]
+        c = self.columns
+        return [self.segments[i : i + c] for i in range(0, len(self.segments), c)]
+
+
+@dataclass
+class Lesson:
+    """One lesson after decode, repair, structure and language detection."""
+
+    name: str  # the input file's stem; output files are <name>.md
+    source: str  # the input path as given (relative to the raw folder when run as a batch)
+    encoding: str  # how the bytes were decoded ("utf-8", "utf-8-sig", "utf-16", "cp1252")
+    text: str  # the repaired plain text
+    title: str
+    blocks: list[Block]
+    edits: list[Edit] = field(default_factory=list)
+    flagged: list[Edit] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # decoding notes and the like
+
+    def segments(self) -> list[Segment]:
+        return [s for b in self.blocks for s in b.segments]
+
+    def language_shares(self) -> dict[str, float]:
+        """Share of letters per language over all segments, largest first."""
+        counts: dict[str, int] = {}
+        for seg in self.segments():
+            for sp in seg.spans:
+                n = sum(ch.isalpha() for ch in seg.text[sp.start : sp.end])
+                if n:
+                    counts[sp.lang] = counts.get(sp.lang, 0) + n
+        total = sum(counts.values()) or 1
+        return {
+            k: round(v / total, 4)
+            for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        }
