@@ -35,7 +35,13 @@ def decode_bytes(data: bytes, path: str = "<input>") -> Decoded:
         text, enc = _strict(data, "utf-16", path), "utf-16"
     elif b"\x00" in data[:8192] and _utf16_without_bom(data[:8192]):
         enc = "utf-16-le" if data[1:8192:2].count(0) > data[0:8192:2].count(0) else "utf-16-be"
-        text = _strict(data[: len(data) - len(data) % 2], enc, path)
+        try:
+            text = data[: len(data) - len(data) % 2].decode(enc)
+        except UnicodeDecodeError:
+            text = "\x00"  # not UTF-16 after all: binary
+        # Without a BOM the guess needs clean evidence: real text has no controls.
+        if any(ord(ch) in _BINARY_CONTROLS for ch in text[:8192]):
+            raise InputError(path, "binary data, not text", "skip it or convert it to UTF-8 text")
         return Decoded(_normalise_newlines(text), enc, f"no byte-order mark; decoded as {enc}")
     else:
         if _looks_binary(data):

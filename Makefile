@@ -1,0 +1,31 @@
+# One command per job; each installs what it needs into .venv first (once).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+TARGETS ?= en
+
+.PHONY: run test bench clean-venv
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	# CPU build of torch (argostranslate -> stanza needs it); pip finds it on this
+	# machine's disk, and would otherwise pull a multi-GB CUDA build.
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+run: $(STAMP)
+	$(VENV)/bin/pipeline run raw output --to $(TARGETS)
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) bench/repair.py
+	$(PY) bench/langid.py
+	$(PY) bench/translate.py
+	$(PY) bench/glossary.py
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,38 @@
+"""One lesson through the pure stages: bytes -> decode -> repair -> structure -> languages.
+
+Kept apart from the runner so a worker process only needs this module, and so
+tests and benches can build a lesson from bytes without a batch around it.
+"""
+
+from __future__ import annotations
+
+from pipeline.config import PipelineConfig
+from pipeline.decode import decode_bytes
+from pipeline.document import Lesson
+
+
+def build_lesson(data: bytes, name: str, source: str, config: PipelineConfig) -> Lesson:
+    """Build a :class:`Lesson` from one file's bytes; raises InputError for bad input."""
+    from pipeline.langid import detect_document, main_language
+    from pipeline.repair import repair
+    from pipeline.structure import find_title, parse_blocks
+
+    decoded = decode_bytes(data, source)
+    repaired = repair(decoded.text, threshold=config.threshold)
+    blocks = parse_blocks(repaired.text)
+    segments = [s for b in blocks for s in b.segments]
+    spans_per_segment = detect_document([s.text for s in segments], languages=config.languages)
+    for seg, spans in zip(segments, spans_per_segment):
+        seg.spans = spans
+        seg.lang = main_language(spans, seg.text)
+    return Lesson(
+        name=name,
+        source=source,
+        encoding=decoded.encoding,
+        text=repaired.text,
+        title=find_title(blocks) or name,
+        blocks=blocks,
+        edits=list(repaired.edits),
+        flagged=list(repaired.flagged),
+        notes=[decoded.note] if decoded.note else [],
+    )

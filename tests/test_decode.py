@@ -1,0 +1,86 @@
+"""Decoding edge cases: BOMs, UTF-16 without BOM, cp1252/latin-1 fallback, binary refused."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.decode import decode_bytes
+from pipeline.errors import InputError
+
+TEXT = "Lección 5: relación con los clientes — “autoservicio”…\nความสัมพันธ์กับลูกค้า\n"
+
+
+@pytest.mark.parametrize(
+    "data, encoding",
+    [
+        (TEXT.encode("utf-8"), "utf-8"),
+        (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8-sig"),
+        (TEXT.encode("utf-16"), "utf-16"),  # with BOM
+        (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "utf-16"),
+        (TEXT.encode("utf-32"), "utf-32"),
+        (TEXT.encode("utf-16-le"), "utf-16-le"),  # no BOM
+        (TEXT.encode("utf-16-be"), "utf-16-be"),  # no BOM
+    ],
+)
+def test_unicode_encodings_round_trip(data: bytes, encoding: str) -> None:
+    got = decode_bytes(data, "x.txt")
+    assert got.text == TEXT
+    assert got.encoding == encoding
+
+
+def test_cp1252_fallback_is_noted() -> None:
+    text = "Lección — “comillas” y €\n"
+    got = decode_bytes(text.encode("cp1252"), "x.txt")
+    assert got.text == text
+    assert got.encoding == "cp1252"
+    assert "decoded as cp1252" in got.note
+
+
+def test_latin1_fallback_for_bytes_cp1252_leaves_undefined() -> None:
+    got = decode_bytes("caf\u00e9 ".encode("latin-1") + b"\x81\n", "x.txt")
+    assert got.encoding == "latin-1"
+    assert got.text.startswith("café")
+
+
+def test_crlf_and_cr_become_lf() -> None:
+    assert decode_bytes(b"a\r\nb\rc\n").text == "a\nb\nc\n"
+
+
+def test_empty_file_is_empty_text() -> None:
+    got = decode_bytes(b"", "empty.txt")
+    assert got.text == "" and got.encoding == "utf-8"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00",
+        bytes(range(256)) * 4,
+        b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(200),
+        b"\x7fELF\x02\x01\x01\x00" + bytes(64) + b"\x02\x00\x3e\x00",
+    ],
+)
+def test_binary_is_refused_with_a_clear_message(data: bytes) -> None:
+    with pytest.raises(InputError) as info:
+        decode_bytes(data, "raw/picture.txt")
+    assert str(info.value) == "raw/picture.txt: binary data, not text; skip it or convert it to UTF-8 text"
+
+
+def test_bom_with_invalid_body_names_the_problem() -> None:
+    with pytest.raises(InputError, match="starts with a UTF-8 byte-order mark but is not valid UTF-8"):
+        decode_bytes(codecs.BOM_UTF8 + b"ok \xff\xfe bad", "raw/x.txt")
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=200))
+def test_any_text_survives_utf8(text: str) -> None:
+    expected = text.replace("\r\n", "\n").replace("\r", "\n")
+    assert decode_bytes(text.encode("utf-8")).text == expected
+
+
+def test_nul_heavy_bytes_that_are_not_utf16_text_are_binary() -> None:
+    with pytest.raises(InputError, match="binary data"):
+        decode_bytes(b"\x00\x01\x02\x89PNG\x00\x00", "raw/x.txt")
