@@ -143,22 +143,27 @@ def discover(raw: Path, out: Path) -> tuple[list[LessonFile], list[FileProblem]]
 
 
 def _read_and_build(item: LessonFile, source: str, config: PipelineConfig) -> Lesson | FileProblem:
+    """Build one lesson; ``source`` is the stable name written into outputs.
+
+    Problems name the file by the path the user gave, so they can find it.
+    """
     from pipeline.lesson import build_lesson
 
+    shown = str(item.path)
     try:
         data = item.path.read_bytes()
     except PermissionError:
-        return FileProblem(source, "cannot be read (permission denied)", "fix its permissions or move it out of the folder")
+        return FileProblem(shown, "cannot be read (permission denied)", "fix its permissions or move it out of the folder")
     except FileNotFoundError:
-        return FileProblem(source, "is a broken link or vanished while running", "fix or remove the link")
+        return FileProblem(shown, "is a broken link or vanished while running", "fix or remove the link")
     except OSError as exc:
-        return FileProblem(source, f"cannot be read ({exc.strerror or exc})", "check the file and run again")
+        return FileProblem(shown, f"cannot be read ({exc.strerror or exc})", "check the file and run again")
     try:
         return build_lesson(data, item.rel, source, config)
     except InputError as exc:
-        return FileProblem(source, exc.problem, exc.hint)
+        return FileProblem(shown, exc.problem, exc.hint)
     except RecursionError:
-        return FileProblem(source, "is too deeply nested to parse", "report this file as a bug")
+        return FileProblem(shown, "is too deeply nested to parse", "report this file as a bug")
 
 
 def _input_hash(path: Path) -> str | None:
@@ -256,7 +261,9 @@ class Runner:
 
         # forkserver, not fork: by the second chunk this process holds loaded
         # CTranslate2 models and their threads, which must not be forked.
-        return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("forkserver"))
+        return ProcessPoolExecutor(
+            max_workers=jobs, mp_context=multiprocessing.get_context("forkserver"), initializer=_worker_init
+        )
 
     def _build(self, pool: Executor, todo: list[tuple[LessonFile, str]]) -> list[tuple[Lesson, str]]:
         futures = [pool.submit(_read_and_build, item, self._display(item.path), self.config) for item, _ in todo]
@@ -270,7 +277,8 @@ class Runner:
         return built
 
     def _display(self, path: Path) -> str:
-        return str(path)
+        """The stable name of an input in outputs: RAW's own name, then the path below it."""
+        return f"{self.raw.resolve().name}/{path.relative_to(self.raw).as_posix()}"
 
     # -- translation and writing
 
@@ -528,6 +536,13 @@ class Runner:
         wanted = {tuple(p.split(">", 1)) for p in pairs}
         routes = translator.preflight(wanted)  # type: ignore[arg-type]
         return any(r is not None for r in routes.values())
+
+
+def _worker_init() -> None:
+    # Ctrl-C is the parent's to handle (one message, clean stop); workers just end.
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _stable_status(status: str) -> str:

@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "memory": ("pipeline.cli.memory_cmd", "memory", "Inspect and export the translation memory."),
     "glossary": ("pipeline.cli.glossary_cmd", "glossary", "Lint a glossary, check outputs against it, export it."),
     "report": ("pipeline.cli.report_cmd", "report", "Write a self-contained HTML report for reviewers."),
+    "completion": ("pipeline.cli.completion_cmd", "completion", "Print the shell completion script (bash, zsh, fish)."),
 }
 
 
@@ -48,12 +49,37 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "PIPELINE"})
 @click.version_option(__version__, "--version", prog_name="pipeline")
-def main() -> None:
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Settings file (default: ./pipeline.toml, or [tool.pipeline] in ./pyproject.toml).")
+@click.option("-v", "--verbose", count=True, help="Say more (repeatable).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.pass_context
+def main(ctx: click.Context, config_path: str | None, verbose: int, quiet: bool) -> None:
     """Turn scraped lesson pages into clean, translated Markdown lessons, offline.
+
+    Settings come from options, then PIPELINE_<COMMAND>_<OPTION> environment
+    variables, then the settings file, then defaults.
 
     \b
     Example:
       pipeline run raw/ output/ --to en
     """
+    ctx.ensure_object(dict)
+    ctx.obj["verbosity"] = -1 if quiet else verbose
+    if ctx.resilient_parsing:
+        return
+    from pathlib import Path
+
+    from pipeline.cli.common import PipelineClickError
+    from pipeline.errors import PipelineError
+    from pipeline.settings_file import find_settings_file, load_settings, to_default_map
+
+    path = Path(config_path) if config_path else find_settings_file()
+    if path is None:
+        return
+    try:
+        ctx.default_map = to_default_map(main, ctx, load_settings(path), path)
+    except PipelineError as exc:
+        raise PipelineClickError(str(exc), exc.exit_code) from None

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import click
 
-from pipeline.errors import PipelineError
+from pipeline.errors import EXIT_INTERRUPTED, PipelineError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,6 +28,13 @@ def handle_errors(func: F) -> F:
             return func(*args, **kwargs)
         except PipelineError as exc:
             raise PipelineClickError(str(exc), exc.exit_code) from None
+        except KeyboardInterrupt:
+            click.echo(
+                "Interrupted: what was written is complete, nothing half-written is left; "
+                "run the same command again to finish.",
+                err=True,
+            )
+            raise SystemExit(EXIT_INTERRUPTED) from None
 
     return wrapper  # type: ignore[return-value]
 

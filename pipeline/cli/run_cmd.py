@@ -45,8 +45,15 @@ def run(raw_dir: str, out_dir: str, targets: str, languages: str, glossary_path:
     Example:
       pipeline run raw/ output/ --to en,es
     """
+    import signal
+
     from pipeline.config import PipelineConfig
     from pipeline.runner import run as run_batch
+
+    def _terminate(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # a killed CI job stops like Ctrl-C: cleanly, with a message
+
+    signal.signal(signal.SIGTERM, _terminate)
 
     config = PipelineConfig(
         languages=_codes(languages), targets=_codes(targets), threshold=threshold,
@@ -58,10 +65,11 @@ def run(raw_dir: str, out_dir: str, targets: str, languages: str, glossary_path:
         report = run_batch(config, raw_dir, out_dir, progress)
     for problem in report.errors:
         click.echo(f"Error: {problem.line()}", err=True)
+    verbosity = (click.get_current_context().find_root().obj or {}).get("verbosity", 0)
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, sort_keys=False))
-    else:
-        _print_summary(report)
+    elif verbosity >= 0:
+        _print_summary(report, verbosity)
     failed = bool(report.errors) or (strict and report.untranslated > 0)
     sys.exit(EXIT_FAILED if failed else EXIT_OK)
 
@@ -93,7 +101,7 @@ class _progress:
             self._bar.__exit__(None, None, None)
 
 
-def _print_summary(report) -> None:  # type: ignore[no-untyped-def]
+def _print_summary(report, verbosity: int) -> None:  # type: ignore[no-untyped-def]
     rows = [
         ("files", report.files),
         ("written", report.written),
@@ -112,6 +120,10 @@ def _print_summary(report) -> None:  # type: ignore[no-untyped-def]
     click.echo("Summary")
     for k, v in rows:
         click.echo(f"  {k:<{width}}  {v:>7}")
+    if verbosity >= 1:
+        for pair, route in sorted(report.routes.items()):
+            shown = " then ".join(route) if route else "no model"
+            click.echo(f"  {pair.replace('>', '->')}: {shown}")
     for skipped in report.skipped:
         click.echo(f"Skipped: {skipped.line()}", err=True)
     for pair in report.missing_pairs:

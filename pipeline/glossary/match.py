@@ -28,8 +28,8 @@ from dataclasses import dataclass
 # these on either side. Thai letters glued onto a Spanish word (a common
 # scraping accident) do not block a match.
 _LATIN = "0-9A-Za-z\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
-_BEFORE = f"(?<![{_LATIN}])"
-_AFTER = f"(?![{_LATIN}])"
+BEFORE = f"(?<![{_LATIN}])"
+AFTER = f"(?![{_LATIN}])"
 
 _HYPHENS = {"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u00ad": ""}
 _APOSTROPHES = {"\u2019": "'", "\u2018": "'", "\u02bc": "'"}
@@ -244,7 +244,7 @@ def latin_pattern(form: str, lang: str, *, inflect: bool = True) -> str:
             pieces.append(re.escape(tok))
     # Allow an English possessive ("customer's", "customers'").
     tail = r"(?:'s|')?" if lang == "en" and inflect else ""
-    return _BEFORE + "".join(pieces) + tail + _AFTER
+    return BEFORE + "".join(pieces) + tail + AFTER
 
 
 def thai_pattern(form: str, words: Sequence[str] | None = None) -> str:

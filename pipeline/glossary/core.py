@@ -1,0 +1,482 @@
+"""The :class:`Glossary`: find terms, protect them through MT, verify and recover.
+
+Protection design (why not placeholders): Argos/OpenNMT models, through their
+SentencePiece vocabularies, mangle every placeholder people tried (UUIDs,
+``[[T1]]``, ``<t1>``, ``⟦T1⟧``, ``__T1__``, private-use characters). What such
+models *do* pass through is plain text they cannot translate further, so:
+
+* attempt 0 puts the glossary's **target term itself** in the source ("la
+  value proposition de ..."); an English phrase inside a Spanish sentence is
+  copied by an es→en model, and a do-not-translate name is left as it is;
+* attempt 1 puts a **rare, plain, name-like word** ("Zorblat") in its place,
+  which models copy like any unknown proper name, and swaps it for the term
+  afterwards.
+
+Whatever went in, every protected term is then **verified** in the output
+(inflection-aware, so "value propositions" counts) and, when the model
+mangled it, **recovered**: the output span most similar to what was inserted
+(or to the untranslated source term), preferring the position where the
+protection stood, is replaced by the term. What cannot be found is reported
+in :attr:`Enforced.failures`, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import GlossaryError
+from pipeline.glossary import match as M
+from pipeline.glossary.model import Enforced, Protected, Protection, Term, TermMatch
+from pipeline.glossary.parse import LINT_HINT, Parsed, parse
+
+# Bump when matching or protection changes what a translation looks like: the
+# checksum is part of the translation-memory key, so old entries are redone.
+MATCHER_VERSION = 1
+
+# Attempt-1 protections: plain, pronounceable, capitalised non-words that
+# SentencePiece cuts into ordinary pieces and NMT models copy like names.
+NONCES = (
+    "Zorblat Quimbex Vantrok Jexholm Mirvalt Tovrick Klendar Brazzop Wuxtaly Fendrik Gorvash "
+    "Pelzunt Drimvok Yastrel Kovnib Sulbrek Trazmik Holvenz Nexbury Plomvar Rizdekt Umbrosk "
+    "Vexlund Zintrop Cralvex Bonzirk"
+).split()
+FUZZY_MIN = 0.75
+
+
+@dataclass(frozen=True)
+class _Entry:
+    key: int  # index of the term
+    form: str
+    regex: re.Pattern[str]
+    folded: bool  # matched on the folded text (False: exact, case-sensitive)
+    thai: bool  # needs the Thai word-edge check
+    anchor: str  # a substring every match contains: a cheap pre-filter
+
+
+def _anchor(form: str) -> str:
+    """The longest prefix shared by all forms of the first word (a plain substring test)."""
+    first = re.split(r"[\s\-]+", form, maxsplit=1)[0]
+    if M.is_thai(first[:1]):
+        return first[:2]
+    return first[: max(1, len(first) - 3)] if len(first) > 4 else first
+
+
+class Glossary:
+    """A loaded glossary. Immutable once built; safe to share between threads."""
+
+    def __init__(self, terms: Iterable[Term], languages: Iterable[str], path: str = "") -> None:
+        self.terms: tuple[Term, ...] = tuple(terms)
+        self.languages: tuple[str, ...] = tuple(languages)
+        self.path = path
+        self._by_id = {t.id: i for i, t in enumerate(self.terms)}
+        self._entries: dict[str, list[_Entry]] = {}
+        self._lock = threading.Lock()
+        self.checksum = self._checksum()
+
+    # -- loading ---------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: str, *, source: str | None = None, target: str | None = None) -> Glossary:
+        """Read and validate ``path``; raise GlossaryError on the first error found."""
+        return cls._from_parsed(parse(str(path), source=source, target=target))
+
+    @classmethod
+    def from_text(cls, text: str, path: str = "<glossary>", *, source: str | None = None,
+                  target: str | None = None) -> Glossary:
+        """Build from CSV text as if read from ``path`` (tests, embedded glossaries)."""
+        return cls._from_parsed(parse(path, source=source, target=target, text=text))
+
+    @classmethod
+    def _from_parsed(cls, parsed: Parsed) -> Glossary:
+        if parsed.errors:
+            first = parsed.errors[0]
+            more = len(parsed.errors) - 1
+            extra = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""
+            raise GlossaryError(f"{first.path}:{first.line}: {first.message}{extra}; "
+                                + LINT_HINT.format(path=first.path))
+        return cls(parsed.terms, parsed.languages, parsed.path)
+
+    def _checksum(self) -> str:
+        """sha256 of what changes a translation (not notes): the memory keys on it."""
+        body = {
+            "matcher": MATCHER_VERSION,
+            "languages": list(self.languages),
+            "terms": sorted(
+                [
+                    {"forms": {k: list(v) for k, v in sorted(t.forms.items())},
+                     "dnt": t.dnt, "case": t.case, "pos": t.pos}
+                    for t in self.terms
+                ],
+                key=lambda d: json.dumps(d, sort_keys=True, ensure_ascii=False),
+            ),
+        }
+        data = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def term(self, term_id: str) -> Term:
+        return self.terms[self._by_id[term_id]]
+
+    # -- finding ---------------------------------------------------------------
+
+    def _entries_for(self, lang: str) -> list[_Entry]:
+        with self._lock:
+            entries = self._entries.get(lang)
+            if entries is None:
+                entries = [e for i, t in enumerate(self.terms) for e in self._compile(i, t, lang)]
+                self._entries[lang] = entries
+            return entries
+
+    def _compile(self, key: int, term: Term, lang: str) -> list[_Entry]:
+        out = []
+        for form in term.forms.get(lang, ()):
+            if any(M.is_thai(c) for c in form):
+                pattern = M.thai_pattern(M.fold_term(form), M.thai_words_of(M.fold_term(form)))
+                out.append(_Entry(key, form, re.compile(pattern), True, True, _anchor(M.fold_term(form))))
+                continue
+            folded = not term.case
+            f = M.fold_term(form) if folded else form
+            pattern = M.latin_pattern(f, lang, inflect=term.inflects)
+            out.append(_Entry(key, form, re.compile(pattern), folded, False, _anchor(f)))
+        return out
+
+    def _thai_terms(self) -> frozenset[str]:
+        return frozenset(
+            M.fold_term(f) for t in self.terms for forms in t.forms.values() for f in forms
+            if any(M.is_thai(c) for c in f)
+        )
+
+    def _candidates(self, text: str, lang: str, *, keys: set[int] | None = None,
+                    edges: bool = True) -> list[tuple[M.Candidate, _Entry]]:
+        entries = [e for e in self._entries_for(lang) if keys is None or e.key in keys]
+        if not entries or not text:
+            return []
+        folded, where = M.fold(text)
+        found: list[tuple[M.Candidate, _Entry]] = []
+        thai_terms: frozenset[str] | None = None
+        for e in entries:
+            hay = folded if e.folded else text
+            if e.anchor not in hay:
+                continue
+            for m in e.regex.finditer(hay):
+                s, t = (where[m.start()], where[m.end()]) if e.folded else m.span()
+                if s == t:
+                    continue
+                if e.thai and edges:
+                    thai_terms = thai_terms or self._thai_terms()
+                    if M.splits_thai_word(text, s, t, thai_terms):
+                        continue
+                found.append((M.Candidate(s, t, e.key), e))
+        return found
+
+    def find(self, text: str, lang: str) -> list[TermMatch]:
+        """Glossary terms of language ``lang`` in ``text``: longest first, no overlaps, in order."""
+        return self._select(text, lang, self._candidates(text, lang))
+
+    def _select(self, text: str, lang: str, cands: list[tuple[M.Candidate, _Entry]]) -> list[TermMatch]:
+        form_of = {(c.start, c.end, c.key): e.form for c, e in cands}
+        return [
+            TermMatch(c.start, c.end, self.terms[c.key].id, text[c.start : c.end], lang,
+                      form_of[(c.start, c.end, c.key)])
+            for c in M.select_longest(c for c, _ in cands)
+        ]
+
+    def find_term(self, text: str, lang: str, term_id: str, *, lenient: bool = True) -> list[tuple[int, int]]:
+        """Where one term (any accepted form, inflected) occurs; ``lenient`` skips Thai edge checks,
+        which suits checking MT output (a glued Thai term is still the term)."""
+        key = self._by_id[term_id]
+        cands = self._candidates(text, lang, keys={key}, edges=not lenient)
+        return sorted({(c.start, c.end) for c, _ in cands})
+
+    # -- target forms ------------------------------------------------------------
+
+    def target_for(self, match: TermMatch, tgt: str) -> str | None:
+        """What the output must say for ``match``: inflected to its number, capitalised like it."""
+        term = self.term(match.term_id)
+        if term.dnt:
+            return match.matched
+        pref = term.preferred(tgt)
+        if pref is None:
+            return None
+        if term.inflects:
+            pref = M.inflect_phrase(pref, tgt, M.number_of(match.matched, match.lang))
+        if not term.case and match.matched[:1].isupper() and pref[:1].islower() and not match.matched.isupper():
+            pref = pref[0].upper() + pref[1:]
+        return pref
+
+    # -- protection ------------------------------------------------------------
+
+    def protect(self, text: str, src: str, tgt: str, *, attempt: int = 0) -> Protected:
+        """Replace each enforceable source term by its protection; see the module docs."""
+        pieces: list[str] = []
+        items: list[Protection] = []
+        pos = 0
+        out_len = 0
+        matches = self.find(text, src) if src != tgt else []
+        for n, m in enumerate(matches):
+            target = self.target_for(m, tgt)
+            if target is None:
+                continue
+            token = target if attempt <= 0 else NONCES[n % len(NONCES)] + ("" if n < len(NONCES) else str(n))
+            gap = text[pos : m.start]
+            pieces += [gap, token]
+            out_len += len(gap)
+            items.append(Protection(m.term_id, m.matched, target, token, out_len, out_len + len(token)))
+            out_len += len(token)
+            pos = m.end
+        pieces.append(text[pos:])
+        return Protected("".join(pieces), text, src, tgt, attempt, tuple(items))
+
+    def restore(self, protected: Protected, output: str) -> Enforced:
+        """Verify every protected term in ``output``; recover mangled ones; report the rest."""
+        if not protected.items:
+            return Enforced(output)
+        claimed: list[tuple[int, int]] = []
+        edits: dict[int, tuple[int, int, str]] = {}
+        pending: list[int] = []
+        for i, item in enumerate(protected.items):
+            span = self._exact(output, protected, item, claimed)
+            if span is None:
+                pending.append(i)
+                continue
+            claimed.append(span)
+            surface = output[span[0] : span[1]]
+            if protected.attempt > 0 or (self.term(item.term_id).case and surface != item.target):
+                edits[i] = (*span, item.target)
+        recovered = 0
+        failures: list[str] = []
+        for i in pending:
+            item = protected.items[i]
+            span = (self._fuzzy(output, protected, item, claimed, (item.token, item.target))
+                    or _aligned(output, protected, item, claimed)
+                    or self._fuzzy(output, protected, item, claimed, (item.source,)))
+            if span is None:
+                failures.append(
+                    f"{protected.src}->{protected.tgt}: {item.source!r} should come out as "
+                    f"{item.target!r}, but the model's output has no trace of it"
+                )
+                continue
+            claimed.append(span)
+            edits[i] = (*span, _placed(output, span, item.target))
+            recovered += 1
+        text = output
+        for s, e, rep in sorted(edits.values(), reverse=True):
+            text = text[:s] + rep + text[e:]
+        return Enforced(text, len(protected.items) - len(failures), recovered, failures)
+
+    def _exact(self, output: str, p: Protected, item: Protection,
+               claimed: list[tuple[int, int]]) -> tuple[int, int] | None:
+        """The designed path: the term (attempt 0) or the nonce (attempt 1) as the model copied it."""
+        if p.attempt > 0:
+            nonce = M.BEFORE + re.escape(item.token) + "(?:s|es)?" + M.AFTER
+            spans = [m.span() for m in re.finditer(nonce, output, re.IGNORECASE)]
+        elif self.term(item.term_id).dnt:
+            term = self.term(item.term_id)
+            flags = 0 if term.case else re.IGNORECASE
+            pattern = (re.escape(item.target) if any(M.is_thai(c) for c in item.target)
+                       else M.latin_pattern(item.target, "", inflect=False))
+            spans = [m.span() for m in re.finditer(pattern, output, flags)]
+            if not spans:
+                spans = self.find_term(output, p.tgt, item.term_id) if p.tgt in self.term(item.term_id).forms else []
+        else:
+            spans = self.find_term(output, p.tgt, item.term_id)
+            if not spans and item.target:
+                spans = [m.span() for m in re.finditer(re.escape(item.target), output, re.IGNORECASE)]
+        for span in spans:
+            if not any(_overlap(span, c) for c in claimed):
+                return span
+        return None
+
+    def _fuzzy(self, output: str, p: Protected, item: Protection, claimed: list[tuple[int, int]],
+               needles: tuple[str, ...]) -> tuple[int, int] | None:
+        """The output span most like one of ``needles`` (the protection, the term, or the
+        untranslated source term); near where the protection stood when scores tie."""
+        expect = (item.start / max(1, len(p.text))) * len(output)
+        best: tuple[float, float, tuple[int, int]] | None = None
+        for needle in dict.fromkeys(needles):
+            for span, score in _similar_spans(output, needle):
+                if score < FUZZY_MIN or any(_overlap(span, c) for c in claimed):
+                    continue
+                rank = (score, -abs(span[0] - expect), span)
+                if best is None or rank > best:
+                    best = rank
+        return best[2] if best else None
+
+    # -- text already in the target language -----------------------------------------
+
+    def apply_in_target(self, text: str, tgt: str) -> Enforced:
+        """Replace glossary terms of *other* languages inside a segment already in ``tgt``."""
+        keep = self._candidates(text, tgt)
+        cands: list[tuple[M.Candidate, _Entry, str]] = []
+        for lang in self.languages:
+            if lang == tgt:
+                continue
+            for c, e in self._candidates(text, lang):
+                term = self.terms[c.key]
+                if term.dnt or term.preferred(tgt) is None:
+                    continue
+                if any(_overlap((c.start, c.end), (k.start, k.end)) for k, _ in keep):
+                    continue
+                if _is_target_word(text[c.start : c.end], tgt):
+                    continue
+                cands.append((c, e, lang))
+        chosen = M.select_longest(c for c, _, _ in cands)
+        lang_of = {(c.start, c.end, c.key): (e.form, lang) for c, e, lang in cands}
+        out = text
+        for c in sorted(chosen, key=lambda c: -c.start):
+            form, lang = lang_of[(c.start, c.end, c.key)]
+            m = TermMatch(c.start, c.end, self.terms[c.key].id, text[c.start : c.end], lang, form)
+            rep = self.target_for(m, tgt)
+            if rep is not None:
+                out = out[: c.start] + rep + out[c.end :]
+        return Enforced(out, enforced=len(chosen))
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    if a[0] == a[1]:  # an insertion point
+        return b[0] < a[0] < b[1]
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _placed(output: str, span: tuple[int, int], target: str) -> str:
+    """The replacement for ``span``: cased like what it replaces, spaced when inserted."""
+    s, e = span
+    if s != e:
+        return _like(output[s:e], target)
+    before = " " if s > 0 and not output[s - 1].isspace() else ""
+    after = " " if s < len(output) and output[s].isalnum() else ""
+    return before + target + after
+
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def _aligned(output: str, p: Protected, item: Protection,
+             claimed: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """Where the protection stood, found by aligning the words around it.
+
+    When the output is largely a copy of the protected input (echo-like
+    models, names and numbers in real MT), the words before and after the
+    protection survive; whatever the output has between them is the mangled
+    protection. A span at most two words longer than the protection, anchored
+    on both sides, is returned; an empty span (an insertion point) when the
+    model dropped the term. Real free translations rarely align this well, and
+    then nothing is returned.
+    """
+    src = [(m.start(), m.end(), M.fold_term(m.group())) for m in _TOKEN.finditer(p.text)]
+    out = [(m.start(), m.end(), M.fold_term(m.group())) for m in _TOKEN.finditer(output)]
+    inside = [k for k, t in enumerate(src) if t[0] >= item.start and t[1] <= item.end]
+    if not inside or not out:
+        return None
+    a, b = inside[0], inside[-1] + 1
+    ops = difflib.SequenceMatcher(None, [t[2] for t in src], [t[2] for t in out], autojunk=False).get_opcodes()
+    equal_src = {i for tag, i1, i2, _, _ in ops if tag == "equal" for i in range(i1, i2)}
+    if not ((a == 0 or a - 1 in equal_src) and (b == len(src) or b in equal_src)):
+        return None
+    js: list[int] = []
+    insert_at: int | None = None
+    for tag, i1, i2, j1, j2 in ops:
+        if (i2 <= a or i1 >= b) and not (tag == "insert" and a < i1 < b):
+            if tag == "delete" and i1 < b and i2 > a:
+                insert_at = j1
+            continue
+        if tag == "equal":
+            js += range(j1 + max(i1, a) - i1, j1 + min(i2, b) - i1)
+        elif tag in ("replace", "insert"):
+            js += range(j1, j2)
+        elif tag == "delete":
+            insert_at = j1
+    if js:
+        if max(js) - min(js) + 1 > (b - a) + 2:
+            return None
+        span = (out[min(js)][0], out[max(js)][1])
+    elif insert_at is not None:
+        pos = out[insert_at][0] if insert_at < len(out) else len(output.rstrip())
+        span = (pos, pos)
+    else:
+        return None
+    return None if any(_overlap(span, c) for c in claimed) else span
+
+
+def _like(found: str, target: str) -> str:
+    """``target`` capitalised like the text it replaces (sentence-initial capitals survive)."""
+    if found[:1].isupper() and target[:1].islower():
+        return target[0].upper() + target[1:]
+    return target
+
+
+def _is_target_word(matched: str, tgt: str) -> bool:
+    """A single Latin word that is also common in the target language ("canal" in English)
+    is most likely that word, not a foreign glossary term: leave it."""
+    if " " in matched.strip() or not matched.isascii() and not M.is_latin_letter(matched[:1]):
+        return False
+    if any(M.is_thai(c) for c in matched):
+        return False
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # pragma: no cover - wordfreq is a dependency
+        return False
+    return zipf_frequency(matched.lower(), tgt) >= 3.0
+
+
+def _boundaries(text: str) -> list[bool]:
+    """b[i]: a span may start or end at i (not inside a Latin word)."""
+    n = len(text)
+    out = [True] * (n + 1)
+    for i in range(1, n):
+        a, b = text[i - 1], text[i]
+        if M.is_latin_letter(a) and M.is_latin_letter(b):
+            out[i] = False
+    return out
+
+
+def _similar_spans(text: str, needle: str) -> list[tuple[tuple[int, int], float]]:
+    """Spans of ``text`` (on word edges, not starting/ending in space) and their similarity
+    to ``needle``: character similarity on folded text, or 1.0 for the same words in
+    another order (a model that swapped "value proposition" to "proposition value")."""
+    if not needle.strip() or not text:
+        return []
+    folded, where = M.fold(text)
+    fneedle = M.fold_term(needle)
+    m = len(fneedle)
+    lo, hi = max(1, int(m * 0.6)), int(m * 1.5) + 2
+    ok = _boundaries(folded)
+    words = sorted(fneedle.split())
+    sorted_needle = " ".join(words)
+    starts = [i for i in range(len(folded)) if ok[i] and not folded[i].isspace()]
+    out: list[tuple[tuple[int, int], float]] = []
+    sm = difflib.SequenceMatcher(autojunk=False)
+    sm.set_seq2(fneedle)
+    for s in starts:
+        for e in range(s + lo, min(len(folded), s + hi) + 1):
+            if not ok[e] or folded[e - 1].isspace():
+                continue
+            cand = folded[s:e]
+            sm.set_seq1(cand)
+            score = sm.ratio() if sm.real_quick_ratio() >= FUZZY_MIN and sm.quick_ratio() >= FUZZY_MIN else 0.0
+            if len(words) > 1 and " " in cand:
+                # Same words in another order ("proposition values"): compare sorted words.
+                score = max(score, difflib.SequenceMatcher(None, " ".join(sorted(cand.split())),
+                                                           sorted_needle, autojunk=False).ratio())
+            if score >= FUZZY_MIN:
+                out.append(((where[s], where[e]), score))
+    return out
+
+
+def load_glossary(path: str | None, *, source: str | None = None, target: str | None = None) -> Glossary | None:
+    """The glossary for a command: ``path`` when given, else ./glossary.csv when present, else None."""
+    if path is None:
+        default = Path("glossary.csv")
+        if not default.is_file():
+            return None
+        path = str(default)
+    return Glossary.load(path, source=source, target=target)

@@ -1,0 +1,393 @@
+"""Blocks -> Markdown (CommonMark + GFM tables), with YAML front matter.
+
+The output is deterministic byte for byte: the same blocks and front matter
+always give the same file, so re-running the batch changes nothing and a diff
+of ``output/`` shows only real changes.
+
+Layout: front matter between ``---`` lines, then one blank line between blocks,
+except between the items of one list (a tight list). ``#`` for the title,
+``##`` for section headings, ``-`` for bullets nested by their parent's content
+width (2 spaces under ``-``), ``N.`` for numbered items (the number written in
+the source), GFM tables with one header row, ``Fuente: [url](url)`` for source
+lines, ``*credit*`` for image credits, a blockquote for a banner. The file ends
+with exactly one newline and no line has trailing spaces.
+
+Every segment stands on exactly one line (newlines inside a segment are folded
+into spaces), so :attr:`RenderResult.segment_lines` can point reviewers and
+``glossary check`` at the line of each segment.
+
+Text is escaped only where Markdown would otherwise change its meaning (a
+leading ``#``, ``>``, ``- ``, ``1. ``; ``|`` in table cells; ``*``/``_``/``~``
+that could open emphasis; backticks; ``<`` before a tag; ``&`` before an
+entity). Links are kept: Markdown links the repair stage made from ``<a>``
+tags, ``<https://...>`` autolinks, and bare URLs (wrapped as autolinks so
+their ``_`` and ``*`` are never read as emphasis).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline.document import Block, BlockKind, Segment
+
+__all__ = ["RenderResult", "render_markdown"]
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    markdown: str
+    # For each segment of ``[s for b in blocks for s in b.segments]``, the
+    # 1-based line of the Markdown file where its text stands.
+    segment_lines: list[int] = field(default_factory=list)
+
+
+# Links and URLs, kept verbatim: a Markdown link or image, an autolink, a bare URL.
+_PROTECTED = re.compile(
+    r"!?\[[^\[\]\n]*\]\((?:<[^<>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\)"
+    r"|<(?:https?|ftp|mailto):[^\s<>]*>"
+    r"|(?P<bare>(?:https?|ftp)://[^\s<>]+)"
+)
+_NEEDS_INLINE = re.compile(r"[\\`*_<&~]|://")
+_ENTITY = re.compile(r"&(?=#\d{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+_BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~]|$)")
+_URL_TRAIL = ".,;:!?\"'»”’"
+
+_LINE_START = (
+    (re.compile(r"^(#{1,6})(?=\s|$)"), r"\\\1"),
+    (re.compile(r"^>"), r"\\>"),
+    (re.compile(r"^([-+*])(?=\s|$)"), r"\\\1"),
+    (re.compile(r"^(\d{1,9})([.)])(?=\s|$)"), r"\1\\\2"),
+    (re.compile(r"^([-_*])(?=(?:\s*\1){2,}\s*$)"), r"\\\1"),
+    (re.compile(r"^(~~~|```)"), r"\\\1"),
+    (re.compile(r"^(\[[^\]]*\]:)"), r"\\\1"),
+)
+_HEADING_TAIL = re.compile(r"(\s)(#+)\s*$")
+_DASHES = re.compile(r"-[-\s]*")
+_ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+_LANG_CODE = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def render_markdown(title: str, blocks: list[Block], front_matter: dict[str, Any]) -> RenderResult:
+    """Render one lesson.
+
+    The title: :func:`pipeline.structure.parse_blocks` puts the lesson title in
+    ``blocks`` as a ``HEADING`` of level 1 (so it is translated and located like
+    any segment). ``title`` is rendered as ``# title`` at the top *only* when
+    ``blocks`` hold no level-1 heading (a page without a title line, where the
+    caller passes the file stem), so the title never appears twice. The front
+    matter's ``title`` is the caller's business.
+
+    ``front_matter`` is dumped as YAML in the caller's key order; an empty dict
+    means no front matter.
+    """
+    out = _Writer()
+    if front_matter:
+        out.lines.append("---")
+        out.lines.extend(_yaml(front_matter).splitlines())
+        out.lines.append("---")
+    if title.strip() and not any(b.kind is BlockKind.HEADING and b.level == 1 for b in blocks):
+        out.separate()
+        out.lines.append("# " + _heading_text(_escape_inline(_fold(title))))
+    lists = _ListState()
+    for block in blocks:
+        if block.kind is BlockKind.LIST_ITEM:
+            _render_item(out, block, lists)
+            continue
+        lists.reset()
+        out.separate()
+        _RENDERERS[block.kind](out, block)
+    return RenderResult("\n".join(out.lines) + "\n", out.segment_lines)
+
+
+# --- writer -------------------------------------------------------------------
+
+
+class _Writer:
+    """Collects lines and the line number of each segment as it is placed."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.segment_lines: list[int] = []
+
+    def separate(self) -> None:
+        if self.lines and self.lines[-1] != "":
+            self.lines.append("")
+
+    def add(self, line: str, segments: int) -> None:
+        self.lines.append(line.rstrip())
+        self.segment_lines.extend([len(self.lines)] * segments)
+
+
+@dataclass
+class _ListState:
+    # Content column of each open level, and whether that level is numbered.
+    indents: list[int] = field(default_factory=list)
+    ordered: list[bool] = field(default_factory=list)
+
+    def reset(self) -> None:
+        self.indents.clear()
+        self.ordered.clear()
+
+
+# --- block renderers ------------------------------------------------------------
+
+
+def _render_heading(out: _Writer, block: Block) -> None:
+    level = max(1, min(block.level, 6))
+    out.add("#" * level + " " + _heading_text(_seg(block.segments[0])), len(block.segments))
+
+
+def _render_paragraph(out: _Writer, block: Block) -> None:
+    text = " ".join(_seg(s) for s in block.segments)
+    out.add(_escape_line_start(text), len(block.segments))
+
+
+def _render_item(out: _Writer, block: Block, lists: _ListState) -> None:
+    """A list item, nested under the open items by their content width.
+
+    CommonMark lets a numbered item interrupt a line of text only when it is
+    numbered 1, so a sub-list or a changed list kind starting at another
+    number gets a blank line before it; otherwise the items stay tight.
+    """
+    follows_item = bool(lists.indents)
+    level = max(1, min(block.level, len(lists.indents) + 1))
+    starts_run = level > len(lists.indents) or lists.ordered[level - 1] != block.ordered
+    del lists.indents[level - 1 :], lists.ordered[level - 1 :]
+    indent = lists.indents[-1] if lists.indents else 0
+    marker = f"{block.number}." if block.ordered else "-"
+    if not follows_item or (starts_run and block.ordered and block.number != 1):
+        out.separate()
+    lists.indents.append(indent + len(marker) + 1)
+    lists.ordered.append(block.ordered)
+    text = _escape_line_start(" ".join(_seg(s) for s in block.segments))
+    if not block.ordered and _DASHES.fullmatch(text):
+        text = "\\" + text  # "- --" would be a thematic break, not an item
+    out.add(" " * indent + marker + " " + text, len(block.segments))
+
+
+def _render_table(out: _Writer, block: Block) -> None:
+    columns = max(1, block.columns or len(block.segments))
+    rows = [block.segments[i : i + columns] for i in range(0, len(block.segments), columns)] or [[]]
+    for r, row in enumerate(rows):
+        cells = [_cell(s) for s in row] + [""] * (columns - len(row))
+        out.add("| " + " | ".join(cells) + " |", len(row))
+        if r == 0:
+            out.add("|" + "|".join([" --- "] * columns) + "|", 0)
+
+
+def _render_source(out: _Writer, block: Block) -> None:
+    label = _seg(block.segments[0]) if block.segments else ""
+    if len(block.segments) > 1:
+        text = _seg(block.segments[1])
+    else:
+        text = _escape_inline(block.url, urls=False)
+    link = f"[{text}]({_destination(block.url)})" if block.url else text
+    line = f"{_escape_line_start(label)} {link}" if label else link
+    out.add(line, len(block.segments))
+
+
+def _render_credit(out: _Writer, block: Block) -> None:
+    seg = block.segments[0]
+    text = _escape_inline(_fold(seg.text))
+    line = f"*{text}*" if text else ""
+    out.add(line + _untranslated(seg), len(block.segments))
+
+
+def _render_banner(out: _Writer, block: Block) -> None:
+    name, *rest = block.segments
+    body = " ".join(_seg(s) for s in rest)
+    head = _escape_inline(_fold(name.text))
+    line = f"> **{head}**{_untranslated(name)}" if head else ">"
+    out.add(line + (" — " + body if body else ""), len(block.segments))
+
+
+_RENDERERS = {
+    BlockKind.HEADING: _render_heading,
+    BlockKind.PARAGRAPH: _render_paragraph,
+    BlockKind.TABLE: _render_table,
+    BlockKind.SOURCE: _render_source,
+    BlockKind.CREDIT: _render_credit,
+    BlockKind.BANNER: _render_banner,
+}
+
+
+# --- text escaping ------------------------------------------------------------
+
+
+def _fold(text: str) -> str:
+    """One line: a segment must stand on one Markdown line. Only ASCII
+    whitespace is folded: a no-break space inside text ("10\u00a0%") is meant."""
+    if "\n" in text or "\r" in text or "\t" in text or "  " in text:
+        text = _ASCII_SPACE.sub(" ", text)
+    return text.strip()
+
+
+def _seg(seg: Segment) -> str:
+    return _escape_inline(_fold(seg.text)) + _untranslated(seg)
+
+
+def _untranslated(seg: Segment) -> str:
+    """Mark a segment no model could translate; empty text needs no mark."""
+    if not seg.untranslated or not seg.text.strip():
+        return ""
+    return f" <!-- untranslated: {_LANG_CODE.sub('', seg.untranslated)} -->"
+
+
+def _cell(seg: Segment) -> str:
+    return _seg(seg).replace("|", "\\|")
+
+
+def _heading_text(text: str) -> str:
+    """A trailing `` #`` would close the heading and vanish."""
+    return _HEADING_TAIL.sub(r"\1\\\2", _escape_line_start(text))
+
+
+def _escape_line_start(text: str) -> str:
+    """Escape what would turn a line into a heading, quote, list, rule or fence."""
+    if not text or text[0] not in "#>-+*0123456789_~`\\[":
+        return text
+    for pattern, repl in _LINE_START:
+        text = pattern.sub(repl, text, count=1)
+    return text
+
+
+def _escape_inline(text: str, *, urls: bool = True) -> str:
+    """Escape inline Markdown in plain text; links and URLs stay as they are."""
+    if not _NEEDS_INLINE.search(text):
+        return text
+    if not urls:
+        return _escape_plain(text)
+    parts: list[str] = []
+    pos = 0
+    for m in _PROTECTED.finditer(text):
+        parts.append(_escape_plain(text[pos : m.start()]))
+        if m.group("bare"):
+            url, tail = _trim_url(m.group("bare"))
+            parts.append(f"<{url}>" + _escape_plain(tail))
+        else:
+            parts.append(m.group(0))
+        pos = m.end()
+    parts.append(_escape_plain(text[pos:]))
+    return "".join(parts)
+
+
+def _trim_url(url: str) -> tuple[str, str]:
+    """Sentence punctuation after a bare URL is not part of it; nor is a ``)``
+    that closes a parenthesis opened before the URL."""
+    end = len(url)
+    while end and (url[end - 1] in _URL_TRAIL or (url[end - 1] == ")" and url.count("(", 0, end) < url.count(")", 0, end))):
+        end -= 1
+    return url[:end], url[end:]
+
+
+def _escape_plain(text: str) -> str:
+    if not text or not _NEEDS_INLINE.search(text):
+        return text
+    text = _BACKSLASH.sub(r"\\\\", text)
+    text = text.replace("`", "\\`")
+    text = _TAG_START.sub(r"\\<", text)
+    text = _ENTITY.sub(r"\\&", text)
+    if "*" in text or "_" in text or "~" in text:
+        text = _escape_delimiters(text)
+    return text
+
+
+def _escape_delimiters(text: str) -> str:
+    """``*``/``~`` next to a non-space and ``_`` at a word edge can open or
+    close emphasis (or strikethrough on GitHub); ``_`` inside a word and a
+    ``*`` between spaces cannot. Backslashes are already doubled, so a
+    delimiter is never left after a lone escaping backslash."""
+    out: list[str] = []
+    last = len(text) - 1
+    for i, ch in enumerate(text):
+        if ch in "*_~":
+            before = text[i - 1] if i > 0 else " "
+            after = text[i + 1] if i < last else " "
+            if not (before.isspace() and after.isspace()):
+                if ch != "_" or not (before.isalnum() and after.isalnum()):
+                    out.append("\\")
+        out.append(ch)
+    return "".join(out)
+
+
+def _destination(url: str) -> str:
+    """A link destination; the ``<...>`` form when parentheses are unbalanced."""
+    if " " in url or url.count("(") != url.count(")"):
+        return "<" + url.replace(">", "%3E") + ">"
+    return url
+
+
+def _yaml(data: dict[str, Any]) -> str:
+    """YAML for the front matter, in the caller's key order.
+
+    Written by hand for the plain types front matter holds (str, int, float,
+    bool, None, lists of those, nested dicts): PyYAML's pure-Python emitter
+    costs about a millisecond per lesson, more than parsing the lesson, and
+    its C emitter may differ byte for byte from machine to machine. Anything
+    else falls back to ``yaml.safe_dump`` with the same settings. Strings are
+    plain when plainly safe, else double-quoted with JSON escapes (valid YAML).
+    """
+    try:
+        return "".join(_yaml_mapping(data, ""))
+    except _NotPlain:
+        import yaml  # lazy: only exotic front matter needs it
+
+        dumped: str = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1_000_000)
+        return dumped
+
+
+class _NotPlain(Exception):
+    pass
+
+
+_YAML_PLAIN = re.compile(r"[^\W_][\w .,/()+@'-]*", re.UNICODE)
+_YAML_PLAIN_FLOW = re.compile(r"[^\W_][\w ./()+@'-]*", re.UNICODE)
+_YAML_WORDS = frozenset("y n yes no on off true false null ~".split())
+# JSON leaves these raw; YAML does not allow them raw (or reads them as line breaks).
+_YAML_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
+
+
+def _yaml_mapping(data: dict[Any, Any], pad: str) -> list[str]:
+    lines: list[str] = []
+    for key, value in data.items():
+        head = f"{pad}{_yaml_scalar(key, _YAML_PLAIN)}:"
+        if isinstance(value, dict):
+            lines.append(head + (" {}\n" if not value else "\n"))
+            lines.extend(_yaml_mapping(value, pad + "  "))
+        elif isinstance(value, (list, tuple)):
+            items = ", ".join(_yaml_scalar(v, _YAML_PLAIN_FLOW) for v in value)
+            lines.append(f"{head} [{items}]\n")
+        else:
+            lines.append(f"{head} {_yaml_scalar(value, _YAML_PLAIN)}\n")
+    return lines
+
+
+def _yaml_scalar(value: Any, plain: re.Pattern[str]) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value:
+            return ".nan"
+        if value in (float("inf"), float("-inf")):
+            return ".inf" if value > 0 else "-.inf"
+        return repr(value)
+    if not isinstance(value, str):
+        raise _NotPlain
+    if (
+        plain.fullmatch(value)
+        and not value[0].isdigit()
+        and not value.endswith(" ")
+        and value.lower() not in _YAML_WORDS
+    ):
+        return value
+    import json
+
+    quoted = json.dumps(value, ensure_ascii=False)
+    return _YAML_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", quoted)

@@ -1,0 +1,85 @@
+"""Shared pieces of the repair passes: character classes, candidates, page context.
+
+Every pass looks at one line and proposes :class:`Candidate` edits in that
+line's *current* coordinates; :mod:`pipeline.repair.core` applies the sure ones,
+maps offsets back to the original text and reports the rest for review.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Letters of Latin-script words (ASCII plus Latin-1 and Latin Extended-A/B letters,
+# without the multiplication and division signs).
+LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
+# Thai letters, vowels and marks (no Thai digits, no punctuation): what a
+# partial machine translation glues onto a Spanish stem.
+THAI = "\u0e01-\u0e3a\u0e40-\u0e4e"
+
+# Characters an HTML entity decodes to (``&oacute;`` -> ``ó``): the character a
+# half-decoded remnant ``ó;`` leaves in front of its stray semicolon.
+ENTITY_CHARS = (
+    "\u00a0-\u00ff\u0152\u0153\u0160\u0161\u0178"
+    "\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2022\u2026\u20ac\u2122"
+)
+# Opening marks: a semicolon right after one is never punctuation.
+OPENING_MARKS = "\u00bf\u00a1\u00ab\u201c\u2018\u201e"
+
+# Spanish accented letters: what a lost-letter candidate must restore.
+ACCENTED = frozenset("áéíóúñüÁÉÍÓÚÑÜ")
+
+URL_RE = re.compile(r"<(?:https?|ftp)://[^\s<>]*>|(?:https?://|ftp://|www\.)[^\s<>\"'\]]+")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A proposed replacement of ``line[start:end]`` by ``after``."""
+
+    start: int
+    end: int
+    after: str
+    rule: str
+    confidence: float
+
+
+@dataclass
+class PageContext:
+    """What a pass may know about the whole page, computed once per ``repair()`` call.
+
+    ``damage`` in [0, 1] is the page-level evidence (see :mod:`.evidence`): a
+    semicolon after an accented letter is damage in a page full of such damage
+    and punctuation in a clean one.
+    """
+
+    damage: float
+    text: str
+    _vocab: frozenset[str] | None = field(default=None, repr=False)
+
+    @property
+    def vocab(self) -> frozenset[str]:
+        """Lower-cased words of the page: a candidate seen elsewhere on it fits better."""
+        if self._vocab is None:
+            self._vocab = frozenset(w.lower() for w in WORD_RE.findall(self.text))
+        return self._vocab
+
+
+WORD_RE = re.compile(f"[{LATIN}]+")
+
+
+def protected_spans(line: str) -> list[tuple[int, int]]:
+    """Spans of URLs in ``line``: no entity or semicolon repair happens inside them."""
+    if "://" not in line and "www." not in line:
+        return []
+    return [m.span() for m in URL_RE.finditer(line)]
+
+
+def overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start < b and a < max(end, start + 1) for a, b in spans)
+
+
+def match_case(word: str, model: str) -> str:
+    """Give ``word`` the case pattern of ``model`` (all caps, capitalised or lower)."""
+    if len(model) > 1 and model.isupper():
+        return word.upper()
+    return word

@@ -1,0 +1,149 @@
+"""The repair driver: line by line, pass by pass, with an edit log against the input.
+
+Design (why it looks like this):
+
+* Damage never spans a line, and the output must keep the line structure, so
+  the text is repaired one line at a time and a cheap regex skips clean lines
+  (most of a page) without any Python-level work per character.
+* Each pass proposes :class:`~pipeline.repair.base.Candidate` edits for the
+  current line; sure ones (confidence >= threshold) are applied, the rest are
+  reported in ``flagged``. Passes run in a fixed order, repeated until nothing
+  changes (at most :data:`MAX_ROUNDS`), so a repair that uncovers more damage
+  (``&amp;oacute;;`` ...) is finished in the same call: that is what makes
+  ``repair`` idempotent.
+* Offsets: every line keeps a map from its current positions to offsets in
+  the original input, so each edit, even one on the output of an earlier edit,
+  is logged against the raw page. ``before`` is the text the rule replaced.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from pipeline.document import Edit, Repaired
+from pipeline.repair.base import LATIN, THAI, Candidate, PageContext
+from pipeline.repair.entities import entity_candidates, remnant_candidates
+from pipeline.repair.evidence import page_damage
+from pipeline.repair.lost_letters import lost_letter_candidates
+from pipeline.repair.markup import markup_candidates
+from pipeline.repair.mojibake import mojibake_candidates, page_has_mojibake
+from pipeline.repair.thai_tails import thai_tail_candidates
+
+Pass = Callable[[str, PageContext], list[Candidate]]
+
+# Order matters: entities first (they produce the letters later passes read),
+# then Thai tails and lost letters (before the remnant pass would strip the
+# ";" they key on: "¿;mo" is "¿Cómo", not "¿mo"), remnants, and markup last
+# (entities may have produced tags).
+PASSES: tuple[Pass, ...] = (
+    entity_candidates,
+    thai_tail_candidates,
+    lost_letter_candidates,
+    remnant_candidates,
+    markup_candidates,
+)
+MAX_ROUNDS = 4
+# Candidates less sure than this are not even worth a reviewer's time.
+FLAG_FLOOR = 0.2
+
+# A line needs the passes when it has one of these; everything else is skipped.
+TRIGGER_RE = re.compile(rf"[;&<]|[{LATIN}][{THAI}]")
+
+
+class _Line:
+    """One line being repaired, with a map from its positions to original offsets."""
+
+    __slots__ = ("text", "pos")
+
+    def __init__(self, text: str, base: int) -> None:
+        self.text = text
+        # pos[i] = original offset of boundary i of the current text (len + 1 entries)
+        self.pos = list(range(base, base + len(text) + 1))
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return self.pos[start], self.pos[end]
+
+    def apply(self, cands: list[Candidate], threshold: float, edits: list[Edit], flagged: dict[tuple[int, int, str, str], Edit]) -> bool:
+        """Apply sure, non-overlapping candidates left to right; report the others."""
+        pieces: list[str] = []
+        pos: list[int] = []
+        last = 0
+        changed = False
+        for c in sorted(cands, key=lambda c: (c.start, c.end)):
+            if c.start < last:
+                continue  # overlaps an edit already taken in this pass
+            before = self.text[c.start : c.end]
+            if before == c.after:
+                continue
+            ostart, oend = self.span(c.start, c.end)
+            conf = round(min(max(c.confidence, 0.0), 1.0), 4)
+            if conf < threshold:
+                if conf >= FLAG_FLOOR:
+                    key = (ostart, oend, c.rule, c.after)
+                    flagged.setdefault(key, Edit(ostart, oend, before, c.after, c.rule, conf, applied=False))
+                continue
+            edits.append(Edit(ostart, oend, before, c.after, c.rule, conf))
+            pieces.append(self.text[last : c.start])
+            pos.extend(self.pos[last : c.start])
+            pieces.append(c.after)
+            pos.extend([self.pos[c.start]] * len(c.after))
+            last = c.end
+            changed = True
+        if not changed:
+            return False
+        pieces.append(self.text[last:])
+        pos.extend(self.pos[last:])
+        self.text = "".join(pieces)
+        self.pos = pos
+        return True
+
+
+def repair(text: str, *, threshold: float = 0.5) -> Repaired:
+    """Repair scraped text; see :mod:`pipeline.repair` for what and how.
+
+    >>> r = repair("El mó;dulo de Relació;n con los clientes")
+    >>> r.text
+    'El módulo de Relación con los clientes'
+    >>> [(e.start, e.before, e.after, e.rule) for e in r.edits]
+    [(4, 'ó;', 'ó', 'half_entity'), (18, 'ó;', 'ó', 'half_entity')]
+    """
+    if not text:
+        return Repaired(text)
+    mojibake = page_has_mojibake(text)
+    ctx = PageContext(damage=page_damage(text), text=text)
+    lines = text.split("\n")
+    edits: list[Edit] = []
+    flagged: dict[tuple[int, int, str, str], Edit] = {}
+    base = 0
+    for i, line in enumerate(lines):
+        if TRIGGER_RE.search(line) or mojibake:
+            lines[i] = _repair_line(line, base, ctx, threshold, mojibake, edits, flagged)
+        base += len(line) + 1
+    edits.sort(key=lambda e: (e.start, e.end))
+    applied_spans = {(e.start, e.end, e.rule, e.after) for e in edits}
+    review = sorted((e for k, e in flagged.items() if k not in applied_spans), key=lambda e: (e.start, e.end))
+    return Repaired("\n".join(lines), edits, review)
+
+
+def _repair_line(
+    line: str,
+    base: int,
+    ctx: PageContext,
+    threshold: float,
+    mojibake: bool,
+    edits: list[Edit],
+    flagged: dict[tuple[int, int, str, str], Edit],
+) -> str:
+    state = _Line(line, base)
+    if mojibake:
+        state.apply(mojibake_candidates(state.text, ctx), threshold, edits, flagged)
+    for _ in range(MAX_ROUNDS):
+        changed = False
+        for find in PASSES:
+            if not TRIGGER_RE.search(state.text):
+                return state.text
+            changed |= state.apply(find(state.text, ctx), threshold, edits, flagged)
+        if not changed:
+            break
+    return state.text

@@ -1,0 +1,71 @@
+"""A Spanish lexicon with word frequencies (wordfreq), loaded once per process.
+
+wordfreq ships its frequency tables inside the package, so nothing is
+downloaded. Frequencies are kept on the Zipf scale (log10 of occurrences per
+billion words): 6 is "qué", 3 is "módulo", below 2 is rare.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+# Words rarer than this are not trusted as repair targets: wordfreq's long
+# tail holds typos, names and foreign words.
+MIN_ZIPF = 1.5
+# Lost-letter candidates must be commoner still: they replace an unknown.
+MIN_ZIPF_LOST = 2.0
+# The decoder dropped the accented letter and up to two neighbours; a window of
+# two (the letter and one neighbour) is what real pages show most.
+WINDOW_WEIGHT = {1: 0.5, 2: 1.0, 3: 0.25}
+
+
+@lru_cache(maxsize=1)
+def zipf_table() -> dict[str, float]:
+    """Lower-case Spanish word -> Zipf frequency, for alphabetic words only."""
+    import wordfreq  # lazy: costs ~0.4 s, only pages with damage need it
+
+    floor = 10 ** (MIN_ZIPF - 9.0)
+    return {
+        word: math.log10(freq) + 9.0
+        for word, freq in wordfreq.get_frequency_dict("es").items()
+        if freq >= floor and word.isalpha()
+    }
+
+
+def zipf(word: str) -> float:
+    """Zipf frequency of ``word`` (any case); 0.0 when unknown or too rare."""
+    return zipf_table().get(word.lower(), 0.0)
+
+
+def is_word(word: str, min_zipf: float = 2.0) -> bool:
+    return zipf(word) >= min_zipf
+
+
+@lru_cache(maxsize=1)
+def lost_letter_index() -> dict[str, tuple[tuple[str, float, int], ...]]:
+    """Damaged form -> candidates ``(word, zipf, window)``.
+
+    For every common word with an accented letter, each way of cutting 1-3
+    letters that include an accented one out of it and leaving a ``;`` gives a
+    key: ``cómo`` -> ``;mo``, ``c;mo``, ``c;o``, ... Built lazily (about a second)
+    and only for pages that hold such damage.
+    """
+    accented = set("áéíóúñü")
+    index: dict[str, dict[str, tuple[str, float, int]]] = {}
+    for word, z in zipf_table().items():
+        if z < MIN_ZIPF_LOST or accented.isdisjoint(word):
+            continue
+        n = len(word)
+        for i, ch in enumerate(word):
+            if ch not in accented:
+                continue
+            for a in range(max(0, i - 2), i + 1):
+                for b in range(i + 1, min(n, a + 3) + 1):
+                    key = word[:a] + ";" + word[b:]
+                    slot = index.setdefault(key, {})
+                    width = b - a
+                    old = slot.get(word)
+                    if old is None or WINDOW_WEIGHT[width] > WINDOW_WEIGHT[old[2]]:
+                        slot[word] = (word, z, width)
+    return {k: tuple(sorted(v.values(), key=lambda c: (-c[1], c[0]))) for k, v in index.items()}

@@ -1,0 +1,110 @@
+"""Letters lost around an entity: ``especificar ;mo se va`` -> ``especificar cómo se va``.
+
+The decoder dropped the accented letter and a neighbour and left only the
+entity's ``;``. The damaged token (``;mo``, ``c;mo``, ``qu;``) is looked up in an
+index of common Spanish words with such a cut (:func:`lexicon.lost_letter_index`);
+candidates are scored by frequency, by how likely the cut is, and by whether the
+word occurs elsewhere on the page (the neighbourhood we have offline). Case
+follows the sentence: capital at its start, also right after an opening
+``¿``/``¡`` that starts it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.repair import lexicon
+from pipeline.repair.base import ACCENTED, ENTITY_CHARS, LATIN, Candidate, PageContext, overlaps, protected_spans
+
+# A ";" inside or at the edge of a word; the word part before it must not end
+# in an accented letter (that is a half-decoded remnant, handled elsewhere).
+LOST_RE = re.compile(rf"(?<![{LATIN};])(?P<pre>[{LATIN}]*);(?P<suf>[{LATIN}]*)(?![{LATIN};])")
+SENTENCE_END = ".!?…"
+OPENERS = " \t\u00a0\"'“‘«(["
+BULLET_RE = re.compile(r"[•\-*–·]|\d{1,3}[.)]")
+IN_PAGE_BONUS = 0.5  # Zipf points for a word the page uses elsewhere
+# "qu;" is damage although wordfreq knows "qu" (from broken pages, ironically):
+# a fragment counts as a word only when not much rarer than the repaired word.
+PRE_WORD_MARGIN = 1.5
+
+
+def sentence_start(line: str, i: int) -> bool:
+    """Whether position ``i`` of ``line`` starts a sentence (for capitalisation)."""
+    j = i - 1
+    while j >= 0 and line[j] in OPENERS:
+        j -= 1
+    if j >= 0 and line[j] in "¿¡":
+        j -= 1
+        while j >= 0 and line[j] in OPENERS:
+            j -= 1
+    if j < 0 or line[j] in SENTENCE_END:
+        return True
+    return bool(BULLET_RE.fullmatch(line[: j + 1].strip()))
+
+
+def lost_letter_candidates(line: str, ctx: PageContext) -> list[Candidate]:
+    if ";" not in line:
+        return []
+    out: list[Candidate] = []
+    spans = protected_spans(line)
+    for m in LOST_RE.finditer(line):
+        pre, suf = m["pre"], m["suf"]
+        if not pre and not suf:
+            continue
+        if pre and pre[-1] in ACCENTED:
+            continue
+        if not suf:
+            # "qu; " could be a clause end: only a non-word before it is damage.
+            nxt = line[m.end() : m.end() + 1]
+            if nxt and not nxt.isspace() and nxt not in ".,:)]\"'”»":
+                continue
+            if pre.isdigit():
+                continue
+        elif not pre and m.start() > 0:
+            prev = line[m.start() - 1]
+            if not (prev.isspace() or prev in "¿¡\"'“«("):
+                continue
+            if prev in ENTITY_CHARS and lexicon.is_word(suf):
+                continue  # "¿;Qué": the ";" is the remnant of the "¿" entity
+
+        if overlaps(m.start(), m.end(), spans):
+            continue
+        cand = _choose(pre, suf, ctx)
+        if cand is None:
+            continue
+        word, share = cand
+        if not suf and lexicon.zipf(pre) > lexicon.zipf(word) - PRE_WORD_MARGIN:
+            continue  # "esta;", "ella;": a real word before a real semicolon
+        if len(suf) > 1 and lexicon.zipf(suf) > lexicon.zipf(word):
+            share *= 0.3  # " ;es": a stray ";" before a common word, not lost letters
+        after = _cased(word, pre, suf, sentence_start(line, m.start()) and not pre)
+        scale = 0.55 + 0.45 * ctx.damage if suf else 0.3 + 0.7 * ctx.damage
+        out.append(Candidate(m.start(), m.end(), after, "lost_letters", share * scale))
+    return out
+
+
+def _choose(pre: str, suf: str, ctx: PageContext) -> tuple[str, float] | None:
+    """The likeliest word and its share of the candidates' probability mass."""
+    options = lexicon.lost_letter_index().get(pre.lower() + ";" + suf.lower())
+    if not options:
+        return None
+    vocab = ctx.vocab
+    scored = []
+    for word, z, width in options:
+        bonus = IN_PAGE_BONUS if word in vocab else 0.0
+        scored.append((lexicon.WINDOW_WEIGHT[width] * 10 ** (z + bonus), word))
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    total = sum(s for s, _ in scored)
+    return scored[0][1], scored[0][0] / total
+
+
+def _cased(word: str, pre: str, suf: str, capital: bool) -> str:
+    """Restore the damaged token's case around the restored letters."""
+    middle = word[len(pre) : len(word) - len(suf)]
+    if (len(pre) > 1 and pre.isupper()) or (len(suf) > 1 and suf.isupper() and not pre):
+        middle = middle.upper()
+    elif pre and pre.isupper() and suf and suf.isupper():
+        middle = middle.upper()
+    elif capital:
+        middle = middle[:1].upper() + middle[1:]
+    return pre + middle + suf

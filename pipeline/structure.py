@@ -1,0 +1,522 @@
+"""Repaired plain text -> blocks: title, headings, paragraphs, lists, tables, sources, credits.
+
+Scraped lesson pages arrive as plain text that still carries the layout of the
+HTML they came from: tab-separated tables (with or without a ``---<TAB>---``
+separator row), bullets written as ``•``/``-``/``*`` or numbers with odd
+indentation, "Fuente: <https://...>" lines, image credits ("tutor2u" under a
+table), a funding banner row, runs of blank lines and leading spaces. This
+module recognises those shapes and returns :class:`~pipeline.document.Block`
+objects; :mod:`pipeline.render` turns them into Markdown.
+
+Decisions (and why):
+
+* The title is a ``HEADING`` block of level 1 *inside* the block list, so it is
+  translated, checked and located (``segment_lines``) like every other segment.
+  :func:`find_title` reads it back; it returns ``""`` when the page has no
+  title-like line, and the caller falls back to the file stem.
+* The title is a title-like line ("Lección 5 ...", "Lesson 2 ...", "Unidad 3",
+  "บทที่ 4") near the top when there is one, else the first text line when it is
+  short and does not read as a sentence. Heading-like lines *before* the title
+  (template labels such as "PLANTILLA DE CONTENIDO") stay paragraphs, so the
+  Markdown never has a ``##`` above its ``#``.
+* The text is already repaired; this stage never changes words. It only drops
+  layout (indentation, bullets, tabs, blank-line runs) and, defensively,
+  ``<p>``/``<div>``/``<span>``/``<br>`` tags that the repair stage should have
+  removed, because a banner row is recognised partly by them.
+* Every rule is about shape, never about one page's wording, so it holds for
+  pages we have not seen.
+
+Each block records the 1-based line of its first line in the input text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.document import Block, BlockKind, Segment
+
+__all__ = ["parse_blocks", "find_title"]
+
+# --- line shapes -----------------------------------------------------------
+
+# Blank: whitespace (str.isspace covers NBSP), zero-width spaces, BOMs, and the
+# ";" an emptied "&nbsp;" paragraph leaves behind (damage class 1).
+_BLANK = re.compile(r"[\s\u200b\ufeff;]*")
+
+# Tags a scraper leaves around cells and paragraphs; removed here only as a
+# safety net (pipeline.repair owns HTML remnants).
+_BLOCK_TAGS = re.compile(r"</?(?:p|div|span)\b[^>]*>|<br\s*/?>", re.IGNORECASE)
+_P_TAG = re.compile(r"</?p\b", re.IGNORECASE)
+
+_BULLETS = "•●▪◦○·‣∙►▸➢✓✔■□◆◇–"
+# A bullet glyph (• etc.) may touch its text; "-", "*", "+" and numbers need
+# whitespace after them, else "-5 %" or "*nota*" would become list items.
+_ITEM = re.compile(
+    r"(?P<indent>[ \t\u00a0]*)"
+    r"(?:(?P<glyph>[" + _BULLETS + r"])[ \t\u00a0]*"
+    r"|(?P<ascii>[-*+])[ \t\u00a0]+"
+    r"|(?P<num>\d{1,3})(?:[.)]|\.-)[ \t\u00a0]+"
+    r"|(?P<alpha>(?:[a-zA-Z]|[ivx]{1,4})\))[ \t\u00a0]+)"
+    r"(?P<text>\S.*)"
+)
+# A tab between two non-blank characters: a table row. Leading tabs alone are
+# indentation.
+_ROW = re.compile(r"\S\t+\S")
+_SEP_CELL = re.compile(r":?-{2,}:?")
+
+# "Fuente: <https://...>", "Source: https://...", "Fuente: [texto](https://...)"
+_SOURCE_WORDS = (
+    r"fuentes?|sources?|referencias?|references?|recuperado de|retrieved from|"
+    r"disponible en|available at|adaptado de|adapted from|tomado de|taken from|"
+    r"más información|more information|enlace|link|sitio web|website|ที่มา"
+)
+_SOURCE = re.compile(
+    r"(?P<label>(?:" + _SOURCE_WORDS + r")\b(?:(?!https?://)[^<>\[\]\n]){0,120}?)[ \t]*"
+    r"(?:<(?P<u1>https?://[^\s<>]+)>"
+    r"|\[(?P<text>[^\]\n]*)\]\((?P<u2>https?://[^\s()]+(?:\([^\s()]*\)[^\s()]*)*)\)"
+    r"|(?P<u3>https?://[^\s<>]+?))[.,;]?[ \t]*",
+    re.IGNORECASE,
+)
+# An image credit anywhere: "Imagen: Pixabay", "Image credit: ...", "© ...".
+_CREDIT_PREFIX = re.compile(
+    r"(?:(?:créditos?|credits?|image credit|crédito de (?:la )?imagen|imagen|image|"
+    r"foto(?:grafía)?|photo(?:graph)?|ilustración|illustration|gráfico|figura|figure|"
+    r"fuente(?: de la imagen)?|source|ภาพ|ที่มา)\s*:|©|\(c\)\s)",
+    re.IGNORECASE,
+)
+_DOMAIN = re.compile(r"\b[\w-]+\.(?:com|org|net|edu|gov|io|co|uk|es|eu|info)\b", re.IGNORECASE)
+_TITLE_LIKE = re.compile(
+    r"(?:lecci[oó]n|lesson|unidad|unit|m[oó]dulo|module|tema|topic|cap[ií]tulo|chapter|"
+    r"sesi[oó]n|session|clase|class|semana|week|parte|part|บทที่|บทเรียนที่)\s*[0-9IVXivx]",
+    re.IGNORECASE,
+)
+_LETTER_DIGIT = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
+_TERMINAL = ".!?:;,…"
+_CLOSERS = "\"'”’»)]"
+_SPACES = re.compile(r"[ \t]+")
+
+_MAX_HEADING_CHARS = 90
+_MAX_HEADING_WORDS = 12
+_MAX_TITLE_CHARS = 150
+_TITLE_SEARCH_BLOCKS = 12
+
+
+@dataclass
+class _Line:
+    no: int  # 1-based line number in the input
+    kind: str  # "blank", "item", "row", "sep", "source", "text"
+    text: str  # stripped text (for rows: the raw line, tags removed)
+    indent: int = 0  # columns, tabs counted as 4
+    had_p: bool = False
+    match: re.Match[str] | None = None
+
+
+@dataclass
+class _Meta:
+    """What later passes need to know about a block beyond the Block itself."""
+
+    heading_like: bool = False  # single standalone line shaped like a heading
+    single_row: bool = False  # a table made of one tab row and no separator
+    had_p: bool = False  # a table whose cells came from <p> tags
+    short_line: str = ""  # the line's text when the block is one short line
+    next_kinds: list[str] = field(default_factory=list)
+
+
+# --- public API --------------------------------------------------------------
+
+
+def parse_blocks(text: str) -> list[Block]:
+    """Split repaired plain text into blocks, in reading order.
+
+    >>> [b.kind.value for b in parse_blocks("Lección 1 Clientes\\n\\n- Uno\\n- Dos\\n")]
+    ['heading', 'list_item', 'list_item']
+    >>> parse_blocks("")
+    []
+    """
+    lines = [_classify(no, raw) for no, raw in enumerate(text.split("\n"), start=1)]
+    pairs = _build(lines)
+    _choose_title(pairs)
+    _detect_banner(pairs)
+    _mark_credits(pairs)
+    return [_finish(block, meta) for block, meta in pairs]
+
+
+def find_title(blocks: list[Block]) -> str:
+    """The lesson title: the text of the first level-1 heading, or ``""``.
+
+    ``""`` means the page has no title-like line; the caller uses the file
+    stem instead. Works on translated copies of the blocks too.
+    """
+    for block in blocks:
+        if block.kind is BlockKind.HEADING and block.level == 1 and block.segments:
+            return block.segments[0].text
+    return ""
+
+
+# --- pass 1: one line at a time ---------------------------------------------
+
+
+def _classify(no: int, raw: str) -> _Line:
+    """Decide what one input line looks like, without context."""
+    if _BLANK.fullmatch(raw):
+        return _Line(no, "blank", "")
+    had_p = False
+    if "<" in raw:
+        had_p = bool(_P_TAG.search(raw))
+        raw = _BLOCK_TAGS.sub(lambda m: " " if m.group(0)[1:3].lower() == "br" else "", raw)
+        if _BLANK.fullmatch(raw):
+            return _Line(no, "blank", "")
+    indent = _indent_width(raw)
+    if "\t" in raw.strip():
+        cells = _split_cells(raw)
+        if len(cells) >= 2 and all(_SEP_CELL.fullmatch(c) for c in cells if c) and any(cells):
+            return _Line(no, "sep", raw, indent, had_p)
+    item = _ITEM.fullmatch(raw)
+    if item and not _ROW.search(item.group("text")):
+        return _Line(no, "item", _clean(item.group("text")), indent, had_p, item)
+    if _ROW.search(raw.strip(" \u00a0")):
+        return _Line(no, "row", raw, indent, had_p)
+    stripped = _clean(raw)
+    source = _SOURCE.fullmatch(stripped)
+    if source:
+        return _Line(no, "source", stripped, indent, had_p, source)
+    return _Line(no, "text", stripped, indent, had_p)
+
+
+def _indent_width(raw: str) -> int:
+    width = 0
+    for ch in raw:
+        if ch == "\t":
+            width += 4
+        elif ch in " \u00a0":
+            width += 1
+        else:
+            break
+    return width
+
+
+def _clean(text: str) -> str:
+    """Strip the ends and fold tabs and space runs into one space."""
+    return _SPACES.sub(" ", text.replace("\u00a0\t", " ")).strip(" \t\u00a0\u200b\ufeff")
+
+
+def _split_cells(raw: str) -> list[str]:
+    """Tab-separated cells, trimmed, trailing empty cells dropped.
+
+    A leading tab is kept as an empty first cell (a table's corner cell is
+    often empty), but only when the row has text after it.
+    """
+    cells = [_clean(c) for c in raw.rstrip(" \u00a0").split("\t")]
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
+
+
+# --- pass 2: group lines into blocks -------------------------------------------
+
+
+def _build(lines: list[_Line]) -> list[tuple[Block, _Meta]]:
+    out: list[tuple[Block, _Meta]] = []
+    stack: list[list[int]] = []  # [lo, hi] indentation band of each open list level
+    i, n = 0, len(lines)
+    while i < n:
+        line = lines[i]
+        if line.kind == "blank":
+            i += 1
+            continue
+        if line.kind in ("row", "sep"):
+            stack = []
+            i = _take_table(lines, i, out)
+        elif line.kind == "item":
+            i = _take_item(lines, i, out, stack)
+        elif line.kind == "source":
+            stack = []
+            out.append((_source_block(line), _Meta()))
+            i += 1
+        else:
+            stack = []
+            i = _take_text(lines, i, out)
+    return out
+
+
+def _take_table(lines: list[_Line], i: int, out: list[tuple[Block, _Meta]]) -> int:
+    """Collect one table: consecutive tab rows, also across blank lines when
+    the next row has the same number of cells (scrapers sometimes put a blank
+    line between rows)."""
+    rows: list[list[str]] = []
+    seen_sep = had_p = False
+    first = lines[i].no
+    n = len(lines)
+    while i < n:
+        line = lines[i]
+        if line.kind == "sep":
+            seen_sep = True
+            had_p = had_p or line.had_p
+            i += 1
+            continue
+        if line.kind == "row":
+            rows.append(_split_cells(line.text))
+            had_p = had_p or line.had_p
+            i += 1
+            continue
+        if line.kind == "blank" and rows:
+            j = i
+            while j < n and lines[j].kind == "blank":
+                j += 1
+            if j < n and lines[j].kind == "row" and len(_split_cells(lines[j].text)) == len(rows[0]):
+                i = j
+                continue
+        break
+    if not rows:  # a lone separator row: nothing to show
+        return i
+    if all(len(r) > 1 and not r[0] for r in rows):  # the whole table indented by a tab
+        rows = [r[1:] for r in rows]
+    columns = max(len(r) for r in rows)
+    cells = [Segment(c) for r in rows for c in r + [""] * (columns - len(r))]
+    block = Block(BlockKind.TABLE, cells, columns=columns, header_rows=1, line=first)
+    out.append((block, _Meta(single_row=len(rows) == 1 and not seen_sep, had_p=had_p)))
+    return i
+
+
+def _take_item(
+    lines: list[_Line], i: int, out: list[tuple[Block, _Meta]], stack: list[list[int]]
+) -> int:
+    """One list item plus its indented continuation lines.
+
+    Nesting follows indentation. Each open level is a band of indentations
+    [lo, hi] seen so far, because scraped bullets of one level are indented
+    unevenly ("  1.", " 2)", "   3.-"); an item opens a deeper level only when
+    it is at least two columns right of its level's band and, when it comes
+    back out of a deeper level, nearer to that one than to its parent.
+    """
+    line = lines[i]
+    assert line.match is not None
+    indent = line.indent
+    popped: list[int] | None = None
+    while len(stack) > 1 and indent < stack[-1][0] - 1:
+        popped = stack.pop()
+    if not stack:
+        stack.append([indent, indent])
+    elif indent >= stack[-1][1] + 2 and (popped is None or 2 * indent >= stack[-1][1] + popped[0]):
+        stack.append([indent, indent])
+    else:
+        band = stack[-1]
+        band[0], band[1] = min(band[0], indent), max(band[1], indent)
+    parts = [line.text]
+    i += 1
+    while i < len(lines) and lines[i].kind == "text" and lines[i].indent > indent:
+        parts.append(lines[i].text)
+        i += 1
+    m = line.match
+    text = " ".join(parts)
+    ordered = m.group("num") is not None
+    if m.group("alpha"):
+        text = m.group("alpha") + " " + text  # "a) ..." keeps its letter
+    block = Block(
+        BlockKind.LIST_ITEM,
+        [Segment(text)],
+        level=len(stack),
+        ordered=ordered,
+        number=int(m.group("num")) if ordered else 0,
+        line=line.no,
+    )
+    out.append((block, _Meta()))
+    return i
+
+
+def _source_block(line: _Line) -> Block:
+    m = line.match
+    assert m is not None
+    url = m.group("u1") or m.group("u2") or m.group("u3") or ""
+    segments = [Segment(m.group("label").strip())]
+    if m.group("text"):
+        segments.append(Segment(m.group("text").strip()))
+    return Block(BlockKind.SOURCE, segments, url=url, line=line.no)
+
+
+def _take_text(lines: list[_Line], i: int, out: list[tuple[Block, _Meta]]) -> int:
+    """A run of plain text lines: split into paragraphs, mark heading candidates."""
+    start = i
+    while i < len(lines) and lines[i].kind == "text":
+        i += 1
+    group = lines[start:i]
+    chunks = _split_paragraphs(group)
+    for k, chunk in enumerate(chunks):
+        text = " ".join(line.text for line in chunk)
+        meta = _Meta()
+        if len(chunk) == 1:
+            meta.short_line = text if len(text) <= _MAX_TITLE_CHARS else ""
+            meta.heading_like = k == 0 and _heading_shaped(text)
+        kind = BlockKind.HEADING if meta.heading_like else BlockKind.PARAGRAPH
+        out.append((Block(kind, [Segment(text)], level=2 if meta.heading_like else 1, line=chunk[0].no), meta))
+    return i
+
+
+def _split_paragraphs(group: list[_Line]) -> list[list[_Line]]:
+    """Join wrapped lines, keep separate lines separate.
+
+    A hard-wrapped paragraph has every line but the last of similar, longish
+    length: join it all. Otherwise a line break is kept unless the line before
+    does not end a sentence and either the next line starts in lowercase or the
+    line before is long (a wrap, not a label).
+    """
+    if len(group) == 1:
+        return [group]
+    lengths = [len(line.text) for line in group]
+    if all(40 <= n <= 100 for n in lengths[:-1]) and lengths[-1] <= 100:
+        return [group]
+    chunks = [[group[0]]]
+    for prev, line in zip(group, group[1:]):
+        if _continues(prev.text, line.text):
+            chunks[-1].append(line)
+        else:
+            chunks.append([line])
+    return chunks
+
+
+def _continues(prev: str, nxt: str) -> bool:
+    if _ends_sentence(prev):
+        return False
+    first = _first_letter(nxt)
+    return (first is not None and first.islower()) or len(prev) >= 50
+
+
+def _ends_sentence(text: str) -> bool:
+    core = text.rstrip(_CLOSERS)
+    return bool(core) and core[-1] in _TERMINAL
+
+
+def _first_letter(text: str) -> str | None:
+    for ch in text:
+        if ch.isalpha():
+            return ch
+        if ch.isdigit():
+            return None
+    return None
+
+
+def _heading_shaped(text: str) -> bool:
+    """Short, not a sentence, not starting in lowercase, has letters, no URL."""
+    if len(text) > _MAX_HEADING_CHARS or len(text.split()) > _MAX_HEADING_WORDS:
+        return False
+    core = text.rstrip(_CLOSERS)
+    if not core or core[-1] in ".:;,…" or "://" in text:
+        return False
+    first = next((ch for ch in text if ch.isalpha()), None)
+    if first is None or (first.islower() and not text[0].isdigit()):  # "3 claves del éxito"
+        return False
+    return sum(ch.isalpha() for ch in text) >= 2
+
+
+# --- pass 3: whole-page decisions -------------------------------------------------
+
+
+def _choose_title(pairs: list[tuple[Block, _Meta]]) -> None:
+    """Promote one block to the level-1 title; demote headings above it."""
+    text_kinds = (BlockKind.HEADING, BlockKind.PARAGRAPH)
+    index = -1
+    for k, (block, meta) in enumerate(pairs[:_TITLE_SEARCH_BLOCKS]):
+        if block.kind in text_kinds and meta.short_line and _TITLE_LIKE.match(meta.short_line):
+            index = k
+            break
+    if index < 0:
+        for k, (block, meta) in enumerate(pairs):
+            if block.kind in (BlockKind.TABLE, BlockKind.SOURCE):
+                continue
+            if block.kind in text_kinds and meta.short_line and not _ends_sentence(meta.short_line):
+                index = k
+            break
+    if index < 0:
+        return
+    title = pairs[index][0]
+    title.kind, title.level = BlockKind.HEADING, 1
+    for block, meta in pairs[:index]:
+        if block.kind is BlockKind.HEADING:
+            block.kind, block.level = BlockKind.PARAGRAPH, 1
+            meta.heading_like = False
+
+
+def _detect_banner(pairs: list[tuple[Block, _Meta]]) -> None:
+    """The first table, when it stands before the title (or its cells came
+    from ``<p>`` tags) and its first row is a short name next to a long
+    sentence, is a banner (a funding notice such as "Erasmus+ | Proyecto
+    financiado por ..."), not data."""
+    title_at = next(
+        (k for k, (b, _) in enumerate(pairs) if b.kind is BlockKind.HEADING and b.level == 1),
+        len(pairs),
+    )
+    for k, (block, meta) in enumerate(pairs):
+        if block.kind is not BlockKind.TABLE:
+            continue
+        if (k < title_at or meta.had_p) and block.columns >= 2:
+            row = [s.text for s in block.segments[: block.columns]]
+            cells = [c for c in row if c]
+            pair = _banner_cells(cells) if len(cells) == 2 else None
+            if pair:
+                banner = Block(BlockKind.BANNER, [Segment(pair[0]), Segment(pair[1])], line=block.line)
+                rest = block.segments[block.columns :]
+                pairs[k] = (banner, _Meta())
+                if rest:
+                    tail = Block(
+                        BlockKind.TABLE, rest, columns=block.columns, header_rows=1, line=block.line + 1
+                    )
+                    pairs.insert(k + 1, (tail, _Meta()))
+        return
+
+
+def _banner_cells(cells: list[str]) -> tuple[str, str] | None:
+    def short(c: str) -> bool:
+        return len(c) <= 40 and len(c.split()) <= 5
+
+    def long(c: str) -> bool:
+        return len(c) >= 50 or len(c.split()) >= 8
+
+    a, b = cells
+    if short(a) and long(b):
+        return a, b
+    if short(b) and long(a):
+        return b, a
+    return None
+
+
+def _mark_credits(pairs: list[tuple[Block, _Meta]]) -> None:
+    """Image credits: an explicit "Imagen: ..." line anywhere, or a short
+    name-like line right under a table ("tutor2u", "bizlearn.com")."""
+    for k, (block, meta) in enumerate(pairs):
+        if block.kind not in (BlockKind.HEADING, BlockKind.PARAGRAPH) or not meta.short_line:
+            continue
+        if block.kind is BlockKind.HEADING and block.level == 1:
+            continue
+        text = meta.short_line
+        words = len(text.split())
+        after_table = k > 0 and pairs[k - 1][0].kind is BlockKind.TABLE
+        explicit = bool(_CREDIT_PREFIX.match(text)) and words <= 15 and "://" not in text
+        name_like = after_table and words <= 5 and len(text) <= 60 and _looks_like_credit(text)
+        bare = (
+            after_table
+            and words <= 3
+            and len(text) <= 40
+            and not _ends_sentence(text)
+            and (k + 1 == len(pairs) or pairs[k + 1][0].kind in (BlockKind.SOURCE, BlockKind.TABLE))
+        )
+        if explicit or name_like or bare:
+            block.kind, block.level = BlockKind.CREDIT, 1
+
+
+def _looks_like_credit(text: str) -> bool:
+    first = _first_letter(text)
+    return (
+        (first is not None and first.islower())
+        or bool(_LETTER_DIGIT.search(text))
+        or "©" in text
+        or bool(_DOMAIN.search(text))
+    )
+
+
+def _finish(block: Block, meta: _Meta) -> Block:
+    """A lone tab row that was neither a banner nor part of a table is text."""
+    if block.kind is BlockKind.TABLE and meta.single_row:
+        text = " ".join(s.text for s in block.segments if s.text)
+        return Block(BlockKind.PARAGRAPH, [Segment(text)], line=block.line)
+    return block

@@ -1,0 +1,86 @@
+"""The glossary through the real engine and real (echo / word-swap) Argos packages.
+
+The echo model copies its input, so every term the glossary put in must come
+out; the swap model turns "customer" into "cliente" (and back), so it mangles
+a protection and the recovery path is exercised for real.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.document import Span
+from pipeline.glossary import Glossary
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Glossary:
+    return Glossary.load(str(REPO / "glossary.csv"))
+
+
+def translate(models: Path, tmp_path: Path, glossary: Glossary | None, jobs: list[tuple[str, str, str]]):  # type: ignore[no-untyped-def]
+    from pipeline.translate.engine import Job, TranslateSettings, Translator
+
+    tr = Translator(TranslateSettings(models_dir=str(models), beam_size=1),
+                    memory_path=str(tmp_path / "memory.sqlite"), glossary=glossary)
+    try:
+        out = tr.translate([Job(text, [Span(0, len(text), src, 1.0, "test")], src, tgt)
+                            for text, src, tgt in jobs])
+        return out, dict(tr.stats)
+    finally:
+        tr.close()
+
+
+def test_echo_model_carries_every_term(echo_models: Path, tmp_path: Path, shipped: Glossary) -> None:
+    jobs = [
+        ("Las propuestas de valor del Canvas conectan el segmento de clientes con los canales.", "es", "en"),
+        ("La estructura de costes depende de los recursos clave y de los socios clave.", "es", "en"),
+        ("El autoservicio y la co-creación son tipos de relación con los clientes.", "es", "th"),
+    ]
+    out, stats = translate(echo_models, tmp_path, shipped, jobs)
+    assert [o.status for o in out] == ["translated"] * 3
+    assert out[0].text == "Las value propositions del Canvas conectan el customer segment con los channels."
+    assert out[1].text == "La cost structure depende de los key resources y de los key partners."
+    assert out[2].text == "El บริการตนเอง y la การร่วมสร้างสรรค์ son tipos de ความสัมพันธ์กับลูกค้า."
+    assert all(o.glossary_failures == [] for o in out)
+    assert stats["glossary_enforced"] == 10 and stats["glossary_failed"] == 0
+
+
+def test_without_glossary_the_echo_model_leaves_spanish_terms(echo_models: Path, tmp_path: Path) -> None:
+    out, _ = translate(echo_models, tmp_path, None, [("La propuesta de valor.", "es", "en")])
+    assert out[0].text == "La propuesta de valor."
+
+
+def test_swap_model_mangling_a_protection_is_recovered(swap_models: Path, tmp_path: Path) -> None:
+    # The swap model turns "customer" into "cliente": the inserted term comes out mangled.
+    g = Glossary.from_text("es,en\nsegmento de clientes,customer segment\nhola,hi there\n")
+    out, stats = translate(swap_models, tmp_path, g, [("Hola, el segmento de clientes.", "es", "en")])
+    assert out[0].text == "Hi there, el customer segment."
+    assert out[0].glossary_failures == []
+    assert stats["glossary_enforced"] == 2 and stats["glossary_recovered"] == 1 and stats["glossary_failed"] == 0
+
+
+def test_swap_model_without_glossary_shows_the_swap(swap_models: Path, tmp_path: Path) -> None:
+    out, _ = translate(swap_models, tmp_path, None, [("hola mundo, el segmento de clientes.", "es", "en")])
+    assert out[0].text == "hello world, el segmento de customers."
+
+
+def test_segment_already_in_target_gets_foreign_terms_replaced(echo_models: Path, tmp_path: Path,
+                                                                shipped: Glossary) -> None:
+    out, _ = translate(echo_models, tmp_path, shipped, [("Our propuesta de valor is clear.", "en", "en")])
+    assert out[0].text == "Our value proposition is clear." and out[0].status == "unchanged"
+
+
+def test_glossary_checksum_keys_the_memory(echo_models: Path, tmp_path: Path) -> None:
+    a = Glossary.from_text("es,en\ncanal,channel\n")
+    b = Glossary.from_text("es,en\ncanal,pipe\n")
+    job = [("Un canal.", "es", "en")]
+    first, _ = translate(echo_models, tmp_path, a, job)
+    second, _ = translate(echo_models, tmp_path, b, job)
+    assert (first[0].text, second[0].text) == ("Un channel.", "Un pipe.")
+    assert second[0].status == "translated"
+

@@ -1,0 +1,216 @@
+"""The report in headless Chromium: the DOM after the page's script ran, and a screenshot.
+
+Skipped with a reason when Debian's chromium is not installed
+(`apt-get install -y chromium`). The filter state is read from the URL hash
+at load, so `--dump-dom` shows the filtered page; `open=NAME` (or `open=*`)
+makes the script build lesson bodies at load, so their DOM is checked too.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import subprocess
+import zlib
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from test_report import EVIL, GLOSSARY, make_out
+
+from pipeline.report import write_report
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed (apt-get install -y chromium)")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-dev-shm-usage"]
+
+
+def chromium(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    profile = tmp / "profile"
+    profile.mkdir(exist_ok=True)
+    return subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args],
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def dump_dom(tmp: Path, url: str) -> str:
+    result = chromium(tmp, "--dump-dom", url)
+    assert "<html" in result.stdout, result.stderr[-2000:]
+    return result.stdout
+
+
+class Dom(HTMLParser):
+    """The dumped DOM as (tag, attrs, text inside) for the elements the tests look at."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str]]] = []
+        self.stack: list[int] = []
+        self.texts: dict[int, list[str]] = {}
+        self.feed(source)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, {k: v or "" for k, v in attrs}))
+        if tag not in {"br", "img", "input", "meta", "link", "hr", "wbr"}:
+            self.stack.append(len(self.elements) - 1)
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack:
+            i = self.stack.pop()
+            if self.elements[i][0] == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        for i in self.stack:
+            self.texts.setdefault(i, []).append(data)
+
+    def select(self, tag: str, cls: str | None = None) -> list[tuple[dict[str, str], str]]:
+        return [(a, "".join(self.texts.get(i, [])))
+                for i, (t, a) in enumerate(self.elements)
+                if t == tag and (cls is None or cls in a.get("class", "").split())]
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("report")
+    out = make_out(tmp / "out")
+    (tmp / "terms.csv").write_text(GLOSSARY, "utf-8")
+    write_report(out, tmp / "report.html", str(tmp / "terms.csv"))
+    return tmp / "report.html"
+
+
+def _visible(dom: Dom) -> list[str]:
+    return [a["data-lesson"] for a, _ in dom.select("details", "lesson") if "hidden" not in a]
+
+
+def test_script_ran_and_nothing_is_filtered(page: Path, tmp_path: Path) -> None:
+    dom = Dom(dump_dom(tmp_path, page.as_uri()))
+    body = dom.select("body")[0][0]
+    assert body.get("data-ready") == "1"
+    assert _visible(dom) == ["canvas/relaciones", "lesson5", "zz-clean"]
+    assert dom.select("output")[0][1] == "3 of 3 lessons shown"
+    assert dom.select("table", "seg") == []  # nothing rendered until a lesson is opened
+
+
+@pytest.mark.parametrize("fragment, visible", [
+    ("kind=untranslated", ["canvas/relaciones"]),
+    ("kind=glossary", ["lesson5"]),
+    ("kind=thai", ["canvas/relaciones"]),
+    ("q=LESSON+5", ["lesson5"]),  # case-insensitive, "+" is a space
+    ("q=clientes", ["canvas/relaciones"]),  # matches the title
+    ("q=zz&kind=edits", []),
+])
+def test_filter_from_the_url(page: Path, tmp_path: Path, fragment: str, visible: list[str]) -> None:
+    dom = Dom(dump_dom(tmp_path, f"{page.as_uri()}#{fragment}"))
+    assert _visible(dom) == visible
+    assert dom.select("output")[0][1] == f"{len(visible)} of 3 lessons shown"
+    none = dom.select("p")
+    assert any(a.get("id") == "none" and ("hidden" in a) == bool(visible) for a, _ in none)
+
+
+def test_opened_lesson_shows_rows_marks_and_untranslated(page: Path, tmp_path: Path) -> None:
+    dom = Dom(dump_dom(tmp_path, f"{page.as_uri()}#kind=untranslated&open=canvas/relaciones"))
+    lesson = dom.select("details", "lesson")[0][0]
+    assert "open" in lesson and lesson.get("data-rendered") == "1"
+    rows = dom.select("tr", "row")
+    assert len(rows) == 3
+    assert "k-untranslated" in rows[1][0]["class"] and "k-thai" in rows[1][0]["class"]
+    cells = dom.select("td", "st-untranslated")
+    assert len(cells) == 1 and "untranslated: no model th\u2192en" in cells[0][1]
+    repairs = [m for m in dom.select("mark", "m-e") if "data-ref" in m[0]]  # not the legend's
+    assert [text for a, text in repairs][:3] == ["ó", "ón", "ó"]
+    assert repairs[0][0]["title"] == 'repaired "ó;" \u2192 "ó" (rule half_entity, confidence 0.97)'
+    flagged = [m for m in dom.select("mark", "m-f") if "data-ref" in m[0]]
+    assert flagged[0][1] == ";mo" and "flagged, not applied" in flagged[0][0]["title"]
+    assert [text for a, text in dom.select("span", "l-th") if a.get("title") == "th"][:1] == ["ลูกค้าสำคัญมาก"]
+    tables = dom.select("table", "edits")
+    assert len(tables) == 2  # repairs applied, flagged
+    assert "half_entity" in tables[0][1] and "0.97" in tables[0][1] and "lost_letters" in tables[1][1]
+
+
+def test_scraped_script_does_not_run(page: Path, tmp_path: Path) -> None:
+    dom = Dom(dump_dom(tmp_path, f"{page.as_uri()}#open=*"))
+    body = dom.select("body")[0][0]
+    assert "data-pwned" not in body, "text from a lesson ran as script"
+    assert dom.select("img") == []
+    src = [text for a, text in dom.select("td", "src")]
+    assert f"Lesson 5 {EVIL}" in src  # shown as text
+
+def test_glossary_violations_are_shown(page: Path, tmp_path: Path) -> None:
+    dom = Dom(dump_dom(tmp_path, f"{page.as_uri()}#kind=glossary&open=lesson5"))
+    notes = [text for _, text in dom.select("span", "glossary")]
+    assert notes == ["glossary (during the run): lienzo del modelo de negocio -> Business Model Canvas",
+                     "glossary: missing-term negocio: expected \u201centerprise\u201d"]
+    table = dom.select("table", "gloss")
+    assert len(table) == 1
+    assert all(x in table[0][1] for x in ("missing-term", "negocio", "enterprise", "en/lesson5.md:2", "segment 1"))
+
+
+def test_thousand_lessons_load_and_filter(tmp_path: Path) -> None:
+    out = make_out(tmp_path / "out")
+    lessons = out / ".pipeline" / "lessons"
+    template = json.loads((lessons / "canvas" / "relaciones.json").read_text("utf-8"))
+    for i in range(997):
+        data = dict(template, lesson=f"bulk/l{i:04d}", title=f"Bulk lesson {i}")
+        path = lessons / "bulk" / f"l{i:04d}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    report = tmp_path / "big.html"
+    write_report(out, report)
+    dom = Dom(dump_dom(tmp_path, f"{report.as_uri()}#kind=glossary&open=*"))
+    assert len(dom.select("details", "lesson")) == 1000
+    assert _visible(dom) == ["lesson5"]
+    assert dom.select("output")[0][1] == "1 of 1000 lessons shown"
+    assert len([a for a, _ in dom.select("details", "lesson") if a.get("data-rendered")]) == 1
+
+
+# --------------------------------------------------------------------------- screenshot
+
+
+def png_pixels(path: Path) -> tuple[int, int, bytes]:
+    """Width, height and the unfiltered pixel bytes of an 8-bit RGB(A) PNG, with the stdlib only."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, idat, width = 8, b"", 0
+    height = channels = 0
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        chunk = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour = struct.unpack(">IIBB", chunk[:10])
+            assert depth == 8 and colour in (2, 6)
+            channels = 3 if colour == 2 else 4
+        elif kind == b"IDAT":
+            idat += chunk
+        pos += 12 + length
+    raw = zlib.decompress(idat)
+    stride, out, prev = width * channels, bytearray(), bytearray(width * channels)
+    for y in range(height):
+        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for x in range(stride):
+            a = line[x - channels] if x >= channels else 0
+            b, c = prev[x], prev[x - channels] if x >= channels else 0
+            pred = {0: 0, 1: a, 2: b, 3: (a + b) // 2}.get(f)
+            if pred is None:  # Paeth
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                pred = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+            line[x] = (line[x] + pred) & 0xFF
+        out += line
+        prev = line
+    return width, height, bytes(out)
+
+
+def test_screenshot_is_not_blank(page: Path, tmp_path: Path) -> None:
+    shot = tmp_path / "report.png"
+    result = chromium(tmp_path, f"--screenshot={shot}", "--window-size=1280,900", "--hide-scrollbars",
+                      f"{page.as_uri()}#open=canvas/relaciones")
+    assert shot.is_file() and shot.stat().st_size > 5000, result.stderr[-2000:]
+    width, height, pixels = png_pixels(shot)
+    assert (width, height) == (1280, 900)
+    channels = len(pixels) // (width * height)
+    colours = {pixels[i:i + 3] for i in range(0, len(pixels), channels * 7)}
+    assert len(colours) > 20, "the screenshot looks blank"
+    # The coloured runs are painted: the Thai colour (#ffd49a) and the repair colour (#fff176) appear.
+    assert bytes.fromhex("ffd49a") in colours and bytes.fromhex("fff176") in colours

@@ -1,0 +1,173 @@
+"""The Translator end to end on real (echo and swap) packages: batching, memory, pivot,
+code-switching, glossary hooks, long sentences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.document import Span
+from pipeline.translate.engine import Job, TranslateSettings, Translator, split_tokens
+
+
+def _tr(models: Path, tmp_path: Path, **kw: object) -> Translator:
+    return Translator(TranslateSettings(models_dir=str(models)), memory_path=str(tmp_path / "tm.sqlite"), **kw)  # type: ignore[arg-type]
+
+
+def _job(text: str, src: str, tgt: str, runs: list[tuple[str, str]] | None = None) -> Job:
+    """A job; ``runs`` = [(substring, lang)] marks foreign runs inside ``text``."""
+    spans = []
+    for sub, lang in runs or []:
+        a = text.index(sub)
+        spans.append(Span(a, a + len(sub), lang, 1.0, "script"))
+    return Job(text, spans, src, tgt)
+
+
+def test_echo_translation_keeps_text_and_a_rerun_comes_from_memory(echo_models: Path, tmp_path: Path) -> None:
+    jobs = [_job("Hola, ¿qué tal? Señora Núñez.\n  Segunda línea aquí.", "es", "en"),
+            _job("Otra frase.", "es", "en"), _job("Otra frase.", "es", "en")]
+    tr = _tr(echo_models, tmp_path)
+    assert tr._models == {} and tr._memory is None  # cheap to construct
+    out = tr.translate(jobs)
+    assert [o.text for o in out] == [j.text for j in jobs]
+    assert [o.status for o in out] == ["translated"] * 3
+    assert tr.stats["sentences"] == 4  # 3 + 1: the repeated segment is deduplicated
+    tr.close()
+    again = _tr(echo_models, tmp_path)
+    assert [(o.text, o.status) for o in again.translate(jobs)] == [(j.text, "memory") for j in jobs]
+    assert again.stats["sentences"] == 0 and again.stats["from_memory"] == 3
+    assert all(m._translator is None for m in again._models.values())  # no model loaded
+    again.close()
+
+
+def test_only_the_edited_sentence_goes_to_the_model(echo_models: Path, tmp_path: Path) -> None:
+    text = "Primera frase. Segunda frase. Tercera frase."
+    tr = _tr(echo_models, tmp_path)
+    tr.translate([_job(text, "es", "en")])
+    edited = text.replace("Segunda", "Nueva")
+    (o,) = tr.translate([_job(edited, "es", "en")])
+    assert o.text == edited and o.status == "translated"
+    assert tr.stats["sentences"] == 3 + 1
+    tr.close()
+
+
+def test_swaps_are_visible_and_same_language_is_unchanged(swap_models: Path, tmp_path: Path) -> None:
+    tr = _tr(swap_models, tmp_path)
+    out = tr.translate([_job("hola mundo, dice el cliente.", "es", "en"), _job("hello world", "en", "en"),
+                        _job("2024 — 15%", "es", "en")])
+    assert [(o.text, o.status) for o in out] == [
+        ("hello world, dice el customer.", "translated"), ("hello world", "unchanged"), ("2024 — 15%", "unchanged")]
+    tr.close()
+
+
+def test_pivot_through_english_and_missing_pairs(swap_models: Path, tmp_path: Path) -> None:
+    tr = _tr(swap_models, tmp_path)
+    assert tr.preflight({("th", "es"), ("es", "en"), ("fr", "en"), ("en", "en")}) == {
+        ("en", "en"): [], ("es", "en"): ["es_en"], ("fr", "en"): None, ("th", "es"): ["th_en", "en_es"]}
+    out = tr.translate([_job("สวัสดี ลูกค้า", "th", "es"), _job("bonjour le monde", "fr", "en")])
+    assert (out[0].text, out[0].status) == ("hola cliente", "translated")  # th->en->es
+    assert (out[1].text, out[1].status, out[1].missing) == ("bonjour le monde", "untranslated", ("fr", "en"))
+    assert [m["name"] for m in tr.models_signature()] == ["en_es", "es_en", "th_en"]
+    assert all(len(m["checksum"]) == 64 and m["version"] == "1.0" for m in tr.models_signature())
+    tr.close()
+
+
+def test_code_switched_segment_is_restored_then_translated(swap_models: Path, tmp_path: Path) -> None:
+    text = "El ลูกค้า dice hola."
+    tr = _tr(swap_models, tmp_path)
+    (o,) = tr.translate([_job(text, "es", "en", runs=[("ลูกค้า", "th")])])
+    # th run -> es via th_en+en_es ("ลูกค้า" -> "customer" -> "cliente"), then es->en as one sentence
+    assert (o.text, o.status) == ("El customer dice hello.", "translated")
+    pairs = {(p["source"], p["target"]) for p in tr.memory.stats()["pairs"]}  # type: ignore[union-attr]
+    assert pairs == {("th", "es"), ("es", "en")}  # both steps are in the memory
+    # a segment in the target language with a foreign run: the run is restored into it
+    (o2,) = tr.translate([_job("The สวัสดี world", "en", "en", runs=[("สวัสดี", "th")])])
+    assert (o2.text, o2.status) == ("The hello world", "translated")
+    # a missing model for the run keeps the whole source
+    (o3,) = tr.translate([_job("Le ลูกค้า", "fr", "en", runs=[("ลูกค้า", "th")])])
+    assert o3.status == "untranslated" and o3.text == "Le ลูกค้า"
+    tr.close()
+
+
+def test_long_sentences_are_cut_below_the_decoding_limit(echo_models: Path, tmp_path: Path) -> None:
+    long_es = " ".join(f"palabra{i} número {i}," for i in range(150)) + " fin"
+    long_th = "สวัสดีครับ" * 60  # no spaces, ~1800 byte-fallback tokens
+    tr = _tr(echo_models, tmp_path)
+    out = tr.translate([_job(long_es, "es", "en"), _job(long_th, "th", "en")])
+    assert [o.text for o in out] == [long_es, long_th]
+    tr.close()
+
+
+def test_split_tokens_respects_limits_and_utf8_bytes() -> None:
+    toks = ["▁a", "<0xE0>", "<0xB8>", "<0xAA>"] * 100
+    chunks = split_tokens(toks, 50)
+    assert [t for c in chunks for t in c] == toks and all(len(c) <= 50 for c in chunks)
+    assert all(c[0] != "<0xB8>" and c[0] != "<0xAA>" for c in chunks)
+    assert split_tokens(["x"] * 10, 50) == [["x"] * 10]
+
+
+def test_output_is_deterministic(swap_models: Path, tmp_path: Path) -> None:
+    jobs = [_job(f"hola mundo número {i}. El cliente {i}.", "es", "en") for i in range(40)]
+    a = Translator(TranslateSettings(models_dir=str(swap_models))).translate(jobs)
+    b = Translator(TranslateSettings(models_dir=str(swap_models), max_batch_tokens=64)).translate(jobs)
+    assert [o.text for o in a] == [o.text for o in b]
+
+
+@dataclass
+class _Protected:
+    text: str
+    original: str
+    mapping: dict[str, str]
+
+
+@dataclass
+class _Enforced:
+    text: str
+    enforced: int = 0
+    recovered: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+class FakeGlossary:
+    """'valor' -> 'VALUE'. Attempt 0 hides the term as 'hola' (which the swap model mangles),
+    attempt 1 as 'Qz' (which survives): the engine must retry."""
+
+    checksum = "fake-1"
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int]] = []
+
+    def protect(self, text: str, src: str, tgt: str, *, attempt: int = 0) -> _Protected:
+        self.calls.append((text, attempt))
+        token = "hola" if attempt == 0 else "Qz"
+        return _Protected(text.replace("valor", token), text, {token: "VALUE"})
+
+    def restore(self, protected: _Protected, output: str) -> _Enforced:
+        ((token, term),) = protected.mapping.items()
+        if "valor" not in protected.original:
+            return _Enforced(output)
+        if token not in output:
+            return _Enforced(output, failures=["valor -> VALUE"])
+        return _Enforced(output.replace(token, term), enforced=1, recovered=int(protected.mapping and "Qz" in token))
+
+    def apply_in_target(self, text: str, tgt: str) -> _Enforced:
+        return _Enforced(text.replace("valor", "VALUE"), enforced=int("valor" in text))
+
+
+def test_glossary_protect_restore_and_retry(swap_models: Path, tmp_path: Path) -> None:
+    g = FakeGlossary()
+    tr = _tr(swap_models, tmp_path, glossary=g)
+    out = tr.translate([_job("El valor del mundo.", "es", "en"), _job("Sin término.", "es", "en"),
+                        _job("The valor stays", "en", "en")])
+    assert out[0].text == "El VALUE del world." and out[0].glossary_failures == []
+    assert out[1].text == "Sin término."
+    assert (out[2].text, out[2].status) == ("The VALUE stays", "unchanged")
+    assert ("El valor del mundo.", 1) in g.calls and ("Sin término.", 1) not in g.calls
+    assert tr.stats["glossary_enforced"] == 2 and tr.stats["glossary_recovered"] == 1
+    tr.close()
+    # the memory is keyed by the glossary version
+    other = FakeGlossary()
+    other.checksum = "fake-2"
+    tr2 = _tr(swap_models, tmp_path, glossary=other)
+    assert tr2.translate([_job("Sin término.", "es", "en")])[0].status == "translated"
+    tr2.close()
