@@ -19,6 +19,7 @@ run: $(STAMP)
 	$(VENV)/bin/pipeline run raw output --to $(TARGETS)
 
 test: $(STAMP)
+	scripts/install-browser.sh
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
@@ -26,6 +27,7 @@ bench: $(STAMP)
 	$(PY) bench/langid.py
 	$(PY) bench/translate.py
 	$(PY) bench/glossary.py
+	$(PY) bench/report.py
 
 clean-venv:
 	rm -rf $(VENV)

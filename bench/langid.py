@@ -110,8 +110,11 @@ def evaluate(cases: list[dict], labeller: Labeller) -> dict:
         if not whole:
             failures.append(case["id"])
     return {
-        "by_type": by_type, "by_lang": by_lang, "snippets": (snippet_right, snippet_total),
-        "seconds": elapsed, "failures": failures,
+        "by_type": by_type,
+        "by_lang": by_lang,
+        "snippets": (snippet_right, snippet_total),
+        "seconds": elapsed,
+        "failures": failures,
     }
 
 

@@ -285,25 +285,66 @@ Email|Total: 250|Radio local|Hotel Central""".replace("\n", "|").split("|")
 
 # Tables: (language, header, rows). Cells are scored; the document around them is context.
 TABLES = [
-    ("en", ["Geographic", "Demographic", "Behavioural", "Psychographic"],
-     [["Country", "Age", "Usage rate", "Lifestyle"], ["City size", "Income", "Loyalty", "Values"],
-      ["Climate", "Education", "Occasion", "Interests"]]),
-    ("en", ["Channel", "Cost", "Reach"],
-     [["Online", "Low", "Global"], ["Retail store", "High", "Local"], ["Social media", "Low", "Total"]]),
-    ("en", ["Type", "Example", "Relationship"],
-     [["Personal", "Bank advisor", "Close"], ["Self-service", "Petrol station", "None"],
-      ["Communities", "Online forum", "Shared"]]),
-    ("en", ["Revenue stream", "Pricing", "Frequency"],
-     [["Asset sale", "Fixed", "One-off"], ["Subscription", "Monthly", "Recurring"], ["Advertising", "Per click", "Ongoing"]]),
-    ("es", ["Canal", "Coste", "Alcance"],
-     [["Online", "Bajo", "Global"], ["Tienda física", "Alto", "Local"], ["Redes sociales", "Bajo", "Total"]]),
-    ("es", ["Tipo", "Ejemplo", "Relación"],
-     [["Personal", "Asesor bancario", "Cercana"], ["Autoservicio", "Gasolinera", "Ninguna"],
-      ["Comunidades", "Foro en línea", "Compartida"]]),
-    ("es", ["Segmento", "Necesidad", "Canal"],
-     [["Jóvenes", "Precio bajo", "Móvil"], ["Familias", "Comodidad", "Tienda"], ["Empresas", "Factura", "Marketing directo"]]),
-    ("es", ["Concepto", "Importe", "Notas"],
-     [["Alquiler", "1.200 €", "Mensual"], ["Publicidad", "300 €", "Radio local"], ["Total", "1.500 €", "Sin IVA"]]),
+    (
+        "en",
+        ["Geographic", "Demographic", "Behavioural", "Psychographic"],
+        [
+            ["Country", "Age", "Usage rate", "Lifestyle"],
+            ["City size", "Income", "Loyalty", "Values"],
+            ["Climate", "Education", "Occasion", "Interests"],
+        ],
+    ),
+    (
+        "en",
+        ["Channel", "Cost", "Reach"],
+        [["Online", "Low", "Global"], ["Retail store", "High", "Local"], ["Social media", "Low", "Total"]],
+    ),
+    (
+        "en",
+        ["Type", "Example", "Relationship"],
+        [
+            ["Personal", "Bank advisor", "Close"],
+            ["Self-service", "Petrol station", "None"],
+            ["Communities", "Online forum", "Shared"],
+        ],
+    ),
+    (
+        "en",
+        ["Revenue stream", "Pricing", "Frequency"],
+        [
+            ["Asset sale", "Fixed", "One-off"],
+            ["Subscription", "Monthly", "Recurring"],
+            ["Advertising", "Per click", "Ongoing"],
+        ],
+    ),
+    (
+        "es",
+        ["Canal", "Coste", "Alcance"],
+        [["Online", "Bajo", "Global"], ["Tienda física", "Alto", "Local"], ["Redes sociales", "Bajo", "Total"]],
+    ),
+    (
+        "es",
+        ["Tipo", "Ejemplo", "Relación"],
+        [
+            ["Personal", "Asesor bancario", "Cercana"],
+            ["Autoservicio", "Gasolinera", "Ninguna"],
+            ["Comunidades", "Foro en línea", "Compartida"],
+        ],
+    ),
+    (
+        "es",
+        ["Segmento", "Necesidad", "Canal"],
+        [
+            ["Jóvenes", "Precio bajo", "Móvil"],
+            ["Familias", "Comodidad", "Tienda"],
+            ["Empresas", "Factura", "Marketing directo"],
+        ],
+    ),
+    (
+        "es",
+        ["Concepto", "Importe", "Notas"],
+        [["Alquiler", "1.200 €", "Mensual"], ["Publicidad", "300 €", "Radio local"], ["Total", "1.500 €", "Sin IVA"]],
+    ),
 ]
 
 
@@ -323,17 +364,27 @@ def _single(kind: str, sentences: list[str], lang: str) -> list[dict]:
 def _pairs() -> list[dict]:
     """Two sentences of different languages, in both orders, paired deterministically."""
     out = []
-    combos = [("es", ES, "en", EN), ("en", EN, "es", ES), ("es", ES, "th", TH), ("th", TH, "es", ES),
-              ("en", EN, "th", TH), ("th", TH, "en", EN)]
+    combos = [
+        ("es", ES, "en", EN),
+        ("en", EN, "es", ES),
+        ("es", ES, "th", TH),
+        ("th", TH, "es", ES),
+        ("en", EN, "th", TH),
+        ("th", TH, "en", EN),
+    ]
     for c, (la, xa, lb, xb) in enumerate(combos):
         for i in range(14):
             a = xa[(i * 5 + c) % len(xa)]
             b = xb[(i * 7 + 3 * c + 1) % len(xb)]
             text = f"{a} {b}"
-            out.append({
-                "id": f"two-{la}-{lb}-{i:02d}", "type": "two_sentences", "segments": [text],
-                "gold": [[[0, len(a), la], [len(a) + 1, len(text), lb]]],
-            })
+            out.append(
+                {
+                    "id": f"two-{la}-{lb}-{i:02d}",
+                    "type": "two_sentences",
+                    "segments": [text],
+                    "gold": [[[0, len(a), la], [len(a) + 1, len(text), lb]]],
+                }
+            )
     return out
 
 
@@ -351,10 +402,14 @@ def _thai_inserted() -> list[dict]:
         text = f"{left} {clause}{sep}{right}"
         t0 = len(left) + 1
         t1 = t0 + len(clause)
-        out.append({
-            "id": f"es-th-{i:02d}", "type": "es_thai_clause", "segments": [text],
-            "gold": [[[0, len(left), "es"], [t0, t1, "th"], [t1, len(text), "es"]]],
-        })
+        out.append(
+            {
+                "id": f"es-th-{i:02d}",
+                "type": "es_thai_clause",
+                "segments": [text],
+                "gold": [[[0, len(left), "es"], [t0, t1, "th"], [t1, len(text), "es"]]],
+            }
+        )
     return out
 
 
@@ -382,17 +437,27 @@ def _tables() -> list[dict]:
             cells = header + [c for row in rows for c in row]
             segments = intro + cells
             gold: list = [None, None] + [[[*_letters_range(c), lang]] for c in cells]
-            out.append({
-                "id": f"table-{t}-{lang}-in-{doc_lang}", "type": "table_cell", "segments": segments,
-                "gold": gold, "blocks": [0, 1] + [2] * len(cells),
-            })
+            out.append(
+                {
+                    "id": f"table-{t}-{lang}-in-{doc_lang}",
+                    "type": "table_cell",
+                    "segments": segments,
+                    "gold": gold,
+                    "blocks": [0, 1] + [2] * len(cells),
+                }
+            )
     return out
 
 
 def build() -> list[dict]:
     cases = (
-        _single("single_es", ES, "es") + _single("single_en", EN, "en") + _single("single_th", TH, "th")
-        + _pairs() + _thai_inserted() + _snippets() + _tables()
+        _single("single_es", ES, "es")
+        + _single("single_en", EN, "en")
+        + _single("single_th", TH, "th")
+        + _pairs()
+        + _thai_inserted()
+        + _snippets()
+        + _tables()
     )
     ids = [c["id"] for c in cases]
     assert len(ids) == len(set(ids)), "duplicate case ids"

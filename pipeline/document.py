@@ -14,9 +14,10 @@ from enum import Enum
 class Edit:
     """One repair edit.
 
-    ``start``/``end`` index the text *given to* the repair step that made the
-    edit, i.e. the text as it was before this edit; ``offset`` is the same as
-    ``start`` and kept as the public name used in the edit log.
+    ``start``/``end`` index the text *given to* :func:`pipeline.repair.repair`
+    (the decoded raw page), so the edit log can be laid over the page as it
+    was scraped; ``offset`` is the same as ``start`` and is the public name in
+    the edit log.
     """
 
     start: int

@@ -52,7 +52,6 @@ from pipeline.sentences import split_sentences
 __all__ = ["detect_document", "detect_spans", "main_language", "normalize_languages"]
 
 
-
 def _version(package: str) -> str:
     """Installed version of a data-bearing dependency (its word lists/profiles change results)."""
     from importlib.metadata import PackageNotFoundError, version
@@ -82,6 +81,7 @@ def __getattr__(name: str) -> str:
     if name == "DETECTOR_VERSION":
         return _detector_version()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # --- tuning constants (log10 units: 1.0 = ten to one) -----------------------------------
 _WORD_CLIP = 3.0  # most one word can say for one language over another
@@ -126,42 +126,127 @@ _DOMAIN_HINT = re.compile(r"\.(?:com|org|net|edu|gov|io)\b", re.IGNORECASE)
 
 # (first code point, script) sorted; a code point belongs to the last range starting at or before it.
 _SCRIPT_RANGES: list[tuple[int, str]] = [
-    (0x0000, "zyyy"), (0x0370, "grek"), (0x0400, "cyrl"), (0x0530, "armn"), (0x0590, "hebr"),
-    (0x0600, "arab"), (0x0700, "zyyy"), (0x0750, "arab"), (0x0780, "zyyy"), (0x08A0, "arab"),
-    (0x0900, "deva"), (0x0980, "beng"), (0x0A00, "guru"), (0x0A80, "gujr"), (0x0B00, "zyyy"),
-    (0x0B80, "taml"), (0x0C00, "telu"), (0x0C80, "knda"), (0x0D00, "mlym"), (0x0D80, "sinh"),
-    (0x0E00, "thai"), (0x0E80, "laoo"), (0x0F00, "tibt"), (0x1000, "mymr"), (0x10A0, "geor"),
-    (0x1100, "hang"), (0x1200, "ethi"), (0x13A0, "zyyy"), (0x1780, "khmr"), (0x1800, "zyyy"),
-    (0x1F00, "grek"), (0x2000, "zyyy"), (0x2D00, "geor"), (0x2D30, "zyyy"), (0x2E80, "hani"),
-    (0x3040, "kana"), (0x3100, "zyyy"), (0x3130, "hang"), (0x3190, "zyyy"), (0x31F0, "kana"),
-    (0x3200, "zyyy"), (0x3400, "hani"), (0x4DC0, "zyyy"), (0x4E00, "hani"), (0xA000, "zyyy"),
-    (0xAC00, "hang"), (0xD7B0, "zyyy"), (0xF900, "hani"), (0xFB00, "zyyy"), (0xFB1D, "hebr"),
-    (0xFB50, "arab"), (0xFE00, "zyyy"), (0xFE70, "arab"), (0xFF00, "zyyy"), (0xFF66, "kana"),
-    (0xFFA0, "hang"), (0xFFE0, "zyyy"), (0x20000, "hani"), (0x2FA20, "zyyy"),
+    (0x0000, "zyyy"),
+    (0x0370, "grek"),
+    (0x0400, "cyrl"),
+    (0x0530, "armn"),
+    (0x0590, "hebr"),
+    (0x0600, "arab"),
+    (0x0700, "zyyy"),
+    (0x0750, "arab"),
+    (0x0780, "zyyy"),
+    (0x08A0, "arab"),
+    (0x0900, "deva"),
+    (0x0980, "beng"),
+    (0x0A00, "guru"),
+    (0x0A80, "gujr"),
+    (0x0B00, "zyyy"),
+    (0x0B80, "taml"),
+    (0x0C00, "telu"),
+    (0x0C80, "knda"),
+    (0x0D00, "mlym"),
+    (0x0D80, "sinh"),
+    (0x0E00, "thai"),
+    (0x0E80, "laoo"),
+    (0x0F00, "tibt"),
+    (0x1000, "mymr"),
+    (0x10A0, "geor"),
+    (0x1100, "hang"),
+    (0x1200, "ethi"),
+    (0x13A0, "zyyy"),
+    (0x1780, "khmr"),
+    (0x1800, "zyyy"),
+    (0x1F00, "grek"),
+    (0x2000, "zyyy"),
+    (0x2D00, "geor"),
+    (0x2D30, "zyyy"),
+    (0x2E80, "hani"),
+    (0x3040, "kana"),
+    (0x3100, "zyyy"),
+    (0x3130, "hang"),
+    (0x3190, "zyyy"),
+    (0x31F0, "kana"),
+    (0x3200, "zyyy"),
+    (0x3400, "hani"),
+    (0x4DC0, "zyyy"),
+    (0x4E00, "hani"),
+    (0xA000, "zyyy"),
+    (0xAC00, "hang"),
+    (0xD7B0, "zyyy"),
+    (0xF900, "hani"),
+    (0xFB00, "zyyy"),
+    (0xFB1D, "hebr"),
+    (0xFB50, "arab"),
+    (0xFE00, "zyyy"),
+    (0xFE70, "arab"),
+    (0xFF00, "zyyy"),
+    (0xFF66, "kana"),
+    (0xFFA0, "hang"),
+    (0xFFE0, "zyyy"),
+    (0x20000, "hani"),
+    (0x2FA20, "zyyy"),
 ]
 _SCRIPT_STARTS = [r[0] for r in _SCRIPT_RANGES]
 _SCRIPT_LANG = {
-    "grek": "el", "armn": "hy", "hebr": "he", "deva": "hi", "beng": "bn", "guru": "pa",
-    "gujr": "gu", "taml": "ta", "telu": "te", "knda": "kn", "mlym": "ml", "sinh": "si",
-    "thai": "th", "laoo": "lo", "tibt": "bo", "mymr": "my", "geor": "ka", "hang": "ko",
-    "ethi": "am", "khmr": "km", "hani": "zh", "kana": "ja",
+    "grek": "el",
+    "armn": "hy",
+    "hebr": "he",
+    "deva": "hi",
+    "beng": "bn",
+    "guru": "pa",
+    "gujr": "gu",
+    "taml": "ta",
+    "telu": "te",
+    "knda": "kn",
+    "mlym": "ml",
+    "sinh": "si",
+    "thai": "th",
+    "laoo": "lo",
+    "tibt": "bo",
+    "mymr": "my",
+    "geor": "ka",
+    "hang": "ko",
+    "ethi": "am",
+    "khmr": "km",
+    "hani": "zh",
+    "kana": "ja",
 }
 
 # Languages the detector can label. Latin-script ones are chosen among by statistics;
 # the others come from their script.
+# (Only those wordfreq has a word list or langdetect a profile for: others could never win.)
 _LATIN_LANGS = frozenset(
-    ["af", "az", "ca", "cs", "cy", "da", "de", "en", "es", "et", "eu", "fi", "fil", "fr", "ga", "gl", "hr", "hu", "id", "is", "it", "la", "lt", "lv", "ms", "mt", "nb", "nl", "nn", "no", "pl", "pt", "ro", "sh", "sk", "sl", "so", "sq", "sv", "sw", "tl", "tr", "uz", "vi"]
+    "af ca cs cy da de en es et fi fil fr hr hu id is it lt lv ms nb nl no pl pt ro sh sk sl so sq sv sw tl tr vi".split()  # noqa: SIM905
 )
 _SCRIPT_LANGS = frozenset(set(_SCRIPT_LANG.values()) | {"ru", "uk", "bg", "be", "sr", "mk", "kk", "ar", "fa", "ur"})
 _LANGDETECT_CODE = {"nb": "no", "fil": "tl", "zh": "zh-cn", "sh": "hr"}
 # Letters beyond a-z that each language's alphabet uses: an unknown word written with
 # them is evidence for that language (and against languages without them).
 _ALPHABET_EXTRA = {
-    "es": "áéíóúüñ", "pt": "áâãàçéêíóôõú", "fr": "àâæçéèêëîïôœùûüÿ", "it": "àèéìíîòóù",
-    "ca": "àçèéíïòóúü·", "de": "äöüß", "nl": "éëïöü", "en": "", "gl": "áéíñóú",
-    "ro": "ăâîșțşţ", "pl": "ąćęłńóśźż", "cs": "áčďéěíňóřšťúůýž", "sk": "áäčďéíĺľňóôŕšťúýž",
-    "tr": "çğıöşü", "sv": "åäö", "da": "æøå", "nb": "æøå", "no": "æøå", "fi": "äöå",
-    "hu": "áéíóöőúüű", "is": "áðéíóúýþæö", "id": "", "ms": "", "vi": "",
+    "es": "áéíóúüñ",
+    "pt": "áâãàçéêíóôõú",
+    "fr": "àâæçéèêëîïôœùûüÿ",
+    "it": "àèéìíîòóù",
+    "ca": "àçèéíïòóúü·",
+    "de": "äöüß",
+    "nl": "éëïöü",
+    "en": "",
+    "gl": "áéíñóú",
+    "ro": "ăâîșțşţ",
+    "pl": "ąćęłńóśźż",
+    "cs": "áčďéěíňóřšťúůýž",
+    "sk": "áäčďéíĺľňóôŕšťúýž",
+    "tr": "çğıöşü",
+    "sv": "åäö",
+    "da": "æøå",
+    "nb": "æøå",
+    "no": "æøå",
+    "fi": "äöå",
+    "hu": "áéíóöőúüű",
+    "is": "áðéíóúýþæö",
+    "id": "",
+    "ms": "",
+    "vi": "",
 }
 
 
@@ -313,6 +398,7 @@ def _analyse(text: str, cands: tuple[str, ...]) -> list[_Piece]:
 
 def _mask_urls(text: str) -> str:
     """``text`` with URLs and e-mail addresses blanked (same length), so they are not evidence."""
+
     def blank(m: re.Match[str]) -> str:
         return " " * len(m.group())
 
@@ -476,9 +562,16 @@ def _word_vector(tok: str, cands: tuple[str, ...]) -> tuple[float, ...] | None:
     word = tok.replace("’", "'").lower()
     if not word.isascii():
         word = unicodedata.normalize("NFC", word)
-    logs = [(t.get(word, _FLOOR) if t is not None else _FLOOR) for t in (_table(c) for c in cands)]
-    best = max(logs)
-    vec = None if best == _FLOOR else tuple(max(v - best, -_WORD_CLIP) for v in logs)
+    tables = [_table(c) for c in cands]
+    logs = [t.get(word, _FLOOR) for t in tables if t is not None]
+    best = max(logs, default=_FLOOR)
+    # A language without a word list is neither favoured nor penalised by words
+    # (langdetect judges it): it gets the best score of the others.
+    vec = (
+        None
+        if best == _FLOOR
+        else tuple(max(t.get(word, _FLOOR) - best, -_WORD_CLIP) if t is not None else 0.0 for t in tables)
+    )
     if len(cache) >= _WORD_CACHE_MAX:
         cache.clear()
     cache[tok] = vec
@@ -573,7 +666,7 @@ def _add_langdetect(piece: _Piece, text: str, cands: tuple[str, ...]) -> None:
     if not probs:
         return
     assert piece.scores is not None
-    logs = {c: math.log10(max(probs.get(c, 0.0), 10 ** -_LANGDETECT_CLIP)) for c in cands}
+    logs = {c: math.log10(max(probs.get(c, 0.0), 10**-_LANGDETECT_CLIP)) for c in cands}
     top = max(logs.values())
     # n-gram statistics over a few words are noise ("Marketing digital" -> en, 100%):
     # langdetect's say grows with the length of the piece.

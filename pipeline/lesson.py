@@ -21,7 +21,8 @@ def build_lesson(data: bytes, name: str, source: str, config: PipelineConfig) ->
     repaired = repair(decoded.text, threshold=config.threshold)
     blocks = parse_blocks(repaired.text)
     segments = [s for b in blocks for s in b.segments]
-    spans_per_segment = detect_document([s.text for s in segments], languages=config.languages)
+    block_ids = [i for i, b in enumerate(blocks) for _ in b.segments]  # table cells share context
+    spans_per_segment = detect_document([s.text for s in segments], languages=config.languages, blocks=block_ids)
     for seg, spans in zip(segments, spans_per_segment):
         seg.spans = spans
         seg.lang = main_language(spans, seg.text)

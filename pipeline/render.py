@@ -377,7 +377,10 @@ def _yaml_scalar(value: Any, plain: re.Pattern[str]) -> str:
             return ".nan"
         if value in (float("inf"), float("-inf")):
             return ".inf" if value > 0 else "-.inf"
-        return repr(value)
+        text = repr(value)
+        if "e" in text and "." not in text:  # YAML 1.1 floats need a dot: 5e-324 -> 5.0e-324
+            text = text.replace("e", ".0e", 1)
+        return text
     if not isinstance(value, str):
         raise _NotPlain
     if (

@@ -499,7 +499,12 @@ def json_island(data: object) -> str:
 
 
 def _asset(name: str) -> str:
-    return resources.files("pipeline.report_assets").joinpath(name).read_text("utf-8")
+    """The page's CSS or script, shipped as package data next to this module."""
+    try:
+        return resources.files("pipeline.report_assets").joinpath(name).read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        raise ReportError(f"pipeline/report_assets/{name}: missing from this installation; "
+                          "reinstall pipeline (the report needs its CSS and script)") from None
 
 
 def _csp(script: str) -> str:

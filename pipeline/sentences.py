@@ -46,7 +46,10 @@ _LAST_TOKEN = re.compile(r"(\S+)$")
 # capital letter (titles before names; "for example" before the example). Lower case,
 # without the final dot.
 _NO_SPLIT = frozenset(
-    ["sr", "sra", "srta", "sres", "dr", "dra", "dres", "mr", "mrs", "ms", "messrs", "prof", "profa", "ing", "lic", "arq", "mtro", "mtra", "st", "mt", "ej", "ejs", "e.g", "i.e", "p.ej", "vs", "cf", "approx", "aprox", "fig", "figs", "pág", "págs", "pag", "pp", "vol", "caps", "núm", "nº", "tel", "apdo", "avda"]
+    (  # noqa: SIM905
+        "sr sra srta sres dr dra dres mr mrs ms messrs prof profa ing lic arq mtro mtra st mt "
+        "ej ejs e.g i.e p.ej vs cf approx aprox fig figs pág págs pag pp vol caps núm nº tel apdo avda"
+    ).split()
 )
 # Abbreviations that only stay joined before a number ("No. 5", "pág. 12").
 _MAX_NUMBERED_ABBR = 4

@@ -95,6 +95,9 @@ _LETTER_DIGIT = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
 _TERMINAL = ".!?:;,…"
 _CLOSERS = "\"'”’»)]"
 _SPACES = re.compile(r"[ \t]+")
+_INDENT_CHARS = " \t\u00a0"
+_STRIP_CHARS = " \t\u00a0\u200b\ufeff"
+_ITEM_FIRST = frozenset(_BULLETS + "-*+0123456789")
 
 _MAX_HEADING_CHARS = 90
 _MAX_HEADING_WORDS = 12
@@ -158,47 +161,51 @@ def find_title(blocks: list[Block]) -> str:
 
 
 def _classify(no: int, raw: str) -> _Line:
-    """Decide what one input line looks like, without context."""
-    if _BLANK.fullmatch(raw):
+    """Decide what one input line looks like, without context.
+
+    Ordered cheapest first: most lines are prose, and each check runs only
+    when the line's first character or a tab makes it possible.
+    """
+    body = raw.lstrip(_INDENT_CHARS)
+    if not body or _BLANK.fullmatch(body):
         return _Line(no, "blank", "")
     had_p = False
-    if "<" in raw:
-        had_p = bool(_P_TAG.search(raw))
+    if "<" in body:
+        had_p = bool(_P_TAG.search(body))
         raw = _BLOCK_TAGS.sub(lambda m: " " if m.group(0)[1:3].lower() == "br" else "", raw)
-        if _BLANK.fullmatch(raw):
+        body = raw.lstrip(_INDENT_CHARS)
+        if not body or _BLANK.fullmatch(body):
             return _Line(no, "blank", "")
-    indent = _indent_width(raw)
-    if "\t" in raw.strip():
+    indent = _indent_width(raw, len(raw) - len(body))
+    tabbed = "\t" in body.rstrip(_INDENT_CHARS)
+    if tabbed:
         cells = _split_cells(raw)
-        if len(cells) >= 2 and all(_SEP_CELL.fullmatch(c) for c in cells if c) and any(cells):
+        if len(cells) >= 2 and any(cells) and all(_SEP_CELL.fullmatch(c) for c in cells if c):
             return _Line(no, "sep", raw, indent, had_p)
-    item = _ITEM.fullmatch(raw)
-    if item and not _ROW.search(item.group("text")):
-        return _Line(no, "item", _clean(item.group("text")), indent, had_p, item)
-    if _ROW.search(raw.strip(" \u00a0")):
+    if body[0] in _ITEM_FIRST or ")" in body[1:5]:
+        item = _ITEM.fullmatch(raw)
+        if item and not (tabbed and _ROW.search(item.group("text"))):
+            return _Line(no, "item", _clean(item.group("text")), indent, had_p, item)
+    if tabbed and _ROW.search(body):
         return _Line(no, "row", raw, indent, had_p)
-    stripped = _clean(raw)
-    source = _SOURCE.fullmatch(stripped)
-    if source:
-        return _Line(no, "source", stripped, indent, had_p, source)
+    stripped = _clean(body)
+    if "://" in stripped:
+        source = _SOURCE.fullmatch(stripped)
+        if source:
+            return _Line(no, "source", stripped, indent, had_p, source)
     return _Line(no, "text", stripped, indent, had_p)
 
 
-def _indent_width(raw: str) -> int:
-    width = 0
-    for ch in raw:
-        if ch == "\t":
-            width += 4
-        elif ch in " \u00a0":
-            width += 1
-        else:
-            break
-    return width
+def _indent_width(raw: str, length: int) -> int:
+    """Columns of indentation, a tab counting 4."""
+    return length + 3 * raw.count("\t", 0, length)
 
 
 def _clean(text: str) -> str:
     """Strip the ends and fold tabs and space runs into one space."""
-    return _SPACES.sub(" ", text.replace("\u00a0\t", " ")).strip(" \t\u00a0\u200b\ufeff")
+    if "\t" in text or "  " in text:
+        text = _SPACES.sub(" ", text)
+    return text.strip(_STRIP_CHARS)
 
 
 def _split_cells(raw: str) -> list[str]:

@@ -187,7 +187,7 @@ def test_check_reports_forbidden_and_inconsistent_and_skips_untranslated(tmp_pat
     assert code == 1
     data = json.loads(text)
     assert data["checksum"] == g.checksum
-    forb = [v for v in data["violations"] if v["kind"] == "forbidden-variant"][0]
+    forb = next(v for v in data["violations"] if v["kind"] == "forbidden-variant")
     assert forb == {"kind": "forbidden-variant", "lesson": "a", "file": "th/a.md", "line": 10, "lang": "th",
                     "term": "Canvas", "expected": "Canvas", "found": "ผ้าใบ", "segment": 0}
 

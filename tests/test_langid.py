@@ -460,3 +460,9 @@ def test_sample_spanish_prose_and_english_table() -> None:
             assert main_language(spans, seg) == kind, seg
             checked += 1
     assert checked >= 12
+
+
+def test_configured_language_without_word_list_is_judged_by_langdetect() -> None:
+    sw = "Wateja wanapenda huduma nzuri sana kutoka kwa kampuni yetu kila siku."
+    assert labelled(sw, languages=("es", "en", "sw"))[0][1] == "sw"
+    assert labelled("La empresa vende a sus clientes cada día.", languages=("es", "en", "sw"))[0][1] == "es"

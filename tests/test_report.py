@@ -129,6 +129,14 @@ def make_out(out: Path) -> Path:
     return out
 
 
+@pytest.fixture(autouse=True)
+def _no_glossary_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run in an empty folder: a ./glossary.csv of the checkout must not change the results."""
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
+
+
 @pytest.fixture()
 def out(tmp_path: Path) -> Path:
     return make_out(tmp_path / "out")
@@ -451,3 +459,27 @@ def test_cli_help_has_an_example() -> None:
     result = CliRunner().invoke(main, ["report", "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output and "pipeline report output/ -o report.html" in result.output
+
+
+# --------------------------------------------------------------------------- real runner output
+
+
+def test_report_on_real_run_output(tmp_path: Path) -> None:
+    """The runner's sidecars (not hand-written ones): every repair is placed and marked."""
+    from pipeline.config import PipelineConfig
+    from pipeline.runner import run as run_batch
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "uno.txt").write_text(
+        "Relació;n con los clientes\n\nEl mó;dulo explica la atenció;น al cliente. ลูกค้าสำคัญมาก\n", "utf-8")
+    run_batch(PipelineConfig(jobs=1), str(raw), str(tmp_path / "out"))
+    report = build_report(tmp_path / "out", glossary_path=None)
+    (lesson,) = report.lessons
+    assert lesson.counts["edits"] >= 3
+    body = lesson.body
+    for e in body["edits"]:
+        assert e["seg"] is not None and e["ctx"][1] == e["after"]
+    marked = [p for row in body["rows"] for p in row["src"] if p[2].startswith("e")]
+    assert len(marked) == len(body["edits"])
+    assert "".join(p[0] for row in body["rows"] for p in row["src"]).count(";") == 0

@@ -147,7 +147,8 @@ def test_glossary_violations_are_shown(page: Path, tmp_path: Path) -> None:
     assert all(x in table[0][1] for x in ("missing-term", "negocio", "enterprise", "en/lesson5.md:2", "segment 1"))
 
 
-def test_thousand_lessons_load_and_filter(tmp_path: Path) -> None:
+def test_thousand_lessons_load_and_filter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no ./glossary.csv: the default lookup must not find the checkout's
     out = make_out(tmp_path / "out")
     lessons = out / ".pipeline" / "lessons"
     template = json.loads((lessons / "canvas" / "relaciones.json").read_text("utf-8"))

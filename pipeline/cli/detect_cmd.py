@@ -28,16 +28,28 @@ class Row:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "file": self.file, "line": self.line, "start": self.start, "end": self.end, "lang": self.lang,
-            "confidence": round(self.confidence, 4), "method": self.method, "text": self.text,
+            "file": self.file,
+            "line": self.line,
+            "start": self.start,
+            "end": self.end,
+            "lang": self.lang,
+            "confidence": round(self.confidence, 4),
+            "method": self.method,
+            "text": self.text,
         }
 
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=str))
 @languages_option
-@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True,
-              help="table: aligned columns per file; jsonl: one JSON object per sentence piece.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "jsonl"]),
+    default="table",
+    show_default=True,
+    help="table: aligned columns per file; jsonl: one JSON object per sentence piece.",
+)
 @handle_errors
 def detect(files: tuple[str, ...], languages: str, fmt: str) -> None:
     """Show the language of every sentence (and of each run inside it) of FILES.
@@ -87,7 +99,9 @@ def _read(path: str) -> bytes:
     except FileNotFoundError:
         raise InputError(path, "no such file", "check the path") from None
     except OSError as exc:
-        raise InputError(path, f"cannot be read ({exc.strerror or exc})", "check that it exists and is readable") from None
+        raise InputError(
+            path, f"cannot be read ({exc.strerror or exc})", "check that it exists and is readable"
+        ) from None
 
 
 def detect_file_rows(path: str, data: bytes, languages: tuple[str, ...]) -> list[Row]:
@@ -99,8 +113,9 @@ def detect_file_rows(path: str, data: bytes, languages: tuple[str, ...]) -> list
 
     text = repair(decode_bytes(data, path).text).text
     cells = _cells(text)
-    spans_per_cell = detect_document([c[2] for c in cells], languages=languages,
-                                     blocks=[c[1] for c in cells], merge=False)
+    spans_per_cell = detect_document(
+        [c[2] for c in cells], languages=languages, blocks=[c[1] for c in cells], merge=False
+    )
     rows: list[Row] = []
     line_starts = _line_starts(text)
     for (offset, _, cell), spans in zip(cells, spans_per_cell):
@@ -113,8 +128,18 @@ def detect_file_rows(path: str, data: bytes, languages: tuple[str, ...]) -> list
                 s += len(piece) - len(piece.lstrip())
                 e -= len(piece) - len(piece.rstrip())
                 start, end = offset + s, offset + e
-                rows.append(Row(path, _line_of(line_starts, start), start, end, sp.lang, sp.confidence,
-                                sp.method, text[start:end]))
+                rows.append(
+                    Row(
+                        path,
+                        _line_of(line_starts, start),
+                        start,
+                        end,
+                        sp.lang,
+                        sp.confidence,
+                        sp.method,
+                        text[start:end],
+                    )
+                )
     return rows
 
 
@@ -161,8 +186,15 @@ def _table(path: str, rows: list[Row]) -> str:
     """Aligned columns under a ``==> file <==`` header, then the share of letters per language."""
     head = ("LINE", "START", "END", "LANG", "CONF", "METHOD", "TEXT")
     body = [
-        (str(r.line), str(r.start), str(r.end), r.lang, f"{r.confidence:.2f}", r.method,
-         r.text.replace("\t", " ").replace("\n", " "))
+        (
+            str(r.line),
+            str(r.start),
+            str(r.end),
+            r.lang,
+            f"{r.confidence:.2f}",
+            r.method,
+            r.text.replace("\t", " ").replace("\n", " "),
+        )
         for r in rows
     ]
     widths = [max([len(h)] + [len(b[k]) for b in body]) for k, h in enumerate(head[:-1])]

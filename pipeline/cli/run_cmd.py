@@ -55,8 +55,10 @@ def run(raw_dir: str, out_dir: str, targets: str, languages: str, glossary_path:
 
     signal.signal(signal.SIGTERM, _terminate)
 
+    from pipeline.langid import normalize_languages
+
     config = PipelineConfig(
-        languages=_codes(languages), targets=_codes(targets), threshold=threshold,
+        languages=normalize_languages(languages), targets=_codes(targets), threshold=threshold,
         glossary_path=glossary_path, models_dir=models_dir, memory_path=memory_path,
         beam_size=beam_size, compute_type=compute_type, jobs=jobs, strict=strict, force=force,
         extra={"wait": str(wait)},

@@ -42,11 +42,7 @@ MATCHER_VERSION = 1
 
 # Attempt-1 protections: plain, pronounceable, capitalised non-words that
 # SentencePiece cuts into ordinary pieces and NMT models copy like names.
-NONCES = (
-    "Zorblat Quimbex Vantrok Jexholm Mirvalt Tovrick Klendar Brazzop Wuxtaly Fendrik Gorvash "
-    "Pelzunt Drimvok Yastrel Kovnib Sulbrek Trazmik Holvenz Nexbury Plomvar Rizdekt Umbrosk "
-    "Vexlund Zintrop Cralvex Bonzirk"
-).split()
+NONCES = ["Zorblat", "Quimbex", "Vantrok", "Jexholm", "Mirvalt", "Tovrick", "Klendar", "Brazzop", "Wuxtaly", "Fendrik", "Gorvash", "Pelzunt", "Drimvok", "Yastrel", "Kovnib", "Sulbrek", "Trazmik", "Holvenz", "Nexbury", "Plomvar", "Rizdekt", "Umbrosk", "Vexlund", "Zintrop", "Cralvex", "Bonzirk"]
 FUZZY_MIN = 0.75
 
 

@@ -23,6 +23,7 @@ import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 # Letters and digits of the Latin script: a Latin term must not touch one of
 # these on either side. Thai letters glued onto a Spanish word (a common
@@ -37,9 +38,9 @@ _APOSTROPHES = {"\u2019": "'", "\u2018": "'", "\u02bc": "'"}
 # Words that do not inflect inside a multi-word term.
 FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "es": frozenset(
-        "a al con de del el en e la las lo los o para por sin su sus u un una y".split()
+        ["a", "al", "con", "de", "del", "el", "en", "e", "la", "las", "lo", "los", "o", "para", "por", "sin", "su", "sus", "u", "un", "una", "y"]
     ),
-    "en": frozenset("a an and by for in of on or the to with".split()),
+    "en": frozenset(["a", "an", "and", "by", "for", "in", "of", "on", "or", "the", "to", "with"]),
 }
 
 
@@ -256,7 +257,7 @@ def thai_pattern(form: str, words: Sequence[str] | None = None) -> str:
 # -- Thai word edges -----------------------------------------------------------
 
 _TRIE_LOCK = threading.Lock()
-_TRIES: dict[frozenset[str], object] = {}
+_TRIES: dict[frozenset[str], Any] = {}
 
 
 def thai_words_of(text: str) -> list[str]:
@@ -266,7 +267,7 @@ def thai_words_of(text: str) -> list[str]:
     return [w for w in word_tokenize(text, engine="newmm", keep_whitespace=False) if w.strip()]
 
 
-def _trie_for(terms: frozenset[str]) -> object:
+def _trie_for(terms: frozenset[str]) -> Any:
     """newmm's dictionary plus the glossary's Thai terms, built once per term set."""
     with _TRIE_LOCK:
         trie = _TRIES.get(terms)

@@ -39,7 +39,7 @@ ISO_639_1 = frozenset(
     kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr
     nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq
     sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh
-    yi yo za zh zu zt""".split()
+    yi yo za zh zu zt""".split()  # noqa: SIM905 - a list literal of 185 codes reads worse
 )
 META_COLUMNS = ("note", "description", "pos", "dnt", "case")
 POS_VALUES = {
@@ -162,10 +162,10 @@ def parse(
         header = _check_header(records[0][0], records[0][1], out)
         body = records[1:]
     else:
-        header = _pair_header(records, source, target, out)
-        if header is None:
+        pair = _pair_header(records, source, target, out)
+        if pair is None:
             return Parsed(path, (), issues=out.issues)
-        body = records
+        header, body = pair, records
         if body and [c.strip().lower() for c in body[0][1][:2]] == list(header[:2]):
             body = body[1:]
     langs = tuple(h for h in header if h in ISO_639_1)

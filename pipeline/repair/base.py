@@ -54,14 +54,17 @@ class PageContext:
 
     damage: float
     text: str
-    _vocab: frozenset[str] | None = field(default=None, repr=False)
+    _lower: str | None = field(default=None, repr=False)
 
-    @property
-    def vocab(self) -> frozenset[str]:
-        """Lower-cased words of the page: a candidate seen elsewhere on it fits better."""
-        if self._vocab is None:
-            self._vocab = frozenset(w.lower() for w in WORD_RE.findall(self.text))
-        return self._vocab
+    def on_page(self, word: str) -> bool:
+        """Whether ``word`` occurs on the page: a candidate seen elsewhere fits better.
+
+        A substring test on the lower-cased page (one C-level scan) rather than
+        a word set: building the set cost more than all the repairs of a page.
+        """
+        if self._lower is None:
+            self._lower = self.text.lower()
+        return word in self._lower
 
 
 WORD_RE = re.compile(f"[{LATIN}]+")

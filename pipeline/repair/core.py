@@ -27,6 +27,7 @@ from pipeline.repair.entities import entity_candidates, remnant_candidates
 from pipeline.repair.evidence import page_damage
 from pipeline.repair.lost_letters import lost_letter_candidates
 from pipeline.repair.markup import markup_candidates
+from pipeline.repair.mojibake import HINT_RE as MOJIBAKE_HINT_RE
 from pipeline.repair.mojibake import mojibake_candidates, page_has_mojibake
 from pipeline.repair.thai_tails import thai_tail_candidates
 
@@ -54,18 +55,30 @@ TRIGGER_RE = re.compile(rf"[;&<]|[{LATIN}][{THAI}]")
 class _Line:
     """One line being repaired, with a map from its positions to original offsets."""
 
-    __slots__ = ("text", "pos")
+    __slots__ = ("text", "base", "_pos")
 
     def __init__(self, text: str, base: int) -> None:
         self.text = text
-        # pos[i] = original offset of boundary i of the current text (len + 1 entries)
-        self.pos = list(range(base, base + len(text) + 1))
+        self.base = base
+        # _pos[i] = original offset of boundary i of the current text (len + 1
+        # entries); built on the first edit, since most lines get none.
+        self._pos: list[int] | None = None
+
+    @property
+    def pos(self) -> list[int]:
+        if self._pos is None:
+            self._pos = list(range(self.base, self.base + len(self.text) + 1))
+        return self._pos
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        return self.pos[start], self.pos[end]
+        if self._pos is None:
+            return self.base + start, self.base + end
+        return self._pos[start], self._pos[end]
 
     def apply(self, cands: list[Candidate], threshold: float, edits: list[Edit], flagged: dict[tuple[int, int, str, str], Edit]) -> bool:
         """Apply sure, non-overlapping candidates left to right; report the others."""
+        if not cands:
+            return False
         pieces: list[str] = []
         pos: list[int] = []
         last = 0
@@ -95,7 +108,7 @@ class _Line:
         pieces.append(self.text[last:])
         pos.extend(self.pos[last:])
         self.text = "".join(pieces)
-        self.pos = pos
+        self._pos = pos
         return True
 
 
@@ -117,8 +130,9 @@ def repair(text: str, *, threshold: float = 0.5) -> Repaired:
     flagged: dict[tuple[int, int, str, str], Edit] = {}
     base = 0
     for i, line in enumerate(lines):
-        if TRIGGER_RE.search(line) or mojibake:
-            lines[i] = _repair_line(line, base, ctx, threshold, mojibake, edits, flagged)
+        moji = mojibake and MOJIBAKE_HINT_RE.search(line) is not None
+        if moji or TRIGGER_RE.search(line):
+            lines[i] = _repair_line(line, base, ctx, threshold, moji, edits, flagged)
         base += len(line) + 1
     edits.sort(key=lambda e: (e.start, e.end))
     applied_spans = {(e.start, e.end, e.rule, e.after) for e in edits}
@@ -139,10 +153,10 @@ def _repair_line(
     if mojibake:
         state.apply(mojibake_candidates(state.text, ctx), threshold, edits, flagged)
     for _ in range(MAX_ROUNDS):
+        if not TRIGGER_RE.search(state.text):
+            break
         changed = False
         for find in PASSES:
-            if not TRIGGER_RE.search(state.text):
-                return state.text
             changed |= state.apply(find(state.text, ctx), threshold, edits, flagged)
         if not changed:
             break

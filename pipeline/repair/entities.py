@@ -40,6 +40,9 @@ _NOAMP_NAMES = (
     r"|nbsp|iquest|iexcl|ordm|ordf|laquo|raquo|ldquo|rdquo|lsquo|rsquo|bdquo"
     r"|mdash|ndash|hellip|middot|euro|szlig|bull|trade"
 )
+NOAMP_HINT_RE = re.compile(
+    r"(?:acute|grave|tilde|uml|circ|cedil|ring|slash|nbsp|quest|excl|ord[mf]|quo|dash|hellip|middot|euro|szlig|bull|trade);"
+)
 NOAMP_RE = re.compile(rf"(?<![&A-Za-z#])(?P<pre>[{LATIN}]*?)(?P<name>{_NOAMP_NAMES});")
 
 # Legacy names that HTML also accepts without ";" and that are safe to decode
@@ -73,7 +76,7 @@ def entity_candidates(line: str, ctx: PageContext) -> list[Candidate]:
             if cand is not None:
                 out.append(cand)
                 taken.append((cand.start, cand.end))
-    if ";" in line:
+    if ";" in line and NOAMP_HINT_RE.search(line):
         for m in NOAMP_RE.finditer(line):
             start = m.start("name")
             if overlaps(start, m.end(), spans) or overlaps(start, m.end(), taken):

@@ -16,9 +16,9 @@ import re
 from pipeline.repair import lexicon
 from pipeline.repair.base import ACCENTED, ENTITY_CHARS, LATIN, Candidate, PageContext, overlaps, protected_spans
 
-# A ";" inside or at the edge of a word; the word part before it must not end
-# in an accented letter (that is a half-decoded remnant, handled elsewhere).
-LOST_RE = re.compile(rf"(?<![{LATIN};])(?P<pre>[{LATIN}]*);(?P<suf>[{LATIN}]*)(?![{LATIN};])")
+# The letters right after a ";" (anchored there: the regex never scans words).
+SUFFIX_RE = re.compile(rf"[{LATIN}]*")
+LETTER_RE = re.compile(rf"[{LATIN}]")
 SENTENCE_END = ".!?…"
 OPENERS = " \t\u00a0\"'“‘«(["
 BULLET_RE = re.compile(r"[•\-*–·]|\d{1,3}[.)]")
@@ -47,27 +47,26 @@ def lost_letter_candidates(line: str, ctx: PageContext) -> list[Candidate]:
         return []
     out: list[Candidate] = []
     spans = protected_spans(line)
-    for m in LOST_RE.finditer(line):
-        pre, suf = m["pre"], m["suf"]
+    for start, end, pre, suf in _tokens(line):
         if not pre and not suf:
             continue
         if pre and pre[-1] in ACCENTED:
             continue
         if not suf:
             # "qu; " could be a clause end: only a non-word before it is damage.
-            nxt = line[m.end() : m.end() + 1]
+            nxt = line[end : end + 1]
             if nxt and not nxt.isspace() and nxt not in ".,:)]\"'”»":
                 continue
             if pre.isdigit():
                 continue
-        elif not pre and m.start() > 0:
-            prev = line[m.start() - 1]
+        elif not pre and start > 0:
+            prev = line[start - 1]
             if not (prev.isspace() or prev in "¿¡\"'“«("):
                 continue
             if prev in ENTITY_CHARS and lexicon.is_word(suf):
                 continue  # "¿;Qué": the ";" is the remnant of the "¿" entity
 
-        if overlaps(m.start(), m.end(), spans):
+        if overlaps(start, end, spans):
             continue
         cand = _choose(pre, suf, ctx)
         if cand is None:
@@ -77,9 +76,26 @@ def lost_letter_candidates(line: str, ctx: PageContext) -> list[Candidate]:
             continue  # "esta;", "ella;": a real word before a real semicolon
         if len(suf) > 1 and lexicon.zipf(suf) > lexicon.zipf(word):
             share *= 0.3  # " ;es": a stray ";" before a common word, not lost letters
-        after = _cased(word, pre, suf, sentence_start(line, m.start()) and not pre)
+        after = _cased(word, pre, suf, sentence_start(line, start) and not pre)
         scale = 0.55 + 0.45 * ctx.damage if suf else 0.3 + 0.7 * ctx.damage
-        out.append(Candidate(m.start(), m.end(), after, "lost_letters", share * scale))
+        out.append(Candidate(start, end, after, "lost_letters", share * scale))
+    return out
+
+
+def _tokens(line: str) -> list[tuple[int, int, str, str]]:
+    """``(start, end, pre, suf)`` for each word holding exactly one ``;`` (``c;mo``, `` ;mo``, ``qu;``)."""
+    out = []
+    i = line.find(";")
+    while i != -1:
+        a = i
+        while a > 0 and LETTER_RE.match(line, a - 1):
+            a -= 1
+        b = SUFFIX_RE.match(line, i + 1).end()  # type: ignore[union-attr]
+        before = line[a - 1] if a > 0 else ""
+        after = line[b] if b < len(line) else ""
+        if before != ";" and after != ";":
+            out.append((a, b, line[a:i], line[i + 1 : b]))
+        i = line.find(";", i + 1)
     return out
 
 
@@ -88,10 +104,9 @@ def _choose(pre: str, suf: str, ctx: PageContext) -> tuple[str, float] | None:
     options = lexicon.lost_letter_index().get(pre.lower() + ";" + suf.lower())
     if not options:
         return None
-    vocab = ctx.vocab
     scored = []
     for word, z, width in options:
-        bonus = IN_PAGE_BONUS if word in vocab else 0.0
+        bonus = IN_PAGE_BONUS if ctx.on_page(word) else 0.0
         scored.append((lexicon.WINDOW_WEIGHT[width] * 10 ** (z + bonus), word))
     scored.sort(key=lambda s: (-s[0], s[1]))
     total = sum(s for s, _ in scored)

@@ -3,13 +3,13 @@
 ftfy is configured to fix encodings only: it keeps curly quotes, dashes,
 ellipses, ligatures, widths and the Unicode normal form of clean text, and does
 not unescape HTML (:mod:`.entities` does that with an edit per entity). ftfy
-fixes a whole line; a character diff turns the result into minimal edits
-(``Ã³`` -> ``ó``) whose offsets the edit log can show.
+is given each whitespace-delimited token that holds a mojibake-looking pair,
+not the whole line: it is much faster, and trimming the common prefix and
+suffix of token and fix gives minimal edits (``Ã³`` -> ``ó``) for the log.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from functools import lru_cache
 from typing import Any
@@ -18,7 +18,10 @@ from pipeline.repair.base import Candidate, PageContext
 
 # Cheap pre-check before asking ftfy: the lead bytes of UTF-8 sequences read as
 # cp1252/latin-1 (Â Ã Ä Å Æ Ç Ð Ñ Ø Ù â ã ä å ...) followed by a continuation-looking char.
-HINT_RE = re.compile("[\u00c2-\u00c5\u00c8-\u00cb\u00ce\u00cf\u00d0-\u00df\u00e0-\u00ef][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]")
+_HINT = ("[\u00c2-\u00c5\u00c8-\u00cb\u00ce\u00cf\u00d0-\u00df\u00e0-\u00ef][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]")
+HINT_RE = re.compile(_HINT)
+# A token holding a hint; NBSP counts as part of it ("Â\u00a0" is mojibake of NBSP).
+TOKEN_RE = re.compile(rf"[^\s]*(?:{_HINT}[^\s]*)+")
 
 
 @lru_cache(maxsize=1)
@@ -53,18 +56,27 @@ def page_has_mojibake(text: str) -> bool:
     return bool(is_bad(text))
 
 
+@lru_cache(maxsize=65536)
+def _fix_token(token: str) -> str:
+    """ftfy's fix of one token, cached: pages repeat their damaged words."""
+    fix_text, is_bad, config = _ftfy()
+    return str(fix_text(token, config)) if is_bad(token) else token
+
+
 def mojibake_candidates(line: str, ctx: PageContext) -> list[Candidate]:
     if not HINT_RE.search(line):
         return []
-    fix_text, is_bad, config = _ftfy()
-    if not is_bad(line):
-        return []
-    fixed = fix_text(line, config)
-    if fixed == line:
-        return []
     out = []
-    matcher = difflib.SequenceMatcher(None, line, fixed, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op != "equal":
-            out.append(Candidate(i1, i2, fixed[j1:j2], "mojibake", 0.95))
+    for m in TOKEN_RE.finditer(line):
+        token = m[0]
+        fixed = _fix_token(token)
+        if fixed == token:
+            continue
+        a = 0
+        while a < min(len(token), len(fixed)) and token[a] == fixed[a]:
+            a += 1
+        b = 0
+        while b < min(len(token), len(fixed)) - a and token[-1 - b] == fixed[-1 - b]:
+            b += 1
+        out.append(Candidate(m.start() + a, m.end() - b, fixed[a : len(fixed) - b], "mojibake", 0.95))
     return out

@@ -21,6 +21,7 @@ from functools import lru_cache
 from pipeline.repair import lexicon
 from pipeline.repair.base import LATIN, THAI, Candidate, PageContext, match_case, overlaps, protected_spans
 
+GLUE_HINT_RE = re.compile(rf"[{LATIN};][{THAI}]")
 GLUED_RE = re.compile(rf"(?<![{LATIN}])(?P<stem>[{LATIN}]+)(?P<semi>;?)(?P<thai>[{THAI}]+)(?P<rest>[{LATIN}]*)")
 
 # How Thai spells Spanish consonants: the first reading is the likeliest.
@@ -147,6 +148,8 @@ def _search(
 
 
 def thai_tail_candidates(line: str, ctx: PageContext) -> list[Candidate]:
+    if not GLUE_HINT_RE.search(line):
+        return []
     out: list[Candidate] = []
     spans = protected_spans(line)
     for m in GLUED_RE.finditer(line):

@@ -1,0 +1,372 @@
+"""Speed and memory of the non-translation path: decode + repair + structure + render.
+
+    python bench/repair.py            # >= 5 MB corpus, memory at 1x/2x/4x of 1 MB
+    python bench/repair.py --quick    # a smaller run for a quick look
+
+The corpus is generated here, deterministically from a seed: lessons in the
+layout of real scraped pages (banner row, title, headings, bullets with odd
+indentation, tab tables, credits, "Fuente:" lines, blank-line runs) carrying
+every damage class of damage-patterns.md (half-decoded and classic entities,
+lost letters, Thai tails, mojibake, HTML remnants, NBSP+";" lines), in UTF-8,
+UTF-8 with BOM and cp1252. ``ftfy.fix_text`` runs on the same decoded text in
+the same process, file by file interleaved with the path, timed in CPU
+seconds of the process (steady when the machine is busy), so the ratio holds
+on any machine; the target is a ratio of at least 0.5.
+
+Memory: the corpus is written to a temporary folder at 1x, 2x and 4x a base
+size and a fresh process reads and processes it file by file, reporting the
+peak of traced Python allocations (tracemalloc, started after warm-up) and
+its maximum resident set size. Both should stay flat as the corpus grows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+SEED = 20240611
+
+# --- corpus ------------------------------------------------------------------
+# Our own text, written for this bench (not taken from any scraped page).
+
+_TITLES = [
+    "Relaciones con los clientes",
+    "Propuesta de valor",
+    "Segmentos de clientes",
+    "Canales de distribución",
+    "Fuentes de ingresos",
+    "Recursos clave",
+    "Actividades clave",
+    "Socios clave",
+    "Estructura de costes",
+    "El lienzo del modelo de negocio",
+]
+_HEADINGS = [
+    "Tipos de relación con el cliente",
+    "Cómo elegir el canal adecuado",
+    "Qué aporta la propuesta de valor",
+    "Errores frecuentes",
+    "Ejemplos prácticos",
+    "Preguntas para la reflexión",
+    "Main Elements of the Canvas",
+]
+_SENTENCES = [
+    "La relación con los clientes define cómo la empresa atiende a cada segmento.",
+    "Una propuesta de valor clara explica qué problema resuelve el producto y por qué es mejor que la alternativa.",
+    "Los canales permiten que el cliente conozca la oferta, la compare, la compre y reciba atención después de la venta.",
+    "Captar un cliente nuevo cuesta más que conservar uno satisfecho; por eso la fidelización es una prioridad.",
+    "Además, la información que dejan las compras ayuda a diseñar ofertas más útiles para cada segmento.",
+    "El módulo de relación con los clientes se conecta con la propuesta de valor y con los canales.",
+    "Está claro que ninguna empresa puede atender bien a todos los clientes con el mismo servicio.",
+    "La comunicación directa, por ejemplo; cara a cara o por teléfono, genera confianza pero tiene un coste alto.",
+    "El autoservicio reduce costes, aunque exige que el cliente encuentre solo la información que necesita.",
+    "Las comunidades en línea permiten que los clientes compartan experiencias y resuelvan dudas entre ellos.",
+    "Según el sector, la compañía puede combinar atención personal, servicios automáticos y co-creación.",
+    "¿Qué ganaría el cliente si eligiera nuestra solución en lugar de la competencia?",
+    "La motivación de la relación puede ser captar, retener o vender más a cada cliente.",
+    "Un análisis económico sencillo muestra cuánto cuesta mantener cada tipo de relación.",
+]
+_THAI = [
+    "ความสัมพันธ์กับลูกค้าเป็นหัวใจของธุรกิจ",
+    "ลูกค้าจะเลือกเราเมื่อเราแก้ปัญหาของเขาได้",
+    "ตัวอย่างเช่น",
+    "สิ่งสำคัญคือต้องเข้าใจความต้องการของลูกค้า",
+    "ในแผนผังโมเดลธุรกิจ",
+]
+_ITEMS = [
+    "Asistencia personal.",
+    "Asistencia personal exclusiva.",
+    "Autoservicio: el cliente se atiende a sí mismo.",
+    "Servicios automáticos según el historial de compras.",
+    "Comunidades de usuarios.",
+    "Co-creación de contenidos y productos.",
+]
+_TABLE = [
+    ["Segment", "Need", "Channel", "Relationship"],
+    ["Mass market", "Low price", "Online shop", "Self-service"],
+    ["Niche market", "Specialised advice", "Own stores", "Personal assistance"],
+    ["Multi-sided", "Matching buyers and sellers", "Platform", "Communities"],
+]
+_ENTITY_FORMS = [
+    lambda n, c: f"&{n};",
+    lambda n, c: f"&{n}",
+    lambda n, c: f"{n};",
+    lambda n, c: f"&amp;{n};",
+    lambda n, c: f"&#{ord(c)};",
+    lambda n, c: f"&#x{ord(c):X};",
+]
+_ENTITY_NAMES = {"á": "aacute", "é": "eacute", "í": "iacute", "ó": "oacute", "ú": "uacute", "ñ": "ntilde"}
+_THAI_TAIL = {"n": "น", "s": "ส"}
+_CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
+
+
+def _mojibake(text: str) -> str:
+    """UTF-8 bytes read as cp1252 (undefined bytes as latin-1), as a broken page would."""
+    data = text.encode("utf-8")
+    return "".join(chr(b) if b in _CP1252_UNDEFINED else bytes([b]).decode("cp1252") for b in data)
+
+
+def _damage_word(word: str, rng: random.Random) -> str:
+    """Damage one accented word with one class chosen at random."""
+    pos = next((i for i, ch in enumerate(word) if ch in _ENTITY_NAMES), -1)
+    if pos < 0:
+        return word
+    ch = word[pos]
+    kind = rng.randrange(5)
+    if kind == 0:  # classic entity, any form
+        return word[:pos] + rng.choice(_ENTITY_FORMS)(_ENTITY_NAMES[ch], ch) + word[pos + 1 :]
+    if kind == 1:  # half-decoded: the ";" stays
+        return word[: pos + 1] + ";" + word[pos + 1 :]
+    if kind == 2 and pos > 0:  # the letter and its neighbour lost
+        return word[: pos - 1] + ";" + word[pos + 1 :]
+    if kind == 3 and word[pos + 1 :] in _THAI_TAIL:  # Thai tail glued on
+        return word[: pos + 1] + ";" + _THAI_TAIL[word[pos + 1 :]]
+    return word
+
+
+def _paragraph(rng: random.Random, damage: float) -> str:
+    words = " ".join(rng.choice(_SENTENCES) for _ in range(rng.randint(2, 5))).split(" ")
+    words = [_damage_word(w, rng) if rng.random() < damage else w for w in words]
+    if rng.random() < 0.25:
+        at = rng.randrange(len(words))
+        words.insert(at, rng.choice(_THAI))
+    text = " ".join(words)
+    roll = rng.random()
+    if roll < 0.1:
+        text = _mojibake(text)
+    elif roll < 0.2:
+        text = f"<p>{text.replace('. ', '.<br>', 1)}</p>"
+    elif roll < 0.25:
+        text = f'<p>Vea <a href="https://example.org/leccion">la guía</a> y <strong>{text}</strong></p>'
+    return text
+
+
+def _lesson(rng: random.Random, number: int) -> str:
+    damage = rng.choice([0.0, 0.05, 0.2])
+    out = [" " * rng.randint(0, 2), "", "PLANTILLA DE LECCIÓN", ""]
+    out += [
+        " <p>Erasmus+</p>\t<p>Proyecto financiado por el programa Erasmus+ de la Unión Europea: cooperación entre centros.</p>",
+        "---\t---",
+        "",
+        f"Lección {number} {rng.choice(_TITLES)}",
+        "",
+    ]
+    for _ in range(rng.randint(3, 6)):
+        out += [rng.choice(_HEADINGS), ""]
+        for _ in range(rng.randint(1, 3)):
+            out += [_paragraph(rng, damage), ""]
+            if damage and rng.random() < 0.3:
+                out += ["\u00a0;", ""]
+        style = rng.randrange(3)
+        for k, item in enumerate(rng.sample(_ITEMS, rng.randint(2, 5)), start=1):
+            pad = " " * rng.randint(0, 3)
+            out.append(f"{pad}{k}. {item}" if style == 0 else f"{pad}{'•-*'[style]} {item}")
+        out.append("")
+        if rng.random() < 0.4:
+            rows = _TABLE[: rng.randint(2, 4)]
+            out += ["\t".join(r) for r in rows[:1]]
+            if rng.random() < 0.5:
+                out.append("\t".join("---" for _ in rows[0]))
+            out += ["\t".join(r) for r in rows[1:]]
+            out += ["", "canvas4all", ""]
+        out += [""] * rng.randint(0, 3)
+    out += [f"Fuente: <https://example.org/curso/leccion-{number}>", ""]
+    return "\n".join(out)
+
+
+def _encode(text: str, rng: random.Random) -> bytes:
+    roll = rng.random()
+    if roll < 0.1:
+        return b"\xef\xbb\xbf" + text.encode("utf-8")
+    if roll < 0.2:
+        try:
+            return text.encode("cp1252")
+        except UnicodeEncodeError:
+            pass
+    return text.encode("utf-8")
+
+
+def corpus(total_bytes: int, seed: int = SEED, start: int = 0) -> Iterator[tuple[str, bytes]]:
+    """(name, bytes) of generated lessons until ``total_bytes`` is reached."""
+    made, number = 0, start
+    while made < total_bytes:
+        rng = random.Random(f"{seed}-{number}")
+        data = _encode(_lesson(rng, number % 40 + 1), rng)
+        made += len(data)
+        number += 1
+        yield f"lesson-{number:06d}.txt", data
+
+
+# --- the path under test -----------------------------------------------------------
+
+
+# CPU time of this process: steady on a shared, busy machine.
+_clock = time.process_time
+
+
+@dataclass
+class Timing:
+    decode: float = 0.0
+    repair: float = 0.0
+    structure: float = 0.0
+    render: float = 0.0
+
+    @property
+    def total(self) -> float:
+        return self.decode + self.repair + self.structure + self.render
+
+
+def process(name: str, data: bytes, timing: Timing | None = None) -> str:
+    """decode -> repair -> structure -> render, as the batch does for one file."""
+    from pipeline import __version__
+    from pipeline.decode import decode_bytes
+    from pipeline.render import render_markdown
+    from pipeline.repair import repair
+    from pipeline.structure import find_title, parse_blocks
+
+    t0 = _clock()
+    decoded = decode_bytes(data, name)
+    t1 = _clock()
+    repaired = repair(decoded.text)
+    t2 = _clock()
+    blocks = parse_blocks(repaired.text)
+    title = find_title(blocks) or Path(name).stem
+    t3 = _clock()
+    front = {
+        "title": title,
+        "source": name,
+        "encoding": decoded.encoding,
+        "signature": {"tool": f"pipeline {__version__}", "stage": "clean"},
+    }
+    markdown = render_markdown(title, blocks, front).markdown
+    t4 = _clock()
+    if timing is not None:
+        timing.decode += t1 - t0
+        timing.repair += t2 - t1
+        timing.structure += t3 - t2
+        timing.render += t4 - t3
+    return markdown
+
+
+def speed(total_bytes: int) -> dict[str, float]:
+    import ftfy
+    from pipeline.decode import decode_bytes
+
+    docs = list(corpus(total_bytes))
+    size = sum(len(d) for _, d in docs)
+    for name, data in docs[:20]:  # warm-up: lazy imports, lexicons, regex caches
+        process(name, data)
+        ftfy.fix_text(decode_bytes(data, name).text)
+    # Interleaved per file, in CPU time of this process, so other load on the
+    # machine slows neither side more than the other.
+    timing = Timing()
+    ftfy_seconds = 0.0
+    for name, data in docs:
+        process(name, data, timing)
+        text = decode_bytes(data, name).text
+        t0 = _clock()
+        ftfy.fix_text(text)
+        ftfy_seconds += _clock() - t0
+    mb = size / 1e6
+    return {
+        "mb": mb,
+        "files": len(docs),
+        "decode": mb / timing.decode,
+        "repair": mb / timing.repair,
+        "structure": mb / timing.structure,
+        "render": mb / timing.render,
+        "path": mb / timing.total,
+        "ftfy": mb / ftfy_seconds,
+    }
+
+
+def memory_child(folder: str) -> None:
+    """Run in a fresh process: process every file of ``folder`` one at a time."""
+    import tracemalloc
+
+    files = sorted(Path(folder).iterdir())
+    for path in files[:5]:  # warm-up outside the trace: imports and lexicons are not corpus-sized
+        process(path.name, path.read_bytes())
+    tracemalloc.start()
+    size = 0
+    for path in files:
+        data = path.read_bytes()
+        size += len(data)
+        process(path.name, data)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
+    print(json.dumps({"files": len(files), "mb": size / 1e6, "traced_peak_mb": peak / 1e6, "max_rss_mb": rss_kb / 1024}))
+
+
+def memory(base_bytes: int) -> list[dict[str, float]]:
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="pipeline-bench-") as tmp:
+        for factor in (1, 2, 4):
+            folder = Path(tmp) / f"x{factor}"
+            folder.mkdir()
+            for name, data in corpus(base_bytes * factor):
+                (folder / name).write_bytes(data)
+            proc = subprocess.run(
+                [sys.executable, __file__, "--memory-child", str(folder)],
+                capture_output=True,
+                text=True,
+                check=False,
+                cwd=ROOT,
+            )
+            if proc.returncode:
+                raise SystemExit(f"bench/repair.py: the memory run over {folder} failed:\n{proc.stderr}")
+            rows.append({"factor": factor, **json.loads(proc.stdout.strip().splitlines()[-1])})
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="1 MB speed corpus, 0.25 MB memory base")
+    parser.add_argument("--mb", type=float, default=None, help="speed corpus size in MB (default 5, quick 1)")
+    parser.add_argument("--memory-mb", type=float, default=None, help="memory base size in MB (default 1, quick 0.25)")
+    parser.add_argument("--memory-child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.memory_child:
+        memory_child(args.memory_child)
+        return 0
+    speed_mb = args.mb or (1.0 if args.quick else 5.0)
+    memory_mb = args.memory_mb or (0.25 if args.quick else 1.0)
+
+    s = speed(int(speed_mb * 1e6))
+    print(f"corpus: {s['mb']:.2f} MB in {s['files']} lessons (seed {SEED}), generated, deterministic")
+    print()
+    print(f"{'stage':<28}{'MB/s':>10}")
+    for key in ("decode", "repair", "structure", "render"):
+        print(f"{key:<28}{s[key]:>10.2f}")
+    print(f"{'whole path':<28}{s['path']:>10.2f}")
+    print(f"{'ftfy.fix_text alone':<28}{s['ftfy']:>10.2f}")
+    ratio = s["path"] / s["ftfy"]
+    verdict = "ok" if ratio >= 0.5 else "BELOW TARGET"
+    print(f"{'ratio path / ftfy':<28}{ratio:>10.2f}x  (target >= 0.5x: {verdict})")
+    print()
+    rows = memory(int(memory_mb * 1e6))
+    print("peak memory, processed file by file in a fresh process")
+    print(f"{'corpus':<8}{'files':>8}{'MB':>8}{'traced peak MB':>17}{'max RSS MB':>13}")
+    for r in rows:
+        print(f"{str(r['factor']) + 'x':<8}{r['files']:>8}{r['mb']:>8.2f}{r['traced_peak_mb']:>17.2f}{r['max_rss_mb']:>13.1f}")
+    growth = rows[-1]["traced_peak_mb"] / max(rows[0]["traced_peak_mb"], 1e-9)
+    print(f"traced peak 4x / 1x: {growth:.2f} (flat is about 1)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,199 @@
+"""Translation speed: the pipeline's Translator vs argostranslate vs raw CTranslate2.
+
+Usage:
+    .venv/bin/python bench/translate.py [--sentences 600] [--argos-limit N] [--threads 0]
+
+One run, one Argos-sized echo package (6+6 layers, d512, 32k vocabulary, int8,
+built by pipeline.testing.models and cached), beam 4, the same sentences:
+
+* pipeline   Translator.translate() end to end (split, dedupe, memory lookup,
+             tokenize, batched translate_batch, detokenize, memory store),
+             cold (empty memory), then a rerun (everything from the memory);
+* argos      argostranslate's translate() called once per sentence, with an
+             offline sentence splitter patched in (its own would download stanza);
+* raw        one CTranslate2 translate_batch over all sentences (plus tokenize
+             and detokenize), the floor the Translator is measured against.
+
+Also times `pipeline --help` in a fresh process. Targets: pipeline >= 8x argos;
+pipeline <= 10% over raw; `pipeline --help` < 0.3 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+# argostranslate reads HOME/XDG/ARGOS_* at import: private folders, set first.
+_TMP = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
+for _var in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+    os.environ[_var] = str(_TMP / _var.lower())
+MODELS = _TMP / "models"
+os.environ["ARGOS_PACKAGES_DIR"] = str(MODELS)
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def make_jobs(n_sentences: int) -> tuple[list[str], list[str]]:
+    """Deterministic Spanish-looking paragraphs of 5 sentences; returns (paragraphs, sentences)."""
+    from pipeline.testing.models import corpus
+
+    sentences = [s for s in corpus(seed=2024, n_sentences=n_sentences * 2) if s[-1] in ".?!"][:n_sentences]
+    paragraphs = [" ".join(sentences[i : i + 5]) for i in range(0, len(sentences), 5)]
+    return paragraphs, sentences
+
+
+def bench_pipeline(paragraphs: list[str], threads: int) -> dict[str, float]:
+    from pipeline.translate.engine import Job, TranslateSettings, Translator
+
+    jobs = [Job(p, [], "es", "en") for p in paragraphs]
+    memory = str(_TMP / "memory.sqlite")
+    settings = TranslateSettings(models_dir=str(MODELS), beam_size=4, threads=threads)
+    t0 = time.perf_counter()
+    tr = Translator(settings, memory_path=memory)
+    out = tr.translate(jobs)
+    cold = time.perf_counter() - t0
+    assert [o.text for o in out] == paragraphs, "the echo model must echo"
+    sentences = tr.stats["sentences"]
+    tr.close()
+    t0 = time.perf_counter()
+    tr = Translator(settings, memory_path=memory)
+    again = tr.translate(jobs)
+    rerun = time.perf_counter() - t0
+    assert all(o.status == "memory" for o in again)
+    tr.close()
+    return {"cold": cold, "rerun": rerun, "sentences": sentences}
+
+
+def bench_raw(sentences: list[str], threads: int) -> dict[str, float]:
+    import ctranslate2
+    import sentencepiece as spm
+
+    from pipeline.translate.engine import _threads
+
+    pkg = MODELS / "translate-es_en-1_0"
+    inter, intra = _threads(threads)
+    t0 = time.perf_counter()
+    translator = ctranslate2.Translator(str(pkg / "model"), device="cpu", inter_threads=inter, intra_threads=intra)
+    sp = spm.SentencePieceProcessor(model_file=str(pkg / "sentencepiece.model"))
+    load = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    tokens = [sp.encode(s, out_type=str) for s in sentences]
+    t1 = time.perf_counter()
+    results = translator.translate_batch(tokens, beam_size=4, max_batch_size=4096, batch_type="tokens",
+                                         max_decoding_length=256, length_penalty=0.2, replace_unknowns=True)
+    t2 = time.perf_counter()
+    outputs = [sp.decode_pieces(r.hypotheses[0]) for r in results]
+    t3 = time.perf_counter()
+    assert outputs == sentences
+    return {"load": load, "batch": t2 - t1, "total": load + (t3 - t0)}
+
+
+def bench_argos(sentences: list[str], limit: int, threads: int) -> dict[str, float]:
+    """argostranslate's own translate(), one call per sentence, offline sentence splitter."""
+    from pipeline.translate.engine import _threads
+
+    inter, intra = _threads(threads)
+    os.environ["ARGOS_INTER_THREADS"], os.environ["ARGOS_INTRA_THREADS"] = str(inter), str(intra)
+    t0 = time.perf_counter()
+    import argostranslate.translate as at
+
+    class OfflineSentencizer:
+        """Stands in for stanza/minisbd (they download models): our own splitter."""
+
+        def __init__(self, pkg: object) -> None:
+            self.pkg = pkg
+
+        def split_sentences(self, text: str) -> list[str]:
+            from pipeline.sentences import split_sentences
+
+            return [text[a:b] for a, b in split_sentences(text)] or [text]
+
+    at.MiniSBDSentencizer = OfflineSentencizer  # type: ignore[misc,assignment]
+    at.StanzaSentencizer = OfflineSentencizer  # type: ignore[misc,assignment]
+    import_time = time.perf_counter() - t0
+    sample = sentences[:limit] if limit else sentences
+    t0 = time.perf_counter()
+    outputs = [at.translate(s, "es", "en") for s in sample]
+    elapsed = time.perf_counter() - t0
+    assert outputs == sample, "argostranslate must echo too"
+    per_sentence = elapsed / len(sample)
+    return {"import": import_time, "measured": elapsed, "n": len(sample),
+            "total": per_sentence * len(sentences)}
+
+
+def bench_help(repeats: int = 7) -> float:
+    exe = Path(sys.executable).parent / "pipeline"
+    cmd = [str(exe), "--help"] if exe.exists() else [sys.executable, "-m", "pipeline", "--help"]
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sentences", type=int, default=600)
+    ap.add_argument("--argos-limit", type=int, default=0, help="time argos on the first N sentences only, extrapolate")
+    ap.add_argument("--threads", type=int, default=0, help="as TranslateSettings.threads (0 = auto)")
+    args = ap.parse_args()
+
+    from pipeline.testing.models import build_realistic_package
+    from pipeline.translate.argos import install_package
+
+    t0 = time.perf_counter()
+    cache = Path(os.environ.get("PIPELINE_TEST_MODELS_CACHE", Path(tempfile.gettempdir()) / "pipeline-test-models"))
+    package = build_realistic_package(_TMP / "packages", "es", "en", cache_dir=cache)
+    install_package(package, MODELS)
+    print(f"package: {package.name}, {package.stat().st_size / 1e6:.0f} MB, ready in {time.perf_counter() - t0:.1f} s "
+          f"(6+6 layers, d512, 32k vocab, int8, beam 4)")
+    paragraphs, sentences = make_jobs(args.sentences)
+    print(f"input: {len(sentences)} sentences in {len(paragraphs)} paragraphs, "
+          f"{sum(len(s) for s in sentences)} characters")
+
+    raw = bench_raw(sentences, args.threads)
+    mem_raw = peak_mb()
+    pipe = bench_pipeline(paragraphs, args.threads)
+    mem_pipe = peak_mb()
+    argos = bench_argos(sentences, args.argos_limit, args.threads)
+    mem_argos = peak_mb()
+    help_s = bench_help()
+
+    n = len(sentences)
+    rows = [
+        ("raw CTranslate2 (load+tok+batch)", raw["total"], mem_raw),
+        ("  of which translate_batch", raw["batch"], None),
+        ("pipeline Translator, cold", pipe["cold"], mem_pipe),
+        ("pipeline Translator, rerun", pipe["rerun"], None),
+        (f"argostranslate translate() x{n}" + (" (extrapolated)" if args.argos_limit else ""), argos["total"], mem_argos),
+    ]
+    print()
+    print(f"{'stage':<44}{'seconds':>10}{'sent/s':>10}{'peak MB':>10}")
+    for name, secs, mem in rows:
+        print(f"{name:<44}{secs:>10.2f}{n / secs:>10.1f}{(f'{mem:.0f}' if mem else ''):>10}")
+    print()
+    speedup = argos["total"] / pipe["cold"]
+    overhead = pipe["cold"] / raw["total"] - 1
+    print(f"pipeline vs argostranslate: {speedup:.1f}x faster (target >= 8x)")
+    print(f"pipeline over raw CTranslate2: {overhead * 100:+.1f}% (target <= +10%)")
+    print(f"rerun vs cold: {pipe['cold'] / pipe['rerun']:.0f}x faster")
+    print(f"argostranslate import (stanza): {argos['import']:.1f} s, not counted above")
+    print(f"`pipeline --help`: {help_s:.3f} s median of 7 (target < 0.3 s)")
+    print(f"threads (inter, intra): {__import__('pipeline.translate.engine', fromlist=['_threads'])._threads(args.threads)}")
+
+
+if __name__ == "__main__":
+    main()
