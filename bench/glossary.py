@@ -91,18 +91,22 @@ def install_models(kind: str, realistic: bool) -> Path:
         if realistic:
             path = build_realistic_package(files, src, tgt)
         else:
-            path = build_package(files, src, tgt, kind=kind,
-                                 swaps=TEST_SWAPS.get((src, tgt)) if kind == "swap" else None)
+            path = build_package(
+                files, src, tgt, kind=kind, swaps=TEST_SWAPS.get((src, tgt)) if kind == "swap" else None
+            )
         install_package(path, dest)
     return dest
 
 
-def run(models: Path, glossary: Glossary | None, texts: list[str], tgt: str, tag: str) -> tuple[list[str], dict[str, int], float]:
+def run(
+    models: Path, glossary: Glossary | None, texts: list[str], tgt: str, tag: str
+) -> tuple[list[str], dict[str, int], float]:
     """Translate ``texts`` with a fresh memory; outputs, engine stats, seconds."""
     from pipeline.translate.engine import Job, TranslateSettings, Translator
 
-    tr = Translator(TranslateSettings(models_dir=str(models)), memory_path=str(_TMP / f"mem-{tag}.sqlite"),
-                    glossary=glossary)
+    tr = Translator(
+        TranslateSettings(models_dir=str(models)), memory_path=str(_TMP / f"mem-{tag}.sqlite"), glossary=glossary
+    )
     try:
         tr.translate([Job("Hola.", [Span(0, 5, "es", 1.0, "bench")], "es", tgt)])  # load models
         jobs = [Job(t, [Span(0, len(t), "es", 1.0, "bench")], "es", tgt) for t in texts]
@@ -166,31 +170,37 @@ def main() -> int:
                 timed = min(timed, t)
             overhead = glossary_only(glossary, texts, tgt)
             expected, found, misses = verify(glossary, texts, outputs, tgt)
-            results.append({
-                "model": ("realistic-" if args.realistic else "") + kind,
-                "pair": f"es->{tgt}",
-                "sentences": len(texts),
-                "terms": expected,
-                "enforced": found,
-                "rate": round(found / expected, 4) if expected else 1.0,
-                "recovered": stats["glossary_recovered"],
-                "failed": stats["glossary_failed"],
-                "seconds_plain": round(plain, 3),
-                "seconds_glossary": round(timed, 3),
-                "cost_ratio": round(timed / plain, 3) if plain else None,
-                "glossary_ms_per_sentence": round(overhead * 1000 / len(texts), 3),
-                "misses": misses,
-            })
+            results.append(
+                {
+                    "model": ("realistic-" if args.realistic else "") + kind,
+                    "pair": f"es->{tgt}",
+                    "sentences": len(texts),
+                    "terms": expected,
+                    "enforced": found,
+                    "rate": round(found / expected, 4) if expected else 1.0,
+                    "recovered": stats["glossary_recovered"],
+                    "failed": stats["glossary_failed"],
+                    "seconds_plain": round(plain, 3),
+                    "seconds_glossary": round(timed, 3),
+                    "cost_ratio": round(timed / plain, 3) if plain else None,
+                    "glossary_ms_per_sentence": round(overhead * 1000 / len(texts), 3),
+                    "misses": misses,
+                }
+            )
     if args.json:
         print(json.dumps(results, indent=2, ensure_ascii=False))
         return 0
-    head = f"{'model':<16}{'pair':<8}{'sent':>6}{'terms':>7}{'enforced':>10}{'rate':>9}{'recov':>7}{'failed':>7}" \
-           f"{'plain s':>9}{'gloss s':>9}{'ratio':>7}{'ms/sent':>9}"
+    head = (
+        f"{'model':<16}{'pair':<8}{'sent':>6}{'terms':>7}{'enforced':>10}{'rate':>9}{'recov':>7}{'failed':>7}"
+        f"{'plain s':>9}{'gloss s':>9}{'ratio':>7}{'ms/sent':>9}"
+    )
     print(head)
     for r in results:
-        print(f"{r['model']:<16}{r['pair']:<8}{r['sentences']:>6}{r['terms']:>7}{r['enforced']:>10}"
-              f"{r['rate']:>9.2%}{r['recovered']:>7}{r['failed']:>7}{r['seconds_plain']:>9.3f}"
-              f"{r['seconds_glossary']:>9.3f}{r['cost_ratio']:>7.2f}{r['glossary_ms_per_sentence']:>9.3f}")
+        print(
+            f"{r['model']:<16}{r['pair']:<8}{r['sentences']:>6}{r['terms']:>7}{r['enforced']:>10}"
+            f"{r['rate']:>9.2%}{r['recovered']:>7}{r['failed']:>7}{r['seconds_plain']:>9.3f}"
+            f"{r['seconds_glossary']:>9.3f}{r['cost_ratio']:>7.2f}{r['glossary_ms_per_sentence']:>9.3f}"
+        )
         for miss in r["misses"]:
             print("   miss:", miss)
     return 0

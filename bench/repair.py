@@ -263,6 +263,7 @@ def process(name: str, data: bytes, timing: Timing | None = None) -> str:
 
 def speed(total_bytes: int) -> dict[str, float]:
     import ftfy
+
     from pipeline.decode import decode_bytes
 
     docs = list(corpus(total_bytes))
@@ -309,7 +310,9 @@ def memory_child(folder: str) -> None:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
-    print(json.dumps({"files": len(files), "mb": size / 1e6, "traced_peak_mb": peak / 1e6, "max_rss_mb": rss_kb / 1024}))
+    print(
+        json.dumps({"files": len(files), "mb": size / 1e6, "traced_peak_mb": peak / 1e6, "max_rss_mb": rss_kb / 1024})
+    )
 
 
 def memory(base_bytes: int) -> list[dict[str, float]]:
@@ -362,7 +365,9 @@ def main(argv: list[str] | None = None) -> int:
     print("peak memory, processed file by file in a fresh process")
     print(f"{'corpus':<8}{'files':>8}{'MB':>8}{'traced peak MB':>17}{'max RSS MB':>13}")
     for r in rows:
-        print(f"{str(r['factor']) + 'x':<8}{r['files']:>8}{r['mb']:>8.2f}{r['traced_peak_mb']:>17.2f}{r['max_rss_mb']:>13.1f}")
+        print(
+            f"{str(r['factor']) + 'x':<8}{r['files']:>8}{r['mb']:>8.2f}{r['traced_peak_mb']:>17.2f}{r['max_rss_mb']:>13.1f}"
+        )
     growth = rows[-1]["traced_peak_mb"] / max(rows[0]["traced_peak_mb"], 1e-9)
     print(f"traced peak 4x / 1x: {growth:.2f} (flat is about 1)")
     return 0

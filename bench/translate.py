@@ -192,6 +192,8 @@ def main() -> None:
     print(f"rerun vs cold: {pipe['cold'] / pipe['rerun']:.0f}x faster")
     print(f"argostranslate import (stanza): {argos['import']:.1f} s, not counted above")
     print(f"`pipeline --help`: {help_s:.3f} s median of 7 (target < 0.3 s)")
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+          f"(other processes share the CPU: compare ratios, not absolute times)")
     print(f"threads (inter, intra): {__import__('pipeline.translate.engine', fromlist=['_threads'])._threads(args.threads)}")
 
 

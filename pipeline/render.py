@@ -26,6 +26,8 @@ their ``_`` and ``*`` are never read as emphasis).
 
 from __future__ import annotations
 
+import functools
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -278,7 +280,9 @@ def _trim_url(url: str) -> tuple[str, str]:
     """Sentence punctuation after a bare URL is not part of it; nor is a ``)``
     that closes a parenthesis opened before the URL."""
     end = len(url)
-    while end and (url[end - 1] in _URL_TRAIL or (url[end - 1] == ")" and url.count("(", 0, end) < url.count(")", 0, end))):
+    while end and (
+        url[end - 1] in _URL_TRAIL or (url[end - 1] == ")" and url.count("(", 0, end) < url.count(")", 0, end))
+    ):
         end -= 1
     return url[:end], url[end:]
 
@@ -306,9 +310,10 @@ def _escape_delimiters(text: str) -> str:
         if ch in "*_~":
             before = text[i - 1] if i > 0 else " "
             after = text[i + 1] if i < last else " "
-            if not (before.isspace() and after.isspace()):
-                if ch != "_" or not (before.isalnum() and after.isalnum()):
-                    out.append("\\")
+            between_spaces = before.isspace() and after.isspace()
+            inside_word = ch == "_" and before.isalnum() and after.isalnum()
+            if not between_spaces and not inside_word:
+                out.append("\\")
         out.append(ch)
     return "".join(out)
 
@@ -335,7 +340,9 @@ def _yaml(data: dict[str, Any]) -> str:
     except _NotPlain:
         import yaml  # lazy: only exotic front matter needs it
 
-        dumped: str = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1_000_000)
+        dumped: str = yaml.safe_dump(
+            data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1_000_000
+        )
         return dumped
 
 
@@ -345,7 +352,6 @@ class _NotPlain(Exception):
 
 _YAML_PLAIN = re.compile(r"[^\W_][\w .,/()+@'-]*", re.UNICODE)
 _YAML_PLAIN_FLOW = re.compile(r"[^\W_][\w ./()+@'-]*", re.UNICODE)
-_YAML_WORDS = frozenset("y n yes no on off true false null ~".split())
 # JSON leaves these raw; YAML does not allow them raw (or reads them as line breaks).
 _YAML_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
 
@@ -373,7 +379,7 @@ def _yaml_scalar(value: Any, plain: re.Pattern[str]) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        if value != value:
+        if math.isnan(value):
             return ".nan"
         if value in (float("inf"), float("-inf")):
             return ".inf" if value > 0 else "-.inf"
@@ -383,14 +389,32 @@ def _yaml_scalar(value: Any, plain: re.Pattern[str]) -> str:
         return text
     if not isinstance(value, str):
         raise _NotPlain
-    if (
-        plain.fullmatch(value)
-        and not value[0].isdigit()
-        and not value.endswith(" ")
-        and value.lower() not in _YAML_WORDS
-    ):
+    if plain.fullmatch(value) and not value.endswith(" ") and _yaml_reads_as_str(value):
         return value
     import json
 
     quoted = json.dumps(value, ensure_ascii=False)
     return _YAML_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", quoted)
+
+
+def _yaml_reads_as_str(value: str) -> bool:
+    """Whether YAML (PyYAML's YAML 1.1 rules) reads this plain scalar back as
+    a string, not as a bool, number, date or null ("yes", "1.5", "2024-01-02").
+    Not cached: titles and file names differ per lesson, and a cache would
+    grow with the batch."""
+    tag: str = _yaml_resolver().resolve(_yaml_scalar_node(), value, (True, False))
+    return tag == "tag:yaml.org,2002:str"
+
+
+@functools.lru_cache(maxsize=1)
+def _yaml_resolver() -> Any:
+    import yaml  # lazy: only front matter needs it
+
+    return yaml.resolver.Resolver()
+
+
+@functools.lru_cache(maxsize=1)
+def _yaml_scalar_node() -> Any:
+    import yaml
+
+    return yaml.ScalarNode

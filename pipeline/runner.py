@@ -360,7 +360,9 @@ class Runner:
                 seg.text = res.text
                 if res.status == "untranslated":
                     seg.untranslated = res.missing[0] if res.missing else seg.lang
-                    missing.add(f"{res.missing[0]}>{res.missing[1]}" if res.missing else f"{seg.lang}>{tgt}")
+                    pair = f"{res.missing[0]}>{res.missing[1]}" if res.missing else f"{seg.lang}>{tgt}"
+                    missing.add(pair)
+                    r.routes.setdefault(pair, None)
                     r.untranslated += 1
                 elif res.status == "translated":
                     r.translated += 1
@@ -475,6 +477,8 @@ class Runner:
         r.segments += c.get("segments", 0)
         r.untranslated += c.get("untranslated", 0)
         r.segments_by_lang.update(c.get("by_lang", {}))
+        for pair in record.get("missing", []):
+            r.routes.setdefault(pair, None)  # still missing: _up_to_date checked it
 
     def _load_manifest(self) -> dict[str, Any]:
         path = self.state / "manifest.json"
@@ -497,7 +501,7 @@ class Runner:
         path = self.config.glossary_path
         if path is None and Path("glossary.csv").is_file():
             path = "glossary.csv"
-        if path is None or not self.config.targets:
+        if not path or not self.config.targets:  # --glossary "" turns the default off
             return
         from pipeline.glossary import Glossary
 

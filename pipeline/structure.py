@@ -31,12 +31,13 @@ Each block records the 1-based line of its first line in the input text.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
 from pipeline.document import Block, BlockKind, Segment
 
-__all__ = ["parse_blocks", "find_title"]
+__all__ = ["find_title", "parse_blocks"]
 
 # --- line shapes -----------------------------------------------------------
 
@@ -286,9 +287,7 @@ def _take_table(lines: list[_Line], i: int, out: list[tuple[Block, _Meta]]) -> i
     return i
 
 
-def _take_item(
-    lines: list[_Line], i: int, out: list[tuple[Block, _Meta]], stack: list[list[int]]
-) -> int:
+def _take_item(lines: list[_Line], i: int, out: list[tuple[Block, _Meta]], stack: list[list[int]]) -> int:
     """One list item plus its indented continuation lines.
 
     Nesting follows indentation. Each open level is a band of indentations
@@ -303,9 +302,8 @@ def _take_item(
     popped: list[int] | None = None
     while len(stack) > 1 and indent < stack[-1][0] - 1:
         popped = stack.pop()
-    if not stack:
-        stack.append([indent, indent])
-    elif indent >= stack[-1][1] + 2 and (popped is None or 2 * indent >= stack[-1][1] + popped[0]):
+    deeper = bool(stack) and indent >= stack[-1][1] + 2
+    if not stack or (deeper and (popped is None or 2 * indent >= stack[-1][1] + popped[0])):
         stack.append([indent, indent])
     else:
         band = stack[-1]
@@ -374,7 +372,7 @@ def _split_paragraphs(group: list[_Line]) -> list[list[_Line]]:
     if all(40 <= n <= 100 for n in lengths[:-1]) and lengths[-1] <= 100:
         return [group]
     chunks = [[group[0]]]
-    for prev, line in zip(group, group[1:]):
+    for prev, line in itertools.pairwise(group):
         if _continues(prev.text, line.text):
             chunks[-1].append(line)
         else:
@@ -465,9 +463,7 @@ def _detect_banner(pairs: list[tuple[Block, _Meta]]) -> None:
                 rest = block.segments[block.columns :]
                 pairs[k] = (banner, _Meta())
                 if rest:
-                    tail = Block(
-                        BlockKind.TABLE, rest, columns=block.columns, header_rows=1, line=block.line + 1
-                    )
+                    tail = Block(BlockKind.TABLE, rest, columns=block.columns, header_rows=1, line=block.line + 1)
                     pairs.insert(k + 1, (tail, _Meta()))
         return
 

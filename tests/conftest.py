@@ -24,9 +24,9 @@ for _var, _sub in (("HOME", "home"), ("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOM
 os.environ.pop("PIPELINE_MODELS_DIR", None)
 os.environ.pop("ARGOS_PACKAGE_INDEX", None)
 
-import pytest  # noqa: E402
+import pytest
 
-from pipeline.testing.models import TEST_PAIRS, TEST_SWAPS, build_package  # noqa: E402
+from pipeline.testing.models import TEST_PAIRS, TEST_SWAPS, build_package
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -37,11 +37,11 @@ def pytest_configure(config: pytest.Config) -> None:
 def argos_package_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[tuple[str, str], Path]]:
     """Built ``.argosmodel`` files: ``{"echo": {(src, tgt): path}, "swap": {...}}`` (cached builds)."""
     out: dict[str, dict[tuple[str, str], Path]] = {"echo": {}, "swap": {}}
-    for kind in out:
+    for kind, files in out.items():
         dest = tmp_path_factory.mktemp(f"{kind}-packages")
         for src, tgt in TEST_PAIRS:
             swaps = TEST_SWAPS[(src, tgt)] if kind == "swap" else None
-            out[kind][(src, tgt)] = build_package(dest, src, tgt, kind=kind, swaps=swaps)
+            files[(src, tgt)] = build_package(dest, src, tgt, kind=kind, swaps=swaps)
     return out
 
 

@@ -49,8 +49,18 @@ def test_shipped_glossary_is_clean_and_big_enough() -> None:
     assert set(g.languages) == {"es", "en", "th"}
     assert g.term("propuesta de valor").preferred("th") == "คุณค่าที่นำเสนอ"
     assert g.term("Canvas").dnt and "ผ้าใบ" in g.term("Canvas").forbidden["th"]
-    for row in ("segmento de clientes", "canal", "fuente de ingresos", "recurso clave", "actividad clave",
-                "socio clave", "modelo de negocio", "autoservicio", "co-creación", "Erasmus+"):
+    for row in (
+        "segmento de clientes",
+        "canal",
+        "fuente de ingresos",
+        "recurso clave",
+        "actividad clave",
+        "socio clave",
+        "modelo de negocio",
+        "autoservicio",
+        "co-creación",
+        "Erasmus+",
+    ):
         assert g.term(row)
 
 
@@ -228,14 +238,23 @@ def test_model_translated_sentence_keeping_terms_and_inflecting(g: Glossary) -> 
     ("mangled", "fixed", "recovered"),
     [
         # Words swapped by the model.
-        ("The proposition values of Canvas connect customer segment and channels.",
-         "The value propositions of Canvas connect customer segment and channels.", 1),
+        (
+            "The proposition values of Canvas connect customer segment and channels.",
+            "The value propositions of Canvas connect customer segment and channels.",
+            1,
+        ),
         # A letter lost and a case change on a case-sensitive name.
-        ("The value propositons of canvas connect customer segment and channels.",
-         "The value propositions of Canvas connect customer segment and channels.", 2),
+        (
+            "The value propositons of canvas connect customer segment and channels.",
+            "The value propositions of Canvas connect customer segment and channels.",
+            2,
+        ),
         # The source term left untranslated.
-        ("The value propositions of Canvas connect segmento de clientes and channels.",
-         "The value propositions of Canvas connect customer segment and channels.", 1),
+        (
+            "The value propositions of Canvas connect segmento de clientes and channels.",
+            "The value propositions of Canvas connect customer segment and channels.",
+            1,
+        ),
     ],
 )
 def test_mangled_protections_are_recovered(g: Glossary, mangled: str, fixed: str, recovered: int) -> None:
@@ -306,8 +325,26 @@ def test_apply_in_target_leaves_common_target_words_and_target_terms(g: Glossary
 
 
 WORDS = st.sampled_from(
-    ["la", "propuesta", "de", "valor", "canal", "canales", "el", "Canvas", "segmento", "clientes", "y", "con",
-     "los", "Erasmus+", "ทุน", "กลุ่มลูกค้า", ",", "."]
+    [
+        "la",
+        "propuesta",
+        "de",
+        "valor",
+        "canal",
+        "canales",
+        "el",
+        "Canvas",
+        "segmento",
+        "clientes",
+        "y",
+        "con",
+        "los",
+        "Erasmus+",
+        "ทุน",
+        "กลุ่มลูกค้า",
+        ",",
+        ".",
+    ]
 )
 
 

@@ -88,8 +88,9 @@ def test_lint_without_file_uses_default_or_says_what_to_do(tmp_path: Path, monke
     monkeypatch.chdir(tmp_path)
     code, out = run("glossary", "lint")
     assert code == 3
-    assert out.strip() == ("Error: no glossary: ./glossary.csv does not exist; "
-                           "pass --glossary FILE or create glossary.csv")
+    assert out.strip() == (
+        "Error: no glossary: ./glossary.csv does not exist; pass --glossary FILE or create glossary.csv"
+    )
     (tmp_path / "glossary.csv").write_text(GLOSSARY, encoding="utf-8")
     code, out = run("glossary", "lint")
     assert code == 0 and "glossary.csv: 0 errors" in out
@@ -104,20 +105,29 @@ def test_every_glossary_command_has_an_example_in_help() -> None:
 # -- check --------------------------------------------------------------------------------
 
 
-def sidecar(out_dir: Path, lesson: str, segments: list[tuple[str, str]], targets: dict[str, list[tuple[str, str]]]) -> None:
+def sidecar(
+    out_dir: Path, lesson: str, segments: list[tuple[str, str]], targets: dict[str, list[tuple[str, str]]]
+) -> None:
     """A lesson record as `pipeline run` writes it: segments [(text, lang)], targets {lang: [(text, status)]}."""
     data = {
         "schema": 1,
         "lesson": lesson,
         "source": f"raw/{lesson}.txt",
         "segments": [
-            {"id": i, "kind": "paragraph", "text": t, "lang": lang,
-             "spans": [{"start": 0, "end": len(t), "lang": lang, "confidence": 0.99, "method": "test"}]}
+            {
+                "id": i,
+                "kind": "paragraph",
+                "text": t,
+                "lang": lang,
+                "spans": [{"start": 0, "end": len(t), "lang": lang, "confidence": 0.99, "method": "test"}],
+            }
             for i, (t, lang) in enumerate(segments)
         ],
         "targets": {
-            tgt: {"file": f"{tgt}/{lesson}.md",
-                  "segments": [{"id": i, "text": t, "line": 10 + 2 * i, "status": s} for i, (t, s) in enumerate(segs)]}
+            tgt: {
+                "file": f"{tgt}/{lesson}.md",
+                "segments": [{"id": i, "text": t, "line": 10 + 2 * i, "status": s} for i, (t, s) in enumerate(segs)],
+            }
             for tgt, segs in targets.items()
         },
         "edits": [],
@@ -132,17 +142,21 @@ def sidecar(out_dir: Path, lesson: str, segments: list[tuple[str, str]], targets
 def out_dir(tmp_path: Path) -> Path:
     out = tmp_path / "output"
     sidecar(
-        out, "lesson1",
+        out,
+        "lesson1",
         [("Las propuestas de valor del Canvas.", "es"), ("Un canal directo.", "es"), ("Hola.", "es")],
-        {"en": [("The value propositions of the Canvas.", "translated"),
+        {
+            "en": [
+                ("The value propositions of the Canvas.", "translated"),
                 ("A direct channel.", "memory"),
-                ("Hello.", "translated")],
-         "th": [("คุณค่าที่นำเสนอของ Canvas", "translated"),
-                ("ช่องทางตรง", "translated"),
-                ("Hola.", "untranslated")]},
+                ("Hello.", "translated"),
+            ],
+            "th": [("คุณค่าที่นำเสนอของ Canvas", "translated"), ("ช่องทางตรง", "translated"), ("Hola.", "untranslated")],
+        },
     )
     sidecar(
-        out, "lesson2",
+        out,
+        "lesson2",
         [("Hola.", "es"), ("El segmento de clientes.", "es")],
         {"en": [("Hello.", "translated"), ("The customer segment.", "translated")]},
     )
@@ -169,10 +183,13 @@ def test_check_fails_naming_the_term_against_another_target(out_dir: Path) -> No
 
 def test_check_reports_forbidden_and_inconsistent_and_skips_untranslated(tmp_path: Path) -> None:
     out = tmp_path / "o"
-    sidecar(out, "a", [("El Canvas.", "es"), ("Hola.", "es")],
-            {"th": [("ผ้าใบ", "translated"), ("สวัสดี", "translated")]})
-    sidecar(out, "b", [("Hola.", "es"), ("Un canal.", "es")],
-            {"th": [("หวัดดี", "translated"), ("Un canal.", "untranslated")]})
+    sidecar(out, "a", [("El Canvas.", "es"), ("Hola.", "es")], {"th": [("ผ้าใบ", "translated"), ("สวัสดี", "translated")]})
+    sidecar(
+        out,
+        "b",
+        [("Hola.", "es"), ("Un canal.", "es")],
+        {"th": [("หวัดดี", "translated"), ("Un canal.", "untranslated")]},
+    )
     g = Glossary.from_text(GLOSSARY)
     found = check_outputs(g, load_run_outputs(str(out)))
     kinds = sorted((v.kind, v.lesson, v.line) for v in found)
@@ -188,14 +205,27 @@ def test_check_reports_forbidden_and_inconsistent_and_skips_untranslated(tmp_pat
     data = json.loads(text)
     assert data["checksum"] == g.checksum
     forb = next(v for v in data["violations"] if v["kind"] == "forbidden-variant")
-    assert forb == {"kind": "forbidden-variant", "lesson": "a", "file": "th/a.md", "line": 10, "lang": "th",
-                    "term": "Canvas", "expected": "Canvas", "found": "ผ้าใบ", "segment": 0}
+    assert forb == {
+        "kind": "forbidden-variant",
+        "lesson": "a",
+        "file": "th/a.md",
+        "line": 10,
+        "lang": "th",
+        "term": "Canvas",
+        "expected": "Canvas",
+        "found": "ผ้าใบ",
+        "segment": 0,
+    }
 
 
 def test_check_is_inflection_aware(tmp_path: Path) -> None:
     out = tmp_path / "o"
-    sidecar(out, "a", [("Los canales y la propuesta de valor.", "es")],
-            {"en": [("The channels and the value propositions.", "translated")]})
+    sidecar(
+        out,
+        "a",
+        [("Los canales y la propuesta de valor.", "es")],
+        {"en": [("The channels and the value propositions.", "translated")]},
+    )
     assert check_outputs(Glossary.from_text(GLOSSARY), load_run_outputs(str(out))) == []
 
 

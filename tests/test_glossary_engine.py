@@ -25,11 +25,13 @@ def shipped() -> Glossary:
 def translate(models: Path, tmp_path: Path, glossary: Glossary | None, jobs: list[tuple[str, str, str]]):  # type: ignore[no-untyped-def]
     from pipeline.translate.engine import Job, TranslateSettings, Translator
 
-    tr = Translator(TranslateSettings(models_dir=str(models), beam_size=1),
-                    memory_path=str(tmp_path / "memory.sqlite"), glossary=glossary)
+    tr = Translator(
+        TranslateSettings(models_dir=str(models), beam_size=1),
+        memory_path=str(tmp_path / "memory.sqlite"),
+        glossary=glossary,
+    )
     try:
-        out = tr.translate([Job(text, [Span(0, len(text), src, 1.0, "test")], src, tgt)
-                            for text, src, tgt in jobs])
+        out = tr.translate([Job(text, [Span(0, len(text), src, 1.0, "test")], src, tgt) for text, src, tgt in jobs])
         return out, dict(tr.stats)
     finally:
         tr.close()
@@ -69,8 +71,9 @@ def test_swap_model_without_glossary_shows_the_swap(swap_models: Path, tmp_path:
     assert out[0].text == "hello world, el segmento de customers."
 
 
-def test_segment_already_in_target_gets_foreign_terms_replaced(echo_models: Path, tmp_path: Path,
-                                                                shipped: Glossary) -> None:
+def test_segment_already_in_target_gets_foreign_terms_replaced(
+    echo_models: Path, tmp_path: Path, shipped: Glossary
+) -> None:
     out, _ = translate(echo_models, tmp_path, shipped, [("Our propuesta de valor is clear.", "en", "en")])
     assert out[0].text == "Our value proposition is clear." and out[0].status == "unchanged"
 
@@ -84,3 +87,48 @@ def test_glossary_checksum_keys_the_memory(echo_models: Path, tmp_path: Path) ->
     assert (first[0].text, second[0].text) == ("Un channel.", "Un pipe.")
     assert second[0].status == "translated"
 
+
+LESSON = """Lección 3 Propuesta de valor
+
+La propuesta de valor explica por qué los clientes eligen una empresa. En el Canvas, cada segmento de clientes
+recibe su propia propuesta de valor a través de los canales adecuados.
+
+- Autoservicio: el cliente se atiende solo.
+- Co-creación: los clientes ayudan a crear valor.
+"""
+
+
+def test_run_then_check_passes_and_fails_against_another_target(echo_models: Path, tmp_path: Path) -> None:
+    """The issue's "done when": a lesson run with the shipped glossary carries every term; `glossary
+    check` passes on it, and fails naming the term against a glossary that wants another target."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    (raw / "leccion3.txt").write_text(LESSON, encoding="utf-8")
+    shipped_csv = str(REPO / "glossary.csv")
+    runner = CliRunner()
+    result = runner.invoke(main, ["run", str(raw), str(out), "--to", "en,th", "--glossary", shipped_csv])
+    assert result.exit_code == 0, result.output
+    english = (out / "en" / "leccion3.md").read_text(encoding="utf-8")
+    for term in ("value proposition", "Canvas", "customer segment", "channels", "Self-service", "Co-creation"):
+        assert term in english, term
+    thai = (out / "th" / "leccion3.md").read_text(encoding="utf-8")
+    for term in ("คุณค่าที่นำเสนอ", "Canvas", "กลุ่มลูกค้า", "ช่องทาง", "บริการตนเอง", "การร่วมสร้างสรรค์"):
+        assert term in thai, term
+
+    ok = runner.invoke(main, ["glossary", "check", str(out), "--glossary", shipped_csv])
+    assert ok.exit_code == 0 and "No glossary violations." in ok.output, ok.output
+
+    other = tmp_path / "other.csv"
+    other.write_text(
+        (REPO / "glossary.csv").read_text(encoding="utf-8").replace(",value proposition,", ",value offer,"),
+        encoding="utf-8",
+    )
+    bad = runner.invoke(main, ["glossary", "check", str(out), "--glossary", str(other)])
+    assert bad.exit_code == 1
+    rows = [ln for ln in bad.output.splitlines() if "missing-term" in ln]
+    assert rows and all("propuesta de valor" in ln and "value offer" in ln.lower() for ln in rows)
+    assert all("en/leccion3.md:" in ln for ln in rows)

@@ -63,7 +63,13 @@ LESSON = [
     item("Coopetición: alianzas entre competidores.", level=2),
     item("Empresas conjuntas.", level=2),
     item("Relaciones comprador-proveedor."),
-    table([["Motivo", "Ejemplo", "Riesgo"], ["Optimizar", "Subcontratar la logística", "Dependencia"], ["Reducir riesgo", "Consorcios", ""]]),
+    table(
+        [
+            ["Motivo", "Ejemplo", "Riesgo"],
+            ["Optimizar", "Subcontratar la logística", "Dependencia"],
+            ["Reducir riesgo", "Consorcios", ""],
+        ]
+    ),
     Block(BlockKind.CREDIT, [Segment("canvas4all")]),
     Block(BlockKind.SOURCE, [Segment("Fuente:")], url="https://example.org/socios_clave/guia"),
 ]
@@ -338,7 +344,23 @@ def test_any_list_keeps_every_item_and_its_text(spec: list[tuple[int, int, str]]
 
 
 _YAML_TEXT = st.text(st.characters(codec="utf-8"), max_size=20) | st.sampled_from(
-    ["yes", "No", "null", "~", "1.5", "2024-01-02", "0x1F", "a: b", "x #y", "- z", "", " lead", "tail ", "[a, b]", "Lección 5"]
+    [
+        "yes",
+        "No",
+        "null",
+        "~",
+        "1.5",
+        "2024-01-02",
+        "0x1F",
+        "a: b",
+        "x #y",
+        "- z",
+        "",
+        " lead",
+        "tail ",
+        "[a, b]",
+        "Lección 5",
+    ]
 )
 _YAML_VALUE = st.one_of(_YAML_TEXT, st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False))
 

@@ -110,7 +110,9 @@ def test_banner_without_p_tags_by_shape_only() -> None:
 
 
 def test_first_table_after_title_is_data_not_banner() -> None:
-    text = "Lección 1 Clientes\n\nTipo\tDescripción larga de lo que significa este tipo de cliente para la empresa\nA\tB\n"
+    text = (
+        "Lección 1 Clientes\n\nTipo\tDescripción larga de lo que significa este tipo de cliente para la empresa\nA\tB\n"
+    )
     assert kinds(parse_blocks(text)) == ["heading", "table"]
 
 
@@ -231,7 +233,9 @@ def test_list_item_continuation_line() -> None:
     assert texts(items) == ["Socios clave: empresas que aportan recursos o actividades.", "Costes"]
 
 
-@pytest.mark.parametrize("line", ["-5 % de descuento en la segunda compra.", "*Nota* importante para el examen.", "2024 fue un buen año."])
+@pytest.mark.parametrize(
+    "line", ["-5 % de descuento en la segunda compra.", "*Nota* importante para el examen.", "2024 fue un buen año."]
+)
 def test_not_list_items(line: str) -> None:
     assert parse_blocks(f"Título\n\n{line}\n")[1].kind is BlockKind.PARAGRAPH
 
@@ -274,7 +278,11 @@ def test_source_lines() -> None:
     )
     blocks = parse_blocks(text)
     assert kinds(blocks) == ["heading", "source", "source", "source", "credit"]
-    assert [b.url for b in blocks[1:4]] == ["https://example.org/a_b", "https://example.com/x", "https://example.net/libro"]
+    assert [b.url for b in blocks[1:4]] == [
+        "https://example.org/a_b",
+        "https://example.com/x",
+        "https://example.net/libro",
+    ]
     assert [s.text for s in blocks[3].segments] == ["Fuente: Osterwalder (2010)", "Generación de modelos"]
 
 

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-import http.server
 import json
 import os
-import threading
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest

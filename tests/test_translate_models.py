@@ -8,7 +8,11 @@ from pathlib import Path
 import pytest
 
 from pipeline.testing.models import (
-    BuildParams, _build_ctranslate2_model, build_package, echo_check, train_sentencepiece,
+    BuildParams,
+    _build_ctranslate2_model,
+    build_package,
+    echo_check,
+    train_sentencepiece,
 )
 
 SENTENCES = [

@@ -14,9 +14,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class PipelineClickError(click.ClickException):
+    """A ClickException carrying the library error's own exit code."""
+
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        self.exit_code: int = exit_code  # type: ignore[misc]
 
 
 def handle_errors(func: F) -> F:
@@ -45,7 +47,7 @@ def glossary_option(func: F) -> F:
         "glossary_path",
         type=click.Path(dir_okay=False, path_type=str),
         default=None,
-        help="Glossary CSV (default: ./glossary.csv when present).",
+        help="Glossary CSV (default: ./glossary.csv when present; \"\" for none).",
     )(func)
 
 

@@ -31,10 +31,12 @@ def _required_glossary(path: str | None, source: str | None = None, target: str 
 
 
 def _pair_options(func: F) -> F:
-    func = click.option("--target", default=None, metavar="CODE",
-                        help="Target language of a two-column source,target file.")(func)
-    return click.option("--source", default=None, metavar="CODE",
-                        help="Source language of a two-column source,target file.")(func)
+    func = click.option(
+        "--target", default=None, metavar="CODE", help="Target language of a two-column source,target file."
+    )(func)
+    return click.option(
+        "--source", default=None, metavar="CODE", help="Source language of a two-column source,target file."
+    )(func)
 
 
 @click.group()
@@ -77,8 +79,10 @@ def lint(file: str | None, source: str | None, target: str | None, quiet: bool) 
     for issue in issues:
         if issue.severity == "error" or not quiet:
             click.echo(str(issue))
-    click.echo(f"{file}: {errors} error{'s' if errors != 1 else ''}, "
-               f"{warnings} warning{'s' if warnings != 1 else ''}", err=True)
+    click.echo(
+        f"{file}: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}",
+        err=True,
+    )
     if errors:
         sys.exit(EXIT_FAILED)
 
@@ -86,10 +90,16 @@ def lint(file: str | None, source: str | None, target: str | None, quiet: bool) 
 @glossary.command()
 @click.argument("out_dir", type=click.Path(file_okay=False, exists=True, path_type=str))
 @glossary_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="Output as an aligned table or as JSON.")
+@click.option(
+    "--format",
+    "format",  # the parameter name is the settings-file key: [glossary.check] format = "json"
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output as an aligned table or as JSON.",
+)
 @handle_errors
-def check(out_dir: str, glossary_path: str | None, fmt: str) -> None:
+def check(out_dir: str, glossary_path: str | None, format: str) -> None:
     """Check a run's translations against the glossary.
 
     Reports translated segments whose source holds a glossary term but whose
@@ -106,11 +116,18 @@ def check(out_dir: str, glossary_path: str | None, fmt: str) -> None:
 
     glossary_obj = _required_glossary(glossary_path)
     violations = check_outputs(glossary_obj, load_run_outputs(out_dir))
-    if fmt == "json":
-        click.echo(json.dumps(
-            {"glossary": glossary_obj.path, "checksum": glossary_obj.checksum,
-             "violations": [v.as_dict() for v in violations]},
-            ensure_ascii=False, indent=2))
+    if format == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "glossary": glossary_obj.path,
+                    "checksum": glossary_obj.checksum,
+                    "violations": [v.as_dict() for v in violations],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         click.echo(format_table(violations))
     if violations:
@@ -118,8 +135,13 @@ def check(out_dir: str, glossary_path: str | None, fmt: str) -> None:
 
 
 @glossary.command()
-@click.option("--tbx", "tbx_path", required=True, type=click.Path(dir_okay=False, path_type=str),
-              help="Write a TBX-Basic file here.")
+@click.option(
+    "--tbx",
+    "tbx_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Write a TBX-Basic file here.",
+)
 @glossary_option
 @_pair_options
 @handle_errors

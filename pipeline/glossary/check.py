@@ -74,8 +74,11 @@ def load_run_outputs(out_dir: str) -> list[RunLesson]:
     folder = Path(out_dir) / SIDECAR_DIR
     files = sorted(folder.glob("*.json")) if folder.is_dir() else []
     if not files:
-        raise InputError(str(folder), "no lesson records found (*.json)",
-                         f"run `pipeline run RAW {out_dir}` first, then check that folder")
+        raise InputError(
+            str(folder),
+            "no lesson records found (*.json)",
+            f"run `pipeline run RAW {out_dir}` first, then check that folder",
+        )
     return sorted((_read_sidecar(p) for p in files), key=lambda r: r.lesson)
 
 
@@ -83,32 +86,50 @@ def _read_sidecar(path: Path) -> RunLesson:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(str(path), f"cannot read the lesson record ({exc})",
-                         "re-run `pipeline run` to rewrite it") from None
+        raise InputError(
+            str(path), f"cannot read the lesson record ({exc})", "re-run `pipeline run` to rewrite it"
+        ) from None
     if not isinstance(data, dict) or data.get("schema") != 1:
-        raise InputError(str(path), f"unknown lesson record schema {data.get('schema') if isinstance(data, dict) else None!r}",
-                         "this pipeline reads schema 1; re-run `pipeline run` with this version")
+        raise InputError(
+            str(path),
+            f"unknown lesson record schema {data.get('schema') if isinstance(data, dict) else None!r}",
+            "this pipeline reads schema 1; re-run `pipeline run` with this version",
+        )
     try:
         segments = {
             int(s["id"]): SourceSegment(
-                int(s["id"]), str(s.get("kind", "")), str(s["text"]), str(s.get("lang", "und")),
+                int(s["id"]),
+                str(s.get("kind", "")),
+                str(s["text"]),
+                str(s.get("lang", "und")),
                 tuple(SourceSpan(int(sp["start"]), int(sp["end"]), str(sp["lang"])) for sp in s.get("spans", [])),
             )
             for s in data.get("segments", [])
         }
         targets = {
             str(lang): TargetFile(
-                str(lang), str(t["file"]),
-                tuple(TargetSegment(int(s["id"]), str(s["text"]), int(s.get("line", 0)), str(s.get("status", "")))
-                      for s in t.get("segments", [])),
+                str(lang),
+                str(t["file"]),
+                tuple(
+                    TargetSegment(int(s["id"]), str(s["text"]), int(s.get("line", 0)), str(s.get("status", "")))
+                    for s in t.get("segments", [])
+                ),
             )
             for lang, t in data.get("targets", {}).items()
         }
-        return RunLesson(str(data.get("lesson", path.stem)), str(data.get("source", "")), str(path),
-                         segments, targets, list(data.get("edits", [])), list(data.get("flagged", [])))
+        return RunLesson(
+            str(data.get("lesson", path.stem)),
+            str(data.get("source", "")),
+            str(path),
+            segments,
+            targets,
+            list(data.get("edits", [])),
+            list(data.get("flagged", [])),
+        )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise InputError(str(path), f"malformed lesson record ({type(exc).__name__}: {exc})",
-                         "re-run `pipeline run` to rewrite it") from None
+        raise InputError(
+            str(path), f"malformed lesson record ({type(exc).__name__}: {exc})", "re-run `pipeline run` to rewrite it"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -191,8 +212,7 @@ def check_outputs(glossary: Glossary, lessons: list[RunLesson]) -> list[Violatio
                 found += check_segment(glossary, lesson, tf, ts)
                 src = lesson.segments.get(ts.id)
                 if src is not None and ts.status != "unchanged" and _norm(src.text):
-                    seen.setdefault((lang, _norm(src.text)), {}).setdefault(_norm(ts.text), []).append(
-                        (lesson, tf, ts))
+                    seen.setdefault((lang, _norm(src.text)), {}).setdefault(_norm(ts.text), []).append((lesson, tf, ts))
     for (lang, source), variants in seen.items():
         if len(variants) < 2:
             continue
@@ -201,8 +221,9 @@ def check_outputs(glossary: Glossary, lessons: list[RunLesson]) -> list[Violatio
         expected = ranked[0][0]
         for text, where in ranked[1:]:
             for lesson, tf, ts in where:
-                found.append(Violation("inconsistent", lesson.lesson, tf.file, ts.line, lang, "",
-                                       expected, text, ts.id))
+                found.append(
+                    Violation("inconsistent", lesson.lesson, tf.file, ts.line, lang, "", expected, text, ts.id)
+                )
     return sorted(found, key=lambda v: (v.lesson, v.file, v.line, v.kind, v.term, v.found))
 
 

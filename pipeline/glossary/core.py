@@ -42,7 +42,34 @@ MATCHER_VERSION = 1
 
 # Attempt-1 protections: plain, pronounceable, capitalised non-words that
 # SentencePiece cuts into ordinary pieces and NMT models copy like names.
-NONCES = ["Zorblat", "Quimbex", "Vantrok", "Jexholm", "Mirvalt", "Tovrick", "Klendar", "Brazzop", "Wuxtaly", "Fendrik", "Gorvash", "Pelzunt", "Drimvok", "Yastrel", "Kovnib", "Sulbrek", "Trazmik", "Holvenz", "Nexbury", "Plomvar", "Rizdekt", "Umbrosk", "Vexlund", "Zintrop", "Cralvex", "Bonzirk"]
+NONCES = [
+    "Zorblat",
+    "Quimbex",
+    "Vantrok",
+    "Jexholm",
+    "Mirvalt",
+    "Tovrick",
+    "Klendar",
+    "Brazzop",
+    "Wuxtaly",
+    "Fendrik",
+    "Gorvash",
+    "Pelzunt",
+    "Drimvok",
+    "Yastrel",
+    "Kovnib",
+    "Sulbrek",
+    "Trazmik",
+    "Holvenz",
+    "Nexbury",
+    "Plomvar",
+    "Rizdekt",
+    "Umbrosk",
+    "Vexlund",
+    "Zintrop",
+    "Cralvex",
+    "Bonzirk",
+]
 FUZZY_MIN = 0.75
 
 
@@ -84,8 +111,9 @@ class Glossary:
         return cls._from_parsed(parse(str(path), source=source, target=target))
 
     @classmethod
-    def from_text(cls, text: str, path: str = "<glossary>", *, source: str | None = None,
-                  target: str | None = None) -> Glossary:
+    def from_text(
+        cls, text: str, path: str = "<glossary>", *, source: str | None = None, target: str | None = None
+    ) -> Glossary:
         """Build from CSV text as if read from ``path`` (tests, embedded glossaries)."""
         return cls._from_parsed(parse(path, source=source, target=target, text=text))
 
@@ -95,8 +123,9 @@ class Glossary:
             first = parsed.errors[0]
             more = len(parsed.errors) - 1
             extra = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""
-            raise GlossaryError(f"{first.path}:{first.line}: {first.message}{extra}; "
-                                + LINT_HINT.format(path=first.path))
+            raise GlossaryError(
+                f"{first.path}:{first.line}: {first.message}{extra}; " + LINT_HINT.format(path=first.path)
+            )
         return cls(parsed.terms, parsed.languages, parsed.path)
 
     def _checksum(self) -> str:
@@ -106,8 +135,12 @@ class Glossary:
             "languages": list(self.languages),
             "terms": sorted(
                 [
-                    {"forms": {k: list(v) for k, v in sorted(t.forms.items())},
-                     "dnt": t.dnt, "case": t.case, "pos": t.pos}
+                    {
+                        "forms": {k: list(v) for k, v in sorted(t.forms.items())},
+                        "dnt": t.dnt,
+                        "case": t.case,
+                        "pos": t.pos,
+                    }
                     for t in self.terms
                 ],
                 key=lambda d: json.dumps(d, sort_keys=True, ensure_ascii=False),
@@ -147,12 +180,16 @@ class Glossary:
 
     def _thai_terms(self) -> frozenset[str]:
         return frozenset(
-            M.fold_term(f) for t in self.terms for forms in t.forms.values() for f in forms
+            M.fold_term(f)
+            for t in self.terms
+            for forms in t.forms.values()
+            for f in forms
             if any(M.is_thai(c) for c in f)
         )
 
-    def _candidates(self, text: str, lang: str, *, keys: set[int] | None = None,
-                    edges: bool = True) -> list[tuple[M.Candidate, _Entry]]:
+    def _candidates(
+        self, text: str, lang: str, *, keys: set[int] | None = None, edges: bool = True
+    ) -> list[tuple[M.Candidate, _Entry]]:
         entries = [e for e in self._entries_for(lang) if keys is None or e.key in keys]
         if not entries or not text:
             return []
@@ -181,8 +218,9 @@ class Glossary:
     def _select(self, text: str, lang: str, cands: list[tuple[M.Candidate, _Entry]]) -> list[TermMatch]:
         form_of = {(c.start, c.end, c.key): e.form for c, e in cands}
         return [
-            TermMatch(c.start, c.end, self.terms[c.key].id, text[c.start : c.end], lang,
-                      form_of[(c.start, c.end, c.key)])
+            TermMatch(
+                c.start, c.end, self.terms[c.key].id, text[c.start : c.end], lang, form_of[(c.start, c.end, c.key)]
+            )
             for c in M.select_longest(c for c, _ in cands)
         ]
 
@@ -252,9 +290,11 @@ class Glossary:
         failures: list[str] = []
         for i in pending:
             item = protected.items[i]
-            span = (self._fuzzy(output, protected, item, claimed, (item.token, item.target))
-                    or _aligned(output, protected, item, claimed)
-                    or self._fuzzy(output, protected, item, claimed, (item.source,)))
+            span = (
+                self._fuzzy(output, protected, item, claimed, (item.token, item.target))
+                or _aligned(output, protected, item, claimed)
+                or self._fuzzy(output, protected, item, claimed, (item.source,))
+            )
             if span is None:
                 failures.append(
                     f"{protected.src}->{protected.tgt}: {item.source!r} should come out as "
@@ -269,8 +309,9 @@ class Glossary:
             text = text[:s] + rep + text[e:]
         return Enforced(text, len(protected.items) - len(failures), recovered, failures)
 
-    def _exact(self, output: str, p: Protected, item: Protection,
-               claimed: list[tuple[int, int]]) -> tuple[int, int] | None:
+    def _exact(
+        self, output: str, p: Protected, item: Protection, claimed: list[tuple[int, int]]
+    ) -> tuple[int, int] | None:
         """The designed path: the term (attempt 0) or the nonce (attempt 1) as the model copied it."""
         if p.attempt > 0:
             nonce = M.BEFORE + re.escape(item.token) + "(?:s|es)?" + M.AFTER
@@ -278,8 +319,11 @@ class Glossary:
         elif self.term(item.term_id).dnt:
             term = self.term(item.term_id)
             flags = 0 if term.case else re.IGNORECASE
-            pattern = (re.escape(item.target) if any(M.is_thai(c) for c in item.target)
-                       else M.latin_pattern(item.target, "", inflect=False))
+            pattern = (
+                re.escape(item.target)
+                if any(M.is_thai(c) for c in item.target)
+                else M.latin_pattern(item.target, "", inflect=False)
+            )
             spans = [m.span() for m in re.finditer(pattern, output, flags)]
             if not spans:
                 spans = self.find_term(output, p.tgt, item.term_id) if p.tgt in self.term(item.term_id).forms else []
@@ -292,8 +336,9 @@ class Glossary:
                 return span
         return None
 
-    def _fuzzy(self, output: str, p: Protected, item: Protection, claimed: list[tuple[int, int]],
-               needles: tuple[str, ...]) -> tuple[int, int] | None:
+    def _fuzzy(
+        self, output: str, p: Protected, item: Protection, claimed: list[tuple[int, int]], needles: tuple[str, ...]
+    ) -> tuple[int, int] | None:
         """The output span most like one of ``needles`` (the protection, the term, or the
         untranslated source term); near where the protection stood when scores tie."""
         expect = (item.start / max(1, len(p.text))) * len(output)
@@ -356,8 +401,7 @@ def _placed(output: str, span: tuple[int, int], target: str) -> str:
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
-def _aligned(output: str, p: Protected, item: Protection,
-             claimed: list[tuple[int, int]]) -> tuple[int, int] | None:
+def _aligned(output: str, p: Protected, item: Protection, claimed: list[tuple[int, int]]) -> tuple[int, int] | None:
     """Where the protection stood, found by aligning the words around it.
 
     When the output is largely a copy of the protected input (echo-like
@@ -461,8 +505,12 @@ def _similar_spans(text: str, needle: str) -> list[tuple[tuple[int, int], float]
             score = sm.ratio() if sm.real_quick_ratio() >= FUZZY_MIN and sm.quick_ratio() >= FUZZY_MIN else 0.0
             if len(words) > 1 and " " in cand:
                 # Same words in another order ("proposition values"): compare sorted words.
-                score = max(score, difflib.SequenceMatcher(None, " ".join(sorted(cand.split())),
-                                                           sorted_needle, autojunk=False).ratio())
+                score = max(
+                    score,
+                    difflib.SequenceMatcher(
+                        None, " ".join(sorted(cand.split())), sorted_needle, autojunk=False
+                    ).ratio(),
+                )
             if score >= FUZZY_MIN:
                 out.append(((where[s], where[e]), score))
     return out

@@ -38,7 +38,30 @@ _APOSTROPHES = {"\u2019": "'", "\u2018": "'", "\u02bc": "'"}
 # Words that do not inflect inside a multi-word term.
 FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "es": frozenset(
-        ["a", "al", "con", "de", "del", "el", "en", "e", "la", "las", "lo", "los", "o", "para", "por", "sin", "su", "sus", "u", "un", "una", "y"]
+        [
+            "a",
+            "al",
+            "con",
+            "de",
+            "del",
+            "el",
+            "en",
+            "e",
+            "la",
+            "las",
+            "lo",
+            "los",
+            "o",
+            "para",
+            "por",
+            "sin",
+            "su",
+            "sus",
+            "u",
+            "un",
+            "una",
+            "y",
+        ]
     ),
     "en": frozenset(["a", "an", "and", "by", "for", "in", "of", "on", "or", "the", "to", "with"]),
 }

@@ -100,8 +100,7 @@ def read_text(path: str, out: _Collector) -> str:
         from pipeline.errors import GlossaryError
 
         raise GlossaryError(
-            f"{path}: cannot read the glossary ({exc.strerror or exc}); "
-            "check the path or pass --glossary FILE"
+            f"{path}: cannot read the glossary ({exc.strerror or exc}); check the path or pass --glossary FILE"
         ) from None
     if data.startswith(b"\xef\xbb\xbf"):
         out.error(1, "the file starts with a byte-order mark (BOM); save it as UTF-8 without BOM")
@@ -144,9 +143,7 @@ def looks_like_header(cells: Sequence[str]) -> bool:
     return known > len(names) - known  # "canal,channel,es,en" is a DeepL row, not a header
 
 
-def parse(
-    path: str, *, source: str | None = None, target: str | None = None, text: str | None = None
-) -> Parsed:
+def parse(path: str, *, source: str | None = None, target: str | None = None, text: str | None = None) -> Parsed:
     """Read a glossary file (or ``text`` given as if read from ``path``) and lint it."""
     out = _Collector(path)
     if text is None:
@@ -192,8 +189,10 @@ def _check_header(line: int, cells: list[str], out: _Collector) -> list[str]:
         if name in header:
             out.error(line, f"column {name!r} appears twice; keep one")
         elif not (name in ISO_639_1 or name in META_COLUMNS or name.startswith("forbidden_")):
-            out.error(line, f"unknown column {cell!r}; allowed: ISO 639-1 language codes, "
-                      "note, pos, dnt, case, forbidden_<lang>")
+            out.error(
+                line,
+                f"unknown column {cell!r}; allowed: ISO 639-1 language codes, note, pos, dnt, case, forbidden_<lang>",
+            )
         header.append(name)
     for name in header:
         if name.startswith("forbidden_") and name[len("forbidden_") :] not in header:
@@ -259,7 +258,9 @@ def _check_cell(line: int, name: str, cell: str, out: _Collector) -> None:
     if name in ("dnt", "case") and low not in TRUE | FALSE:
         out.error(line, f"{col}: {cell!r} is not a yes/no value; write yes or leave it empty")
     if name == "pos" and low and low not in POS_VALUES:
-        out.error(line, f"{col}: unknown part of speech {cell!r}; use noun, verb, adjective, adverb, properNoun or other")
+        out.error(
+            line, f"{col}: unknown part of speech {cell!r}; use noun, verb, adjective, adverb, properNoun or other"
+        )
     if VARIANT_SEP in cell and any(not p.strip() for p in cell.split(VARIANT_SEP)):
         out.error(line, f"{col}: empty variant in {cell!r}; remove the extra '|'")
 
@@ -280,8 +281,10 @@ def _build_terms(rows: list[Row], langs: tuple[str, ...], out: _Collector) -> li
             out.error(row.line, "the row has no term in any language column; fill it in or delete it")
             continue
         if len(forms) < 2 and not dnt:
-            out.warn(row.line, f"{next(iter(forms.values()))[0]!r} has no equivalent in another language; "
-                     "add one, or mark it dnt=yes")
+            out.warn(
+                row.line,
+                f"{next(iter(forms.values()))[0]!r} has no equivalent in another language; add one, or mark it dnt=yes",
+            )
         forbidden = {
             k[len("forbidden_") :]: _variants(v)
             for k, v in row.cells.items()
@@ -322,8 +325,11 @@ def _check_conflicts(terms: list[Term], langs: tuple[str, ...], out: _Collector)
                 for tgt in langs:
                     a, b = other.preferred(tgt), t.preferred(tgt)
                     if tgt != src and a and b and _key(t, a) != _key(t, b):
-                        out.error(t.line, f"{src} term {form!r} maps to {tgt} {b!r} here but to {a!r} "
-                                  f"on line {other.line}; keep one target or make the terms differ")
+                        out.error(
+                            t.line,
+                            f"{src} term {form!r} maps to {tgt} {b!r} here but to {a!r} "
+                            f"on line {other.line}; keep one target or make the terms differ",
+                        )
                         break
 
 
@@ -336,8 +342,11 @@ def _check_hidden(terms: list[Term], langs: tuple[str, ...], out: _Collector) ->
                 if lt is st or len(long_key) <= len(short_key):
                     continue
                 if _contains(long_key, short_key, lang):
-                    out.warn(st.line, f"{lang} term {short!r} also occurs inside {long!r} (line {lt.line}); "
-                             "the longer term wins where both match")
+                    out.warn(
+                        st.line,
+                        f"{lang} term {short!r} also occurs inside {long!r} (line {lt.line}); "
+                        "the longer term wins where both match",
+                    )
                     break
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # Letters of Latin-script words (ASCII plus Latin-1 and Latin Extended-A/B letters,
 # without the multiplication and division signs).
@@ -29,12 +30,20 @@ OPENING_MARKS = "\u00bf\u00a1\u00ab\u201c\u2018\u201e"
 # Spanish accented letters: what a lost-letter candidate must restore.
 ACCENTED = frozenset("áéíóúñüÁÉÍÓÚÑÜ")
 
+THAI_ANY_RE = re.compile(f"[{THAI}]")
+# Endings of the entity names that can lose their "&" ("oacute;", "nbsp;").
+BARE_ENTITY_HINT_RE = re.compile(
+    r"(?:acute|grave|tilde|uml|circ|cedil|ring|slash|nbsp|quest|excl|ord[mf]|quo|dash|hellip|middot|euro|szlig|bull|trade);"
+)
 URL_RE = re.compile(r"<(?:https?|ftp)://[^\s<>]*>|(?:https?://|ftp://|www\.)[^\s<>\"'\]]+")
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A proposed replacement of ``line[start:end]`` by ``after``."""
+class Candidate(NamedTuple):
+    """A proposed replacement of ``line[start:end]`` by ``after``.
+
+    A named tuple, not a dataclass: a damaged page makes one per ~60 characters
+    and a frozen dataclass costs ten times more to build.
+    """
 
     start: int
     end: int
@@ -55,6 +64,12 @@ class PageContext:
     damage: float
     text: str
     _lower: str | None = field(default=None, repr=False)
+    _seen: dict[str, bool] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        # Page-level switches: a pass whose trigger never occurs on the page is skipped.
+        self.has_thai = THAI_ANY_RE.search(self.text) is not None
+        self.has_bare_entity = ";" in self.text and BARE_ENTITY_HINT_RE.search(self.text) is not None
 
     def on_page(self, word: str) -> bool:
         """Whether ``word`` occurs on the page: a candidate seen elsewhere fits better.
@@ -62,9 +77,12 @@ class PageContext:
         A substring test on the lower-cased page (one C-level scan) rather than
         a word set: building the set cost more than all the repairs of a page.
         """
-        if self._lower is None:
-            self._lower = self.text.lower()
-        return word in self._lower
+        hit = self._seen.get(word)
+        if hit is None:
+            if self._lower is None:
+                self._lower = self.text.lower()
+            hit = self._seen[word] = word in self._lower
+        return hit
 
 
 WORD_RE = re.compile(f"[{LATIN}]+")

@@ -49,7 +49,21 @@ MAX_ROUNDS = 4
 FLAG_FLOOR = 0.2
 
 # A line needs the passes when it has one of these; everything else is skipped.
-TRIGGER_RE = re.compile(rf"[;&<]|[{LATIN}][{THAI}]")
+# Single-character-class patterns: the regex engine scans those fastest.
+TRIGGER_RE = re.compile("[;&<]")
+THAI_RE = re.compile(f"[{THAI}]")
+GLUE_RE = re.compile(f"[{LATIN}][{THAI}]")
+
+
+def _needs_work(line: str) -> bool:
+    return TRIGGER_RE.search(line) is not None
+
+
+def _needs_work_thai(line: str) -> bool:
+    """Also Latin letters glued to Thai ones (only searched where Thai occurs)."""
+    if TRIGGER_RE.search(line) is not None:
+        return True
+    return THAI_RE.search(line) is not None and GLUE_RE.search(line) is not None
 
 
 class _Line:
@@ -70,46 +84,50 @@ class _Line:
             self._pos = list(range(self.base, self.base + len(self.text) + 1))
         return self._pos
 
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        if self._pos is None:
-            return self.base + start, self.base + end
-        return self._pos[start], self._pos[end]
 
-    def apply(self, cands: list[Candidate], threshold: float, edits: list[Edit], flagged: dict[tuple[int, int, str, str], Edit]) -> bool:
+    def apply(
+        self, cands: list[Candidate], threshold: float, edits: list[Edit], flagged: dict[tuple[int, int, str, str], Edit]
+    ) -> bool:
         """Apply sure, non-overlapping candidates left to right; report the others."""
         if not cands:
             return False
+        if len(cands) > 1:
+            cands.sort(key=_by_span)
+        text = self.text
+        pos = self.pos
         pieces: list[str] = []
-        pos: list[int] = []
+        new_pos: list[int] = []
         last = 0
-        changed = False
-        for c in sorted(cands, key=lambda c: (c.start, c.end)):
-            if c.start < last:
+        for start, end, after, rule, confidence in cands:
+            if start < last:
                 continue  # overlaps an edit already taken in this pass
-            before = self.text[c.start : c.end]
-            if before == c.after:
+            before = text[start:end]
+            if before == after:
                 continue
-            ostart, oend = self.span(c.start, c.end)
-            conf = round(min(max(c.confidence, 0.0), 1.0), 4)
+            conf = round(min(max(confidence, 0.0), 1.0), 4)
             if conf < threshold:
                 if conf >= FLAG_FLOOR:
-                    key = (ostart, oend, c.rule, c.after)
-                    flagged.setdefault(key, Edit(ostart, oend, before, c.after, c.rule, conf, applied=False))
+                    key = (pos[start], pos[end], rule, after)
+                    if key not in flagged:
+                        flagged[key] = Edit(pos[start], pos[end], before, after, rule, conf, applied=False)
                 continue
-            edits.append(Edit(ostart, oend, before, c.after, c.rule, conf))
-            pieces.append(self.text[last : c.start])
-            pos.extend(self.pos[last : c.start])
-            pieces.append(c.after)
-            pos.extend([self.pos[c.start]] * len(c.after))
-            last = c.end
-            changed = True
-        if not changed:
+            edits.append(Edit(pos[start], pos[end], before, after, rule, conf))
+            pieces.append(text[last:start])
+            pieces.append(after)
+            new_pos += pos[last:start]
+            new_pos += [pos[start]] * len(after)
+            last = end
+        if not pieces:
             return False
-        pieces.append(self.text[last:])
-        pos.extend(self.pos[last:])
+        pieces.append(text[last:])
+        new_pos += pos[last:]
         self.text = "".join(pieces)
-        self._pos = pos
+        self._pos = new_pos
         return True
+
+
+def _by_span(c: Candidate) -> tuple[int, int]:
+    return c.start, c.end
 
 
 def repair(text: str, *, threshold: float = 0.5) -> Repaired:
@@ -128,11 +146,12 @@ def repair(text: str, *, threshold: float = 0.5) -> Repaired:
     lines = text.split("\n")
     edits: list[Edit] = []
     flagged: dict[tuple[int, int, str, str], Edit] = {}
+    trigger = _needs_work_thai if ctx.has_thai else _needs_work
     base = 0
     for i, line in enumerate(lines):
         moji = mojibake and MOJIBAKE_HINT_RE.search(line) is not None
-        if moji or TRIGGER_RE.search(line):
-            lines[i] = _repair_line(line, base, ctx, threshold, moji, edits, flagged)
+        if moji or trigger(line):
+            lines[i] = _repair_line(line, base, ctx, threshold, moji, edits, flagged, trigger)
         base += len(line) + 1
     edits.sort(key=lambda e: (e.start, e.end))
     applied_spans = {(e.start, e.end, e.rule, e.after) for e in edits}
@@ -148,12 +167,13 @@ def _repair_line(
     mojibake: bool,
     edits: list[Edit],
     flagged: dict[tuple[int, int, str, str], Edit],
+    trigger: Callable[[str], bool],
 ) -> str:
     state = _Line(line, base)
     if mojibake:
         state.apply(mojibake_candidates(state.text, ctx), threshold, edits, flagged)
     for _ in range(MAX_ROUNDS):
-        if not TRIGGER_RE.search(state.text):
+        if not trigger(state.text):
             break
         changed = False
         for find in PASSES:

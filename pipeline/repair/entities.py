@@ -16,6 +16,7 @@ import re
 from html.entities import html5
 
 from pipeline.repair.base import (
+    BARE_ENTITY_HINT_RE,
     ENTITY_CHARS,
     LATIN,
     OPENING_MARKS,
@@ -40,9 +41,6 @@ _NOAMP_NAMES = (
     r"|nbsp|iquest|iexcl|ordm|ordf|laquo|raquo|ldquo|rdquo|lsquo|rsquo|bdquo"
     r"|mdash|ndash|hellip|middot|euro|szlig|bull|trade"
 )
-NOAMP_HINT_RE = re.compile(
-    r"(?:acute|grave|tilde|uml|circ|cedil|ring|slash|nbsp|quest|excl|ord[mf]|quo|dash|hellip|middot|euro|szlig|bull|trade);"
-)
 NOAMP_RE = re.compile(rf"(?<![&A-Za-z#])(?P<pre>[{LATIN}]*?)(?P<name>{_NOAMP_NAMES});")
 
 # Legacy names that HTML also accepts without ";" and that are safe to decode
@@ -65,7 +63,7 @@ def _decode_numeric(num: str) -> str | None:
 
 def entity_candidates(line: str, ctx: PageContext) -> list[Candidate]:
     """Candidates for every complete or broken entity in ``line``."""
-    if "&" not in line and ";" not in line:
+    if "&" not in line and not ctx.has_bare_entity:
         return []
     spans = protected_spans(line)
     out: list[Candidate] = []
@@ -76,7 +74,7 @@ def entity_candidates(line: str, ctx: PageContext) -> list[Candidate]:
             if cand is not None:
                 out.append(cand)
                 taken.append((cand.start, cand.end))
-    if ";" in line and NOAMP_HINT_RE.search(line):
+    if ctx.has_bare_entity and ";" in line and BARE_ENTITY_HINT_RE.search(line):
         for m in NOAMP_RE.finditer(line):
             start = m.start("name")
             if overlaps(start, m.end(), spans) or overlaps(start, m.end(), taken):

@@ -18,6 +18,9 @@ from pipeline.repair.base import ACCENTED, ENTITY_CHARS, LATIN, Candidate, PageC
 
 # The letters right after a ";" (anchored there: the regex never scans words).
 SUFFIX_RE = re.compile(rf"[{LATIN}]*")
+# A ";" not right after an accented letter: "mó;dulo" (most damage) is the
+# remnant pass's job, so lines holding only that skip this pass at C speed.
+SEMI_RE = re.compile(";(?<![\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f];)")
 LETTER_RE = re.compile(rf"[{LATIN}]")
 SENTENCE_END = ".!?…"
 OPENERS = " \t\u00a0\"'“‘«(["
@@ -85,8 +88,8 @@ def lost_letter_candidates(line: str, ctx: PageContext) -> list[Candidate]:
 def _tokens(line: str) -> list[tuple[int, int, str, str]]:
     """``(start, end, pre, suf)`` for each word holding exactly one ``;`` (``c;mo``, `` ;mo``, ``qu;``)."""
     out = []
-    i = line.find(";")
-    while i != -1:
+    for m in SEMI_RE.finditer(line):
+        i = m.start()
         a = i
         while a > 0 and LETTER_RE.match(line, a - 1):
             a -= 1
@@ -95,7 +98,6 @@ def _tokens(line: str) -> list[tuple[int, int, str, str]]:
         after = line[b] if b < len(line) else ""
         if before != ";" and after != ";":
             out.append((a, b, line[a:i], line[i + 1 : b]))
-        i = line.find(";", i + 1)
     return out
 
 

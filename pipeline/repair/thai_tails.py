@@ -148,7 +148,7 @@ def _search(
 
 
 def thai_tail_candidates(line: str, ctx: PageContext) -> list[Candidate]:
-    if not GLUE_HINT_RE.search(line):
+    if not ctx.has_thai or not GLUE_HINT_RE.search(line):
         return []
     out: list[Candidate] = []
     spans = protected_spans(line)

@@ -407,7 +407,7 @@ def _open_url(url: str, timeout: float = 60.0):  # type: ignore[no-untyped-def]
         return open(urllib.request.url2pathname(parsed.path) if parsed.scheme else url, "rb")
     if parsed.scheme not in ("http", "https"):
         raise ModelError(f"{url}: unsupported URL scheme; use https://, http:// or a file path")
-    return urllib.request.urlopen(url, timeout=timeout)  # noqa: S310 - scheme checked above
+    return urllib.request.urlopen(url, timeout=timeout)
 
 
 def fetch_index(index_url: str, *, limit: int = 64 * 1024**2) -> list[dict[str, object]]:
@@ -476,7 +476,8 @@ def install_from_index(src: str, tgt: str, *, index_url: str | None = None,
     url = index_url or DEFAULT_INDEX_URL
     root = resolve_models_dir(models_dir)
     entry = pick_from_index(fetch_index(url), src, tgt, url)
-    links = [urllib.parse.urljoin(url, str(link)) for link in entry["links"]]  # type: ignore[union-attr]
+    raw_links = entry["links"]
+    links = [urllib.parse.urljoin(url, str(link)) for link in (raw_links if isinstance(raw_links, list) else [raw_links])]
     expected = _expected_sha256(entry)
     with tempfile.TemporaryDirectory(prefix="pipeline-download-") as tmp:
         private = Path(tmp) / "package.argosmodel"

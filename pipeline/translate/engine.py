@@ -73,10 +73,6 @@ class Outcome:
     glossary_failures: list[str] = field(default_factory=list)
 
 
-class _Protected(Protocol):
-    text: str
-
-
 class _Enforced(Protocol):
     text: str
     enforced: int
@@ -345,10 +341,30 @@ class Translator:
             parts.append(job.text[pos:])
             restored[i] = ("".join(parts), results)
 
+        # Step 1b: where no model restores a run into the main language (th->es
+        # with only th->en and es->en installed), translate each language's
+        # pieces straight into the target instead of leaving it all untranslated.
+        piecewise = {
+            i: _pieces(jobs[i], run_units[i]) for i in pending
+            if jobs[i].source_lang != jobs[i].target and any(isinstance(r, _Missing) for r in restored[i][1])
+        }
+        piece_units = self._translate_units(
+            [(jobs[i].text[a:b], lang, jobs[i].target) for i, pcs in piecewise.items() for a, b, lang in pcs]
+        )
+        for i, pcs in piecewise.items():
+            job, parts, results, pos = jobs[i], [], [], 0
+            for a, b, lang in pcs:
+                r = piece_units[(job.text[a:b], lang, job.target)]
+                results.append(r)
+                parts += [job.text[pos:a], r.text if isinstance(r, _Result) else job.text[a:b]]
+                pos = b
+            parts.append(job.text[pos:])
+            outcomes[i] = self._outcome(job, "".join(parts), results)
+
         # Step 2: translate the (restored) segments sentence by sentence.
         sentences = {
             i: _sentences(restored[i][0]) for i in pending
-            if jobs[i].source_lang != jobs[i].target
+            if jobs[i].source_lang != jobs[i].target and i not in piecewise
             and not any(isinstance(r, _Missing) for r in restored[i][1])
         }
         sentence_units = self._translate_units(
@@ -356,6 +372,8 @@ class Translator:
              for a, b in spans]
         )
         for i in pending:
+            if i in piecewise:
+                continue
             text, results = restored[i]
             job = jobs[i]
             if i in sentences:
@@ -475,7 +493,7 @@ def _has_letters(text: str) -> bool:
 
 def _foreign_runs(job: Job) -> list[tuple[Span, int, int]]:
     """Runs to restore: not the main language, not the target, not undetermined; whitespace trimmed."""
-    out = []
+    out: list[tuple[Span, int, int]] = []
     for sp in sorted(job.spans, key=lambda s: (s.start, s.end)):
         if sp.lang in (job.source_lang, job.target, "und", ""):
             continue
@@ -486,6 +504,20 @@ def _foreign_runs(job: Job) -> list[tuple[Span, int, int]]:
             b -= 1
         if _has_letters(job.text[a:b]) and (not out or a >= out[-1][2]):
             out.append((sp, a, b))
+    return out
+
+
+def _pieces(job: Job, runs: list[tuple[Span, int, int]]) -> list[tuple[int, int, str]]:
+    """The job's text cut into (start, end, lang): its foreign runs, and the sentences between
+    them in the main language; only pieces with letters."""
+    out: list[tuple[int, int, str]] = []
+    pos = 0
+    for sp, a, b in [*runs, (None, len(job.text), len(job.text))]:
+        gap = job.text[pos:a]
+        out += [(pos + x, pos + y, job.source_lang) for x, y in _sentences(gap) if _has_letters(gap[x:y])]
+        if sp is not None and _has_letters(job.text[a:b]):
+            out.append((a, b, sp.lang))
+        pos = b
     return out
 
 

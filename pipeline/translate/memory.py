@@ -20,8 +20,9 @@ import sqlite3
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Self
 
 from pipeline.errors import ConfigError
 from pipeline.fsutil import atomic_write_bytes
@@ -108,7 +109,7 @@ class TranslationMemory:
         """Add entries in one transaction: all of them are kept, or none."""
         if not entries:
             return
-        now = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        now = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         rows = [
             (src, key.src_lang, key.tgt_lang, key.model, key.glossary, e.target,
              json.dumps(e.failures, ensure_ascii=False), now)
@@ -165,7 +166,7 @@ class TranslationMemory:
     def close(self) -> None:
         self._db.close()
 
-    def __enter__(self) -> TranslationMemory:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
