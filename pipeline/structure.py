@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pipeline.document import Block, BlockKind, Segment
 
@@ -124,7 +124,6 @@ class _Meta:
     single_row: bool = False  # a table made of one tab row and no separator
     had_p: bool = False  # a table whose cells came from <p> tags
     short_line: str = ""  # the line's text when the block is one short line
-    next_kinds: list[str] = field(default_factory=list)
 
 
 # --- public API --------------------------------------------------------------

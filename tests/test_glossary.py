@@ -41,6 +41,14 @@ def matched(g: Glossary, text: str, lang: str) -> list[tuple[str, str]]:
 # -- loading -----------------------------------------------------------------------
 
 
+def test_docstring_example_runs() -> None:
+    import doctest
+
+    import pipeline.glossary
+
+    assert doctest.testmod(pipeline.glossary).failed == 0
+
+
 def test_shipped_glossary_is_clean_and_big_enough() -> None:
     path = str(REPO / "glossary.csv")
     assert [i for i in lint(path) if i.severity == "error"] == []
@@ -99,6 +107,15 @@ def test_deepl_four_column_and_tsv(tmp_path: Path) -> None:
     assert g.terms[0].forms["es"] == ("canal, de venta",)
 
 
+def test_glossary_pickles_for_process_pools(g: Glossary) -> None:
+    import pickle
+
+    g.find("la propuesta de valor", "es")  # fill the caches first
+    copy = pickle.loads(pickle.dumps(g))
+    assert copy.checksum == g.checksum
+    assert [m.term_id for m in copy.find("กลุ่มลูกค้า y canales", "es")] == ["canal"]
+
+
 def test_checksum_ignores_notes_and_row_order_but_not_terms() -> None:
     a = Glossary.from_text("es,en,note\ncanal,channel,x\nsocio clave,key partner,\n")
     b = Glossary.from_text("es,en,note\nsocio clave,key partner,\ncanal,channel,other note\n")
@@ -128,6 +145,14 @@ def test_find_variants_and_english_plurals(g: Glossary) -> None:
     assert matched(g, "Key activities and customer relationships; the customers' segments.", "en") == [
         ("Key activities", "actividad clave"),
         ("customer relationships", "relación con los clientes"),
+    ]
+
+
+def test_plural_that_changes_the_stem() -> None:
+    g = Glossary.from_text("es,en\nluz de marca,brand light\nventaja competitiva,competitive advantage\n")
+    assert [m.matched for m in g.find("Las luces de marca y las ventajas competitivas.", "es")] == [
+        "luces de marca",
+        "ventajas competitivas",
     ]
 
 

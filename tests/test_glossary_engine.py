@@ -98,6 +98,7 @@ recibe su propia propuesta de valor a través de los canales adecuados.
 """
 
 
+@pytest.mark.slow
 def test_run_then_check_passes_and_fails_against_another_target(echo_models: Path, tmp_path: Path) -> None:
     """The issue's "done when": a lesson run with the shipped glossary carries every term; `glossary
     check` passes on it, and fails naming the term against a glossary that wants another target."""

@@ -6,10 +6,10 @@ import pytest
 
 from pipeline.document import Repaired
 from pipeline.repair import REPAIR_VERSION, RULES, repair
+from pipeline.repair.base import PageContext
 from pipeline.repair.evidence import page_damage
 from pipeline.repair.lost_letters import sentence_start
 from pipeline.repair.markup import markup_candidates
-from pipeline.repair.base import PageContext
 from pipeline.repair.thai_tails import clusters, readings
 
 DAMAGED_PAGE = (
@@ -28,7 +28,7 @@ def test_public_api() -> None:
 def test_every_rule_used_is_documented() -> None:
     text = (
         "relaciÃ³n &oacute; &#243; &oacute oacute; &amp;oacute; mó;dulo especificar ;mo "
-        "atenció;น <p>x</p> <a href=\"https://e.org\">e</a>\n\u00a0;"
+        'atenció;น <p>x</p> <a href="https://e.org">e</a>\n\u00a0;'
     )
     result = repair(text)
     rules = {e.rule for e in result.edits}

@@ -19,17 +19,77 @@ SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[Heal
 
 # Accented letter inside the word (never last): a half-decoded ";" after it is
 # unambiguous damage, so round trips need no page-level evidence.
-INNER_ACCENT = ["relación", "módulo", "diseño", "comunicación", "atención", "útil", "también",
-                "además", "segmentación", "propósito", "público", "económico", "teléfono", "único"]
+INNER_ACCENT = [
+    "relación",
+    "módulo",
+    "diseño",
+    "comunicación",
+    "atención",
+    "útil",
+    "también",
+    "además",
+    "segmentación",
+    "propósito",
+    "público",
+    "económico",
+    "teléfono",
+    "único",
+]
 FINAL_ACCENT = ["más", "qué", "así", "está", "permitirá", "café"]
-PLAIN = ["cliente", "clientes", "propuesta", "valor", "segmento", "canal", "canales", "lienzo",
-         "negocio", "empresa", "precio", "servicio", "mercado", "estrategia", "ingresos", "costes",
-         "socios", "recursos", "confianza", "marca", "el", "la", "los", "las", "de", "y", "con",
-         "para", "por", "una", "un", "es", "son", "que", "en", "claro", "ejemplo"]
+PLAIN = [
+    "cliente",
+    "clientes",
+    "propuesta",
+    "valor",
+    "segmento",
+    "canal",
+    "canales",
+    "lienzo",
+    "negocio",
+    "empresa",
+    "precio",
+    "servicio",
+    "mercado",
+    "estrategia",
+    "ingresos",
+    "costes",
+    "socios",
+    "recursos",
+    "confianza",
+    "marca",
+    "el",
+    "la",
+    "los",
+    "las",
+    "de",
+    "y",
+    "con",
+    "para",
+    "por",
+    "una",
+    "un",
+    "es",
+    "son",
+    "que",
+    "en",
+    "claro",
+    "ejemplo",
+]
 THAI = ["ลูกค้า", "ความสัมพันธ์", "คุณค่า", "ธุรกิจ", "ช่องทาง"]
 ENGLISH = ["customer", "value", "channel", "the", "and", "segment", "R&D", "AT&T"]
-OTHER = ["https://example.org/a?b=1&c=2", "<https://example.org/x>", "12,5", "2023", "3.400 €",
-         "a < b", "“valor”", "—", "…", "(canal)", "10 %"]
+OTHER = [
+    "https://example.org/a?b=1&c=2",
+    "<https://example.org/x>",
+    "12,5",
+    "2023",
+    "3.400 €",
+    "a < b",
+    "“valor”",
+    "—",
+    "…",
+    "(canal)",
+    "10 %",
+]
 SEPARATORS = [" ", " ", " ", ", ", ". ", "; ", ": ", " — "]
 
 spanish_word = st.sampled_from(INNER_ACCENT + FINAL_ACCENT + PLAIN)
@@ -100,7 +160,7 @@ def damaged(draw: st.DrawFn) -> tuple[str, str]:
         elif kind == "mojibake":
             w2 = mojibake(w)
         elif kind == "tag":
-            w2 = draw(st.sampled_from(["<strong>{}</strong>", "<em>{}</em>", "<span class=\"x\">{}</span>"])).format(w)
+            w2 = draw(st.sampled_from(["<strong>{}</strong>", "<em>{}</em>", '<span class="x">{}</span>'])).format(w)
         else:
             w2 = w
         broken.append(w2)
@@ -145,8 +205,9 @@ def test_edit_offsets_index_the_input(pair: tuple[str, str]) -> None:
     starts = [e.start for e in result.edits]
     assert starts == sorted(starts)
     for e in result.edits:
-        chained = any(f is not e and f.start < max(e.end, e.start + 1) and e.start < max(f.end, f.start + 1)
-                      for f in result.edits)
+        chained = any(
+            f is not e and f.start < max(e.end, e.start + 1) and e.start < max(f.end, f.start + 1) for f in result.edits
+        )
         if not chained:  # an edit on untouched text shows exactly what the raw page holds
             assert broken[e.start : e.end] == e.before, e
 

@@ -28,14 +28,27 @@ def _read(path: str) -> bytes:
     except FileNotFoundError:
         raise InputError(path, "no such file", "check the path") from None
     except OSError as exc:
-        raise InputError(path, f"cannot be read ({exc.strerror or exc})", "check that it exists and is readable") from None
+        raise InputError(
+            path, f"cannot be read ({exc.strerror or exc})", "check that it exists and is readable"
+        ) from None
 
 
 def _log_rows(path: str, note: str, edits: list[Any]) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     if note:
-        rows.append({"file": path, "offset": 0, "end": 0, "before": "", "after": "", "rule": "decode",
-                     "confidence": 1.0, "applied": True, "note": note})
+        rows.append(
+            {
+                "file": path,
+                "offset": 0,
+                "end": 0,
+                "before": "",
+                "after": "",
+                "rule": "decode",
+                "confidence": 1.0,
+                "applied": True,
+                "note": note,
+            }
+        )
     rows.extend({"file": path, **e.as_dict()} for e in edits)
     return rows
 
@@ -55,12 +68,28 @@ def _write_log(path: str, body: str, atomic_write: Any) -> None:
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option("-o", "--output-dir", "output_dir", type=click.Path(file_okay=False, path_type=str), default=None,
-              help="Write DIR/<file name> for each input instead of printing to stdout.")
-@click.option("--edits", "edits_path", type=click.Path(dir_okay=False, path_type=str), default=None,
-              help="Write the edit log here, one JSON object per edit (JSON Lines).")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=0.5, show_default=True,
-              help="Repairs below this confidence are flagged in the edit log, not applied.")
+@click.option(
+    "-o",
+    "--output-dir",
+    "output_dir",
+    type=click.Path(file_okay=False, path_type=str),
+    default=None,
+    help="Write DIR/<file name> for each input instead of printing to stdout.",
+)
+@click.option(
+    "--edits",
+    "edits_path",
+    type=click.Path(dir_okay=False, path_type=str),
+    default=None,
+    help="Write the edit log here, one JSON object per edit (JSON Lines).",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=0.5,
+    show_default=True,
+    help="Repairs below this confidence are flagged in the edit log, not applied.",
+)
 @handle_errors
 def repair(files: tuple[str, ...], output_dir: str | None, edits_path: str | None, threshold: float) -> None:
     """Repair scraped lesson text: mojibake, HTML entities and their remnants,
@@ -90,14 +119,20 @@ def repair(files: tuple[str, ...], output_dir: str | None, edits_path: str | Non
             if output_dir is not None:
                 name = "stdin.txt" if path == "-" else os.path.basename(os.path.normpath(path))
                 if name in written:
-                    raise InputError(path, f"has the same name as {written[name]}",
-                                     "write them to different folders in separate runs")
+                    raise InputError(
+                        path,
+                        f"has the same name as {written[name]}",
+                        "write them to different folders in separate runs",
+                    )
                 target = os.path.join(output_dir, name)
                 try:
                     atomic_write_text(target, result.text)
                 except OSError as exc:
-                    raise InputError(path, f"cannot write {target} ({exc.strerror or exc})",
-                                     "check that the output folder is writable") from None
+                    raise InputError(
+                        path,
+                        f"cannot write {target} ({exc.strerror or exc})",
+                        "check that the output folder is writable",
+                    ) from None
                 written[name] = path
             else:
                 text = result.text
@@ -113,7 +148,9 @@ def repair(files: tuple[str, ...], output_dir: str | None, edits_path: str | Non
         try:
             _write_log(edits_path, body, atomic_write_text)
         except OSError as exc:
-            raise EditLogError(f"{edits_path}: cannot write the edit log ({exc.strerror or exc}); "
-                               "check that its folder exists and is writable") from None
+            raise EditLogError(
+                f"{edits_path}: cannot write the edit log ({exc.strerror or exc}); "
+                "check that its folder exists and is writable"
+            ) from None
     if failed:
         sys.exit(EXIT_FAILED)

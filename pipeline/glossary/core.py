@@ -23,8 +23,10 @@ in :attr:`Enforced.failures`, never silently dropped.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import json
+import os
 import re
 import threading
 from collections.abc import Iterable
@@ -83,12 +85,15 @@ class _Entry:
     anchor: str  # a substring every match contains: a cheap pre-filter
 
 
-def _anchor(form: str) -> str:
-    """The longest prefix shared by all forms of the first word (a plain substring test)."""
+def _anchor(form: str, lang: str, inflect: bool) -> str:
+    """The longest prefix shared by all forms of the first word: a cheap substring pre-filter
+    that every match contains, so most terms cost one ``in`` test per text."""
     first = re.split(r"[\s\-]+", form, maxsplit=1)[0]
     if M.is_thai(first[:1]):
         return first[:2]
-    return first[: max(1, len(first) - 3)] if len(first) > 4 else first
+    word_forms = M.WORD_FORMS.get(lang) if inflect else None
+    forms = word_forms(first) if word_forms and first.isalpha() else {first}
+    return os.path.commonprefix(sorted(forms))
 
 
 class Glossary:
@@ -149,6 +154,18 @@ class Glossary:
         data = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
+    def __getstate__(self) -> dict[str, object]:
+        """Picklable for process pools: the lock and compiled caches are rebuilt on demand."""
+        state = dict(self.__dict__)
+        state.pop("_lock", None)
+        state.pop("_thai_terms", None)
+        state["_entries"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     def __len__(self) -> int:
         return len(self.terms)
 
@@ -170,15 +187,17 @@ class Glossary:
         for form in term.forms.get(lang, ()):
             if any(M.is_thai(c) for c in form):
                 pattern = M.thai_pattern(M.fold_term(form), M.thai_words_of(M.fold_term(form)))
-                out.append(_Entry(key, form, re.compile(pattern), True, True, _anchor(M.fold_term(form))))
+                out.append(_Entry(key, form, re.compile(pattern), True, True, _anchor(M.fold_term(form), lang, False)))
                 continue
             folded = not term.case
             f = M.fold_term(form) if folded else form
             pattern = M.latin_pattern(f, lang, inflect=term.inflects)
-            out.append(_Entry(key, form, re.compile(pattern), folded, False, _anchor(f)))
+            out.append(_Entry(key, form, re.compile(pattern), folded, False, _anchor(f, lang, term.inflects)))
         return out
 
+    @functools.cached_property
     def _thai_terms(self) -> frozenset[str]:
+        """Every Thai term, added to the word-cutter's dictionary for the edge check."""
         return frozenset(
             M.fold_term(f)
             for t in self.terms
@@ -205,7 +224,7 @@ class Glossary:
                 if s == t:
                     continue
                 if e.thai and edges:
-                    thai_terms = thai_terms or self._thai_terms()
+                    thai_terms = thai_terms or self._thai_terms
                     if M.splits_thai_word(text, s, t, thai_terms):
                         continue
                 found.append((M.Candidate(s, t, e.key), e))

@@ -32,7 +32,7 @@ RULES: dict[str, str] = {
     "lost_letters": "Letters lost around an entity restored from a Spanish lexicon and context (;mo -> cómo).",
     "thai_tail": "Thai letters glued onto a Spanish stem read back as Latin letters (atenció;น -> atención).",
     "html_tag": "An HTML tag removed, its text kept (<p>, </p>, <br>, <strong>).",
-    "html_link": "An HTML link turned into a Markdown link (<a href=\"u\">t</a> -> [t](u)).",
+    "html_link": 'An HTML link turned into a Markdown link (<a href="u">t</a> -> [t](u)).',
 }
 
 __all__ = ["REPAIR_VERSION", "RULES", "repair"]

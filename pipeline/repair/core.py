@@ -69,7 +69,7 @@ def _needs_work_thai(line: str) -> bool:
 class _Line:
     """One line being repaired, with a map from its positions to original offsets."""
 
-    __slots__ = ("text", "base", "_pos")
+    __slots__ = ("_pos", "base", "text")
 
     def __init__(self, text: str, base: int) -> None:
         self.text = text
@@ -84,9 +84,12 @@ class _Line:
             self._pos = list(range(self.base, self.base + len(self.text) + 1))
         return self._pos
 
-
     def apply(
-        self, cands: list[Candidate], threshold: float, edits: list[Edit], flagged: dict[tuple[int, int, str, str], Edit]
+        self,
+        cands: list[Candidate],
+        threshold: float,
+        edits: list[Edit],
+        flagged: dict[tuple[int, int, str, str], Edit],
     ) -> bool:
         """Apply sure, non-overlapping candidates left to right; report the others."""
         if not cands:

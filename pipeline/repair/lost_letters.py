@@ -118,9 +118,8 @@ def _choose(pre: str, suf: str, ctx: PageContext) -> tuple[str, float] | None:
 def _cased(word: str, pre: str, suf: str, capital: bool) -> str:
     """Restore the damaged token's case around the restored letters."""
     middle = word[len(pre) : len(word) - len(suf)]
-    if (len(pre) > 1 and pre.isupper()) or (len(suf) > 1 and suf.isupper() and not pre):
-        middle = middle.upper()
-    elif pre and pre.isupper() and suf and suf.isupper():
+    all_caps = (len(pre) > 1 and pre.isupper()) or (len(suf) > 1 and suf.isupper() and not pre)
+    if all_caps or (pre.isupper() and suf.isupper()):
         middle = middle.upper()
     elif capital:
         middle = middle[:1].upper() + middle[1:]

@@ -13,11 +13,74 @@ import re
 from pipeline.repair.base import Candidate, PageContext
 
 INLINE_TAGS = frozenset(
-    "a abbr b big cite code del em font i ins kbd mark q s samp small span strike strong sub sup tt u var".split()
+    [
+        "a",
+        "abbr",
+        "b",
+        "big",
+        "cite",
+        "code",
+        "del",
+        "em",
+        "font",
+        "i",
+        "ins",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strike",
+        "strong",
+        "sub",
+        "sup",
+        "tt",
+        "u",
+        "var",
+    ]
 )
 BLOCK_TAGS = frozenset(
-    "address article aside blockquote br center dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 "
-    "header hr img li main nav ol p pre section table tbody td tfoot th thead tr ul".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "center",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "img",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
 )
 _ATTR = r"""(?:\s+[A-Za-z_:][-\w:.]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)"""
 TAG_RE = re.compile(rf"<(?:/?(?P<name>[A-Za-z][A-Za-z0-9]*){_ATTR}*\s*/?|!--.*?--)>", re.DOTALL)

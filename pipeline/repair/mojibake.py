@@ -18,7 +18,7 @@ from pipeline.repair.base import Candidate, PageContext
 
 # Cheap pre-check before asking ftfy: the lead bytes of UTF-8 sequences read as
 # cp1252/latin-1 (Â Ã Ä Å Æ Ç Ð Ñ Ø Ù â ã ä å ...) followed by a continuation-looking char.
-_HINT = ("[\u00c2-\u00c5\u00c8-\u00cb\u00ce\u00cf\u00d0-\u00df\u00e0-\u00ef][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]")
+_HINT = "[\u00c2-\u00c5\u00c8-\u00cb\u00ce\u00cf\u00d0-\u00df\u00e0-\u00ef][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
 HINT_RE = re.compile(_HINT)
 # A token holding a hint; NBSP counts as part of it ("Â\u00a0" is mojibake of NBSP).
 TOKEN_RE = re.compile(rf"[^\s]*(?:{_HINT}[^\s]*)+")

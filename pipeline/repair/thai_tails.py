@@ -26,20 +26,73 @@ GLUED_RE = re.compile(rf"(?<![{LATIN}])(?P<stem>[{LATIN}]+)(?P<semi>;?)(?P<thai>
 
 # How Thai spells Spanish consonants: the first reading is the likeliest.
 CONSONANTS: dict[str, tuple[str, ...]] = {
-    "ก": ("g", "c", "k"), "ข": ("k", "c", "j"), "ฃ": ("k",), "ค": ("c", "k", "qu"), "ฅ": ("k",),
-    "ฆ": ("k",), "ง": ("n", "ng"), "จ": ("ch", "j"), "ฉ": ("ch",), "ช": ("ch", "y", "ll"),
-    "ซ": ("s", "c", "z"), "ฌ": ("ch",), "ญ": ("ñ", "y"), "ฎ": ("d",), "ฏ": ("t",), "ฐ": ("t",),
-    "ฑ": ("d", "t"), "ฒ": ("t",), "ณ": ("n",), "ด": ("d",), "ต": ("t",), "ถ": ("t",),
-    "ท": ("t", "d"), "ธ": ("t",), "น": ("n",), "บ": ("b", "v"), "ป": ("p",), "ผ": ("p",),
-    "ฝ": ("f",), "พ": ("p",), "ฟ": ("f",), "ภ": ("p",), "ม": ("m",), "ย": ("y", "i"),
-    "ร": ("r", "rr"), "ฤ": ("r", "ri"), "ล": ("l",), "ฦ": ("l",), "ว": ("v", "b", "u"),
-    "ศ": ("s", "c"), "ษ": ("s",), "ส": ("s", "c", "z"), "ห": ("", "j", "h"), "ฬ": ("l",),
-    "อ": ("", "o"), "ฮ": ("j", "h"),
+    "ก": ("g", "c", "k"),
+    "ข": ("k", "c", "j"),
+    "ฃ": ("k",),
+    "ค": ("c", "k", "qu"),
+    "ฅ": ("k",),
+    "ฆ": ("k",),
+    "ง": ("n", "ng"),
+    "จ": ("ch", "j"),
+    "ฉ": ("ch",),
+    "ช": ("ch", "y", "ll"),
+    "ซ": ("s", "c", "z"),
+    "ฌ": ("ch",),
+    "ญ": ("ñ", "y"),
+    "ฎ": ("d",),
+    "ฏ": ("t",),
+    "ฐ": ("t",),
+    "ฑ": ("d", "t"),
+    "ฒ": ("t",),
+    "ณ": ("n",),
+    "ด": ("d",),
+    "ต": ("t",),
+    "ถ": ("t",),
+    "ท": ("t", "d"),
+    "ธ": ("t",),
+    "น": ("n",),
+    "บ": ("b", "v"),
+    "ป": ("p",),
+    "ผ": ("p",),
+    "ฝ": ("f",),
+    "พ": ("p",),
+    "ฟ": ("f",),
+    "ภ": ("p",),
+    "ม": ("m",),
+    "ย": ("y", "i"),
+    "ร": ("r", "rr"),
+    "ฤ": ("r", "ri"),
+    "ล": ("l",),
+    "ฦ": ("l",),
+    "ว": ("v", "b", "u"),
+    "ศ": ("s", "c"),
+    "ษ": ("s",),
+    "ส": ("s", "c", "z"),
+    "ห": ("", "j", "h"),
+    "ฬ": ("l",),
+    "อ": ("", "o"),
+    "ฮ": ("j", "h"),
 }
 # Vowels and marks written after (or over/under) their consonant.
 FOLLOWING: dict[str, str] = {
-    "ะ": "a", "ั": "a", "า": "a", "ำ": "am", "ิ": "i", "ี": "i", "ึ": "u", "ื": "u",
-    "ุ": "u", "ู": "u", "็": "", "่": "", "้": "", "๊": "", "๋": "", "ํ": "", "ๅ": "", "ฺ": "",
+    "ะ": "a",
+    "ั": "a",
+    "า": "a",
+    "ำ": "am",
+    "ิ": "i",
+    "ี": "i",
+    "ึ": "u",
+    "ื": "u",
+    "ุ": "u",
+    "ู": "u",
+    "็": "",
+    "่": "",
+    "้": "",
+    "๊": "",
+    "๋": "",
+    "ํ": "",
+    "ๅ": "",
+    "ฺ": "",
 }
 # Vowels written before their consonant but read after it.
 LEADING: dict[str, str] = {"เ": "e", "แ": "e", "โ": "o", "ใ": "ai", "ไ": "ai"}
@@ -100,7 +153,7 @@ def royin(thai: str) -> str:
 
     try:
         return str(romanize(thai, engine="royin")).lower()
-    except Exception:  # a malformed cluster: no reading rather than a crash
+    except (KeyError, IndexError, ValueError):  # a malformed cluster: no reading rather than a crash
         return ""
 
 
@@ -174,4 +227,3 @@ def thai_tail_candidates(line: str, ctx: PageContext) -> list[Candidate]:
             conf -= 0.15
         out.append(Candidate(m.start(), end, after, "thai_tail", min(conf, 0.99)))
     return out
-
