@@ -9,6 +9,17 @@ from pathlib import Path
 TEMP_PREFIX = ".pipeline-tmp-"
 
 
+def _current_umask() -> int:
+    # os.umask can only be read by setting it; done once, at import, before any thread.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# mkstemp creates 0600 files; outputs get the mode a plain open() would give them.
+_FILE_MODE = 0o666 & ~_current_umask()
+
+
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``path`` through a temp file in the same folder, then rename.
 
@@ -19,6 +30,8 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
     try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, _FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -151,7 +151,9 @@ def _read_and_build(item: LessonFile, source: str, config: PipelineConfig) -> Le
 
     shown = str(item.path)
     try:
-        data = item.path.read_bytes()
+        data = _read_regular_file(item.path)
+    except _NotRegular as exc:
+        return FileProblem(shown, f"is a {exc.kind}, not a regular file", "move it out of the folder")
     except PermissionError:
         return FileProblem(shown, "cannot be read (permission denied)", "fix its permissions or move it out of the folder")
     except FileNotFoundError:
@@ -166,9 +168,37 @@ def _read_and_build(item: LessonFile, source: str, config: PipelineConfig) -> Le
         return FileProblem(shown, "is too deeply nested to parse", "report this file as a bug")
 
 
+class _NotRegular(OSError):
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+def _read_regular_file(path: Path) -> bytes:
+    """The bytes of a regular file; a FIFO, socket or device named *.txt is refused.
+
+    Opened non-blocking and checked with fstat on the open descriptor: a plain
+    read of a FIFO would block the whole batch forever, and checking before
+    opening would leave a window for the file to be swapped.
+    """
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = ("FIFO (named pipe)" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode)
+                    else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special file")
+            raise _NotRegular(kind)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read()
+    finally:
+        os.close(fd)
+
+
 def _input_hash(path: Path) -> str | None:
     try:
-        return digest(path.read_bytes())
+        return digest(_read_regular_file(path))
     except OSError:
         return None
 

@@ -185,3 +185,12 @@ def test_long_damaged_text_is_repaired_line_for_line() -> None:
     result = repair(text)
     assert result.text.count("\n") == text.count("\n")
     assert ";" not in result.text.replace("claro;", "")
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    import pipeline.repair.core
+
+    failures, tried = doctest.testmod(pipeline.repair.core)
+    assert tried and failures == 0

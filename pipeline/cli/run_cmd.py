@@ -122,10 +122,11 @@ def _print_summary(report, verbosity: int) -> None:  # type: ignore[no-untyped-d
     click.echo("Summary")
     for k, v in rows:
         click.echo(f"  {k:<{width}}  {v:>7}")
-    if verbosity >= 1:
+    if report.routes:
+        click.echo("Language pairs (models used)")
         for pair, route in sorted(report.routes.items()):
-            shown = " then ".join(route) if route else "no model"
-            click.echo(f"  {pair.replace('>', '->')}: {shown}")
+            shown = " then ".join(route) if route else "no model installed"
+            click.echo(f"  {pair.replace('>', '->'):<{width}}  {shown}")
     for skipped in report.skipped:
         click.echo(f"Skipped: {skipped.line()}", err=True)
     for pair in report.missing_pairs:

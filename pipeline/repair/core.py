@@ -140,7 +140,7 @@ def repair(text: str, *, threshold: float = 0.5) -> Repaired:
     >>> r.text
     'El módulo de Relación con los clientes'
     >>> [(e.start, e.before, e.after, e.rule) for e in r.edits]
-    [(4, 'ó;', 'ó', 'half_entity'), (18, 'ó;', 'ó', 'half_entity')]
+    [(4, 'ó;', 'ó', 'half_entity'), (20, 'ó;', 'ó', 'half_entity')]
     """
     if not text:
         return Repaired(text)

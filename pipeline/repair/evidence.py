@@ -9,8 +9,9 @@ and turn the two counts into a score in [0, 1]:
     damage = strong / (strong + clean + 1.5)
 
 so one marker in a page gives 0.4, a page like the damaged study sample > 0.9,
-a clean page 0. Clean semicolons only count after a real word, so repairing
-``qu;`` into ``qué`` never raises the score of the repaired page (idempotence).
+a clean page 0. Clean semicolons only count after a word the lost-letter rule
+would leave alone, so repairing ``qu;`` into ``qué`` never removes one and the
+score of a repaired page is never higher than before (idempotence).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import re
 
 from pipeline.repair import lexicon
 from pipeline.repair.base import ENTITY_CHARS, LATIN, OPENING_MARKS, THAI
+from pipeline.repair.lost_letters import is_clause_end
 
 # Every alternative is anchored on a literal (";", "&", "Ã"/"Â") so the regex
 # engine jumps between candidates instead of trying every position.
@@ -71,6 +73,8 @@ def _clean_semicolons(text: str) -> int:
         if m is None:
             continue
         word = m[0]
-        if not word[-1].isalpha() or (word[-1] not in ENTITY_CHARS and table.get(word.lower(), 0.0) >= 2.0):
+        if not word[-1].isalpha() or (
+            word[-1] not in ENTITY_CHARS and table.get(word.lower(), 0.0) >= 2.0 and is_clause_end(word)
+        ):
             clean += 1
     return clean

@@ -3,10 +3,13 @@
 The decoder dropped the accented letter and a neighbour and left only the
 entity's ``;``. The damaged token (``;mo``, ``c;mo``, ``qu;``) is looked up in an
 index of common Spanish words with such a cut (:func:`lexicon.lost_letter_index`);
-candidates are scored by frequency, by how likely the cut is, and by whether the
-word occurs elsewhere on the page (the neighbourhood we have offline). Case
-follows the sentence: capital at its start, also right after an opening
-``¿``/``¡`` that starts it.
+candidates are scored by frequency and by how likely the cut is. The page is
+the context we have offline (wordfreq has no bigrams): when it uses a rival
+candidate elsewhere the choice is less sure and its confidence drops. That
+evidence can only lower confidence, never raise it, because repairing a page
+adds accented words to it; anything else would break idempotence (a flagged
+token could pass on the second run). Case follows the sentence: capital at its
+start, also right after an opening ``¿``/``¡`` that starts it.
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ LETTER_RE = re.compile(rf"[{LATIN}]")
 SENTENCE_END = ".!?…"
 OPENERS = " \t\u00a0\"'“‘«(["
 BULLET_RE = re.compile(r"[•\-*–·]|\d{1,3}[.)]")
-IN_PAGE_BONUS = 0.5  # Zipf points for a word the page uses elsewhere
+RIVAL_ON_PAGE = 0.7  # confidence factor when the page uses another candidate
+RIVAL_SHARE = 0.05  # a candidate this unlikely is no rival
 # "qu;" is damage although wordfreq knows "qu" (from broken pages, ironically):
 # a fragment counts as a word only when not much rarer than the repaired word.
 PRE_WORD_MARGIN = 1.5
@@ -75,7 +79,7 @@ def lost_letter_candidates(line: str, ctx: PageContext) -> list[Candidate]:
         if cand is None:
             continue
         word, share = cand
-        if not suf and lexicon.zipf(pre) > lexicon.zipf(word) - PRE_WORD_MARGIN:
+        if not suf and is_clause_end(pre, word):
             continue  # "esta;", "ella;": a real word before a real semicolon
         if len(suf) > 1 and lexicon.zipf(suf) > lexicon.zipf(word):
             share *= 0.3  # " ;es": a stray ";" before a common word, not lost letters
@@ -101,18 +105,39 @@ def _tokens(line: str) -> list[tuple[int, int, str, str]]:
     return out
 
 
-def _choose(pre: str, suf: str, ctx: PageContext) -> tuple[str, float] | None:
-    """The likeliest word and its share of the candidates' probability mass."""
+def is_clause_end(word: str, repaired: str | None = None) -> bool:
+    """Whether ``word;`` is a word before a real semicolon, not ``qu;`` (lost letters).
+
+    Shared with the page evidence, which counts such semicolons as punctuation:
+    both must agree so that a repair never turns evidence around.
+    """
+    if repaired is None:
+        best = _best_by_frequency(word, "")
+        if best is None:
+            return lexicon.is_word(word)
+        repaired = best[0]
+    return lexicon.zipf(word) > lexicon.zipf(repaired) - PRE_WORD_MARGIN
+
+
+def _best_by_frequency(pre: str, suf: str) -> tuple[str, float, list[tuple[float, str]]] | None:
     options = lexicon.lost_letter_index().get(pre.lower() + ";" + suf.lower())
     if not options:
         return None
-    scored = []
-    for word, z, width in options:
-        bonus = IN_PAGE_BONUS if ctx.on_page(word) else 0.0
-        scored.append((lexicon.WINDOW_WEIGHT[width] * 10 ** (z + bonus), word))
-    scored.sort(key=lambda s: (-s[0], s[1]))
+    scored = sorted(((lexicon.WINDOW_WEIGHT[w] * 10**z, word) for word, z, w in options), key=lambda s: (-s[0], s[1]))
     total = sum(s for s, _ in scored)
-    return scored[0][1], scored[0][0] / total
+    return scored[0][1], scored[0][0] / total, [(s / total, w) for s, w in scored[1:]]
+
+
+def _choose(pre: str, suf: str, ctx: PageContext) -> tuple[str, float] | None:
+    """The likeliest word and how sure we are: its share of the candidates'
+    probability mass, lowered when the page uses a rival candidate."""
+    best = _best_by_frequency(pre, suf)
+    if best is None:
+        return None
+    word, share, rivals = best
+    if any(s >= RIVAL_SHARE and ctx.on_page(w) for s, w in rivals):
+        share *= RIVAL_ON_PAGE
+    return word, share
 
 
 def _cased(word: str, pre: str, suf: str, capital: bool) -> str:

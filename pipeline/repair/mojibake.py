@@ -21,7 +21,7 @@ from pipeline.repair.base import Candidate, PageContext
 _HINT = "[\u00c2-\u00c5\u00c8-\u00cb\u00ce\u00cf\u00d0-\u00df\u00e0-\u00ef][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
 HINT_RE = re.compile(_HINT)
 # A token holding a hint; NBSP counts as part of it ("Â\u00a0" is mojibake of NBSP).
-TOKEN_RE = re.compile(rf"[^\s]*(?:{_HINT}[^\s]*)+")
+TOKEN_RE = re.compile(rf"(?:{_HINT}|\S)+")
 
 
 @lru_cache(maxsize=1)
@@ -58,9 +58,17 @@ def page_has_mojibake(text: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def _fix_token(token: str) -> str:
-    """ftfy's fix of one token, cached: pages repeat their damaged words."""
+    """ftfy's fix of one token, repeated until stable (a doubly broken token
+    needs two), cached: pages repeat their damaged words."""
     fix_text, is_bad, config = _ftfy()
-    return str(fix_text(token, config)) if is_bad(token) else token
+    for _ in range(3):
+        if not is_bad(token):
+            break
+        fixed = str(fix_text(token, config))
+        if fixed == token:
+            break
+        token = fixed
+    return token
 
 
 def mojibake_candidates(line: str, ctx: PageContext) -> list[Candidate]:
@@ -69,6 +77,8 @@ def mojibake_candidates(line: str, ctx: PageContext) -> list[Candidate]:
     out = []
     for m in TOKEN_RE.finditer(line):
         token = m[0]
+        if not HINT_RE.search(token):
+            continue
         fixed = _fix_token(token)
         if fixed == token:
             continue

@@ -442,26 +442,46 @@ class Translator:
         return out
 
     def _run_models(self, texts: list[str], models: list[_Model], pair: tuple[str, str]) -> dict[str, Entry]:
-        """Model calls for texts not in the memory, with glossary protection and one retry."""
+        """Model calls for texts not in the memory, hop by hop through a pivot.
+
+        The glossary protects and verifies each hop with that hop's own
+        languages (es->en with the English term, then en->th with the Thai
+        one), so no model is fed a term in a language it does not know.
+        """
         self.stats["sentences"] += len(texts)
+        current = list(texts)
+        failures: list[list[str]] = [[] for _ in texts]
+        for k, model in enumerate(models):
+            current, hop_failures = self._hop(current, model, count=k == len(models) - 1)
+            for acc, new in zip(failures, hop_failures):
+                acc.extend(f for f in new if f not in acc)
+        return {t: Entry(c, f) for t, c, f in zip(texts, current, failures)}
+
+    def _hop(self, texts: list[str], model: _Model, *, count: bool) -> tuple[list[str], list[list[str]]]:
+        """One model over ``texts`` with glossary protection and one retry.
+
+        ``count``: add this hop's enforcement to the stats (the last hop only,
+        so a pivot does not count each term twice).
+        """
         g = self.glossary
         if g is None:
-            return dict(zip(texts, (Entry(t) for t in self._through(models, texts))))
-        src, tgt = pair
+            return self._through([model], texts), [[] for _ in texts]
+        src, tgt = model.pkg.pair
         protected = [g.protect(t, src, tgt) for t in texts]
-        first = [g.restore(p, o) for p, o in zip(protected, self._through(models, [p.text for p in protected]))]
+        first = [g.restore(p, o) for p, o in zip(protected, self._through([model], [p.text for p in protected]))]
         retry = [i for i, e in enumerate(first) if e.failures]
         final = list(first)
         if retry:
             again = [g.protect(texts[i], src, tgt, attempt=1) for i in retry]
-            outputs = self._through(models, [p.text for p in again])
+            outputs = self._through([model], [p.text for p in again])
             for i, p, o in zip(retry, again, outputs):
                 second = g.restore(p, o)
                 if len(second.failures) <= len(first[i].failures):
                     final[i] = second
-        for e in final:
-            self._count_glossary(e)
-        return {t: Entry(e.text, list(e.failures)) for t, e in zip(texts, final)}
+        if count:
+            for e in final:
+                self._count_glossary(e)
+        return [e.text for e in final], [list(e.failures) for e in final]
 
     def _through(self, models: list[_Model], texts: list[str]) -> list[str]:
         for model in models:
