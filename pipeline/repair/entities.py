@@ -48,6 +48,7 @@ NOAMP_RE = re.compile(rf"(?<![&A-Za-z#])(?P<pre>[{LATIN}]*?)(?P<name>{_NOAMP_NAM
 _LEGACY = frozenset(k for k in html5 if not k.endswith(";"))
 _SAFE_PREFIX_RE = re.compile(rf"(?:{_NOAMP_NAMES})")
 
+CLOSING_MARKS = "\u201d\u2019\u00bb"
 HALF_RE = re.compile(rf"(?P<ch>[{ENTITY_CHARS}]);(?=(?P<next>[^;])|$)")
 NBSP_LINE_RE = re.compile(r"^[ \t\u00a0]*\u00a0[ \t\u00a0]*;[ \t\u00a0;]*$")
 _LATIN_CHAR_RE = re.compile(f"[{LATIN}0-9]")
@@ -140,10 +141,14 @@ def remnant_candidates(line: str, ctx: PageContext) -> list[Candidate]:
         if ch in OPENING_MARKS or (nxt and _GLUED_RE.match(nxt)):
             # "mó;dulo", "¿;Qué", "ó;น": a ";" glued to what follows is never punctuation.
             conf = 0.97
-        elif ch == "\u00a0" or ch.isalpha() or ch in "\u201d\u2019\u00bb":
+        elif ch == "\u00a0" or ch.isalpha():
             # "qué; " / "permitirá; implantar": punctuation in a clean page,
             # damage in a page full of damage.
             conf = 0.15 + 0.8 * ctx.damage
+        elif ch in CLOSING_MARKS:
+            # '"sí"; después' is far more often punctuation: only a page that is
+            # nearly all damage tips it.
+            conf = 0.1 + 0.5 * ctx.damage
         else:
             continue
         out.append(Candidate(start, end, ch, "half_entity", conf))

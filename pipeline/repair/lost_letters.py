@@ -55,8 +55,9 @@ def lost_letter_candidates(line: str, ctx: PageContext) -> list[Candidate]:
     out: list[Candidate] = []
     spans = protected_spans(line)
     for start, end, pre, suf in _tokens(line):
-        if not pre and not suf:
-            continue
+        known = len(pre) + len(suf)
+        if known < 2 or (pre and suf and known < 3):
+            continue  # "a;b", "c;d": too few letters to tell a word from a code
         if pre and pre[-1] in ACCENTED:
             continue
         if not suf:

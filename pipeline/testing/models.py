@@ -490,3 +490,26 @@ TEST_SWAPS: dict[tuple[str, str], dict[str, str]] = {
     ("en", "th"): {"สวัสดี": "hello", "ลูกค้า": "customer"},
 }
 TEST_PAIRS = (("es", "en"), ("en", "es"), ("th", "en"), ("en", "th"))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m pipeline.testing.models DEST SRC TGT [--kind echo|swap]``: a demo package.
+
+    For trying the install/run/rerun flow on a machine with no real model: the
+    echo model copies its input, the swap model also swaps the words of
+    ``TEST_SWAPS`` so the "translation" is visible. Not a translation model.
+    """
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m pipeline.testing.models", description=main.__doc__)
+    ap.add_argument("dest")
+    ap.add_argument("src")
+    ap.add_argument("tgt")
+    ap.add_argument("--kind", choices=("echo", "swap"), default="echo")
+    args = ap.parse_args(argv)
+    swaps = TEST_SWAPS.get((args.src, args.tgt), {"hola": "hello", "cliente": "customer"}) if args.kind == "swap" else None
+    print(build_package(args.dest, args.src, args.tgt, kind=args.kind, swaps=swaps))
+
+
+if __name__ == "__main__":
+    main()
