@@ -27,6 +27,12 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     most a ``.pipeline-tmp-*`` file, which the next run sweeps away.
     """
     path = Path(path)
+    if path.exists() and not path.is_file():
+        # A terminal, pipe or device (``-o /dev/stdout``): there is nothing to
+        # swap atomically, and renaming over it would replace the device node.
+        with open(path, "wb") as fh:
+            fh.write(data)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
     try:

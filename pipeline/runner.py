@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -30,7 +31,7 @@ from typing import Any
 from pipeline.config import SOURCE_FOLDER, STATE_FOLDER, PipelineConfig, digest, signature_text
 from pipeline.document import Lesson, Segment
 from pipeline.errors import InputError, OutputLocked, PipelineError
-from pipeline.fsutil import atomic_write_text, sweep_temp_files
+from pipeline.fsutil import TEMP_PREFIX, atomic_write_text, sweep_temp_files
 
 LESSON_SUFFIXES = frozenset({".txt"})
 SIDECAR_SCHEMA = 1
@@ -245,9 +246,14 @@ class Runner:
             raise PipelineError(f"{self.raw}: no such folder; give the folder that holds the raw .txt lessons")
         try:
             self.state.mkdir(parents=True, exist_ok=True)
-            probe = self.state / ".write-probe"
-            probe.write_bytes(b"")
-            probe.unlink()
+            # A unique probe: this runs before the lock, so two runs starting at
+            # once must not remove each other's (the old fixed name did).
+            fd, probe = tempfile.mkstemp(prefix=TEMP_PREFIX + "probe-", dir=self.state)
+            os.close(fd)
+            try:
+                os.unlink(probe)
+            except FileNotFoundError:
+                pass  # swept by a run that holds the lock: it was writable all the same
         except OSError as exc:
             raise PipelineError(
                 f"{self.out}: cannot write there ({exc.strerror or exc}); choose a writable output folder"
@@ -575,8 +581,28 @@ class Runner:
 def _worker_init() -> None:
     # Ctrl-C is the parent's to handle (one message, clean stop); workers just end.
     import signal
+    import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, name="exit-with-parent", daemon=True).start()
+
+
+def _exit_with_parent() -> None:
+    """End this worker when the main process dies (SIGKILL, OOM killer).
+
+    A pool worker waits on a queue whose write end it holds itself, so it never
+    sees EOF: without this, workers of a killed run (and the forkserver they keep
+    alive) would linger forever. The parent sentinel is a pipe only the main
+    process writes to; it becomes readable when that process is gone.
+    """
+    import multiprocessing
+    import multiprocessing.connection
+
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+    multiprocessing.connection.wait([parent.sentinel])
+    os._exit(1)
 
 
 def _stable_status(status: str) -> str:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from pipeline.errors import EXIT_INTERRUPTED, PipelineError
+from pipeline.errors import EXIT_INTERRUPTED, InputError, PipelineError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -68,3 +70,19 @@ def models_dir_option(func: F) -> F:
         default=None,
         help="Folder of installed Argos packages (default: argostranslate's, honouring ARGOS_PACKAGES_DIR).",
     )(func)
+
+
+def read_input(path: str) -> bytes:
+    """The bytes of one input file (``-`` = stdin), or an InputError saying what is wrong."""
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except IsADirectoryError:
+        raise InputError(path, "is a folder, not a file", "pass the text files inside it") from None
+    except FileNotFoundError:
+        raise InputError(path, "no such file", "check the path") from None
+    except OSError as exc:
+        raise InputError(
+            path, f"cannot be read ({exc.strerror or exc})", "check that it exists and is readable"
+        ) from None

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 import click
 
-from pipeline.cli.common import handle_errors, languages_option
+from pipeline.cli.common import handle_errors, languages_option, read_input
 from pipeline.errors import EXIT_FAILED, InputError
 
 
@@ -73,7 +72,7 @@ def detect(files: tuple[str, ...], languages: str, fmt: str) -> None:
     failed = False
     for i, path in enumerate(files):
         try:
-            rows = detect_file_rows(path, _read(path), langs)
+            rows = detect_file_rows(path, read_input(path), langs)
         except InputError as exc:
             click.echo(f"Error: {exc}", err=True)
             failed = True
@@ -87,21 +86,6 @@ def detect(files: tuple[str, ...], languages: str, fmt: str) -> None:
             click.echo(_table(path, rows))
     if failed:
         sys.exit(EXIT_FAILED)
-
-
-def _read(path: str) -> bytes:
-    if path == "-":
-        return sys.stdin.buffer.read()
-    try:
-        return Path(path).read_bytes()
-    except IsADirectoryError:
-        raise InputError(path, "is a folder, not a file", "pass the text files inside it") from None
-    except FileNotFoundError:
-        raise InputError(path, "no such file", "check the path") from None
-    except OSError as exc:
-        raise InputError(
-            path, f"cannot be read ({exc.strerror or exc})", "check that it exists and is readable"
-        ) from None
 
 
 def detect_file_rows(path: str, data: bytes, languages: tuple[str, ...]) -> list[Row]:

@@ -5,32 +5,16 @@ from __future__ import annotations
 import json
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
 
-from pipeline.cli.common import handle_errors
+from pipeline.cli.common import handle_errors, read_input
 from pipeline.errors import EXIT_FAILED, InputError, PipelineError
 
 
 class EditLogError(PipelineError):
     """The edit log could not be written."""
-
-
-def _read(path: str) -> bytes:
-    if path == "-":
-        return sys.stdin.buffer.read()
-    try:
-        return Path(path).read_bytes()
-    except IsADirectoryError:
-        raise InputError(path, "is a folder, not a file", "pass the text files inside it") from None
-    except FileNotFoundError:
-        raise InputError(path, "no such file", "check the path") from None
-    except OSError as exc:
-        raise InputError(
-            path, f"cannot be read ({exc.strerror or exc})", "check that it exists and is readable"
-        ) from None
 
 
 def _log_rows(path: str, note: str, edits: list[Any]) -> list[dict[str, object]]:
@@ -114,7 +98,7 @@ def repair(files: tuple[str, ...], output_dir: str | None, edits_path: str | Non
     written: dict[str, str] = {}
     for path in files:
         try:
-            decoded = decode_bytes(_read(path), path)
+            decoded = decode_bytes(read_input(path), path)
             result = repair_text(decoded.text, threshold=threshold)
             if output_dir is not None:
                 name = "stdin.txt" if path == "-" else os.path.basename(os.path.normpath(path))

@@ -72,7 +72,7 @@ class PageContext:
         self.has_bare_entity = ";" in self.text and BARE_ENTITY_HINT_RE.search(self.text) is not None
 
     def on_page(self, word: str) -> bool:
-        """Whether ``word`` occurs on the page: a candidate seen elsewhere fits better.
+        """Whether ``word`` occurs on the page (a rival of a lost-letter candidate).
 
         A substring test on the lower-cased page (one C-level scan) rather than
         a word set: building the set cost more than all the repairs of a page.
@@ -83,9 +83,6 @@ class PageContext:
                 self._lower = self.text.lower()
             hit = self._seen[word] = word in self._lower
         return hit
-
-
-WORD_RE = re.compile(f"[{LATIN}]+")
 
 
 def protected_spans(line: str) -> list[tuple[int, int]]:

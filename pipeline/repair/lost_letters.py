@@ -15,6 +15,7 @@ start, also right after an opening ``¿``/``¡`` that starts it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pipeline.repair import lexicon
 from pipeline.repair.base import ACCENTED, ENTITY_CHARS, LATIN, Candidate, PageContext, overlaps, protected_spans
@@ -55,9 +56,8 @@ def lost_letter_candidates(line: str, ctx: PageContext) -> list[Candidate]:
     out: list[Candidate] = []
     spans = protected_spans(line)
     for start, end, pre, suf in _tokens(line):
-        known = len(pre) + len(suf)
-        if known < 2 or (pre and suf and known < 3):
-            continue  # "a;b", "c;d": too few letters to tell a word from a code
+        if not suf and len(pre) < 2 or (pre and suf and len(pre) + len(suf) < 3) or not (pre or suf):
+            continue  # "a;b", "c;d", "y;": too few letters to tell a word from a code
         if pre and pre[-1] in ACCENTED:
             continue
         if not suf:
@@ -120,13 +120,15 @@ def is_clause_end(word: str, repaired: str | None = None) -> bool:
     return lexicon.zipf(word) > lexicon.zipf(repaired) - PRE_WORD_MARGIN
 
 
-def _best_by_frequency(pre: str, suf: str) -> tuple[str, float, list[tuple[float, str]]] | None:
+@lru_cache(maxsize=65536)
+def _best_by_frequency(pre: str, suf: str) -> tuple[str, float, tuple[tuple[float, str], ...]] | None:
+    """Frequency winner for a damaged token, its share, and the rivals' shares (cached)."""
     options = lexicon.lost_letter_index().get(pre.lower() + ";" + suf.lower())
     if not options:
         return None
     scored = sorted(((lexicon.WINDOW_WEIGHT[w] * 10**z, word) for word, z, w in options), key=lambda s: (-s[0], s[1]))
     total = sum(s for s, _ in scored)
-    return scored[0][1], scored[0][0] / total, [(s / total, w) for s, w in scored[1:]]
+    return scored[0][1], scored[0][0] / total, tuple((s / total, w) for s, w in scored[1:])
 
 
 def _choose(pre: str, suf: str, ctx: PageContext) -> tuple[str, float] | None:

@@ -33,7 +33,7 @@ CONSONANTS: dict[str, tuple[str, ...]] = {
     "ฅ": ("k",),
     "ฆ": ("k",),
     "ง": ("n", "ng"),
-    "จ": ("ch", "j"),
+    "จ": ("ch", "j", "g"),
     "ฉ": ("ch",),
     "ช": ("ch", "y", "ll"),
     "ซ": ("s", "c", "z"),
@@ -96,6 +96,14 @@ FOLLOWING: dict[str, str] = {
 }
 # Vowels written before their consonant but read after it.
 LEADING: dict[str, str] = {"เ": "e", "แ": "e", "โ": "o", "ใ": "ai", "ไ": "ai"}
+# Whole syllables a translator spells the English way: "-ción" comes out as
+# "ชั่น" (from "-tion"), which no letter-by-letter reading recovers.
+SYLLABLES: dict[str, tuple[str, ...]] = {
+    "ชั่น": ("ción", "sión"),
+    "ชัน": ("ción", "sión"),
+    "ชั่นส์": ("ciones", "siones"),
+    "ซิออน": ("ción", "sión"),
+}
 SILENCER = "์"  # thanthakhat: the consonant under it is not read
 MAX_CLUSTERS = 4
 MAX_VARIANTS = 32
@@ -103,13 +111,17 @@ ACCENT = {"a": "á", "e": "é", "i": "í", "o": "ó", "u": "ú"}
 
 
 def clusters(thai: str) -> list[str]:
-    """Split Thai text into consonant clusters (leading vowel + consonant + marks)."""
+    """Split Thai text into consonant clusters (leading vowel + consonant + marks).
+
+    The vowels "เ-ีย" (ia) and "-ัว" (ua) end in a letter that is otherwise a
+    consonant; it stays in its cluster so the pair is read as one vowel.
+    """
     out: list[str] = []
     lead = ""
     for ch in thai:
         if ch in LEADING:
             lead += ch
-        elif ch in CONSONANTS:
+        elif ch in CONSONANTS and not _closes_vowel(out, ch):
             out.append(lead + ch)
             lead = ""
         elif out:
@@ -122,12 +134,24 @@ def clusters(thai: str) -> list[str]:
     return out
 
 
+def _closes_vowel(out: list[str], ch: str) -> bool:
+    if not out:
+        return False
+    last = out[-1]
+    return (ch == "ย" and last.startswith("เ") and last.endswith("ี")) or (ch == "ว" and last.endswith("ั"))
+
+
 def _cluster_readings(cluster: str) -> list[str]:
-    lead = "".join(LEADING.get(ch, "") for ch in cluster if ch in LEADING)
     consonant = next((ch for ch in cluster if ch in CONSONANTS), "")
     if SILENCER in cluster:
         return [""]
-    after = "".join(FOLLOWING.get(ch, "") for ch in cluster if ch in FOLLOWING)
+    if cluster.startswith("เ") and cluster.endswith("ีย"):
+        lead, after = "", "ia"
+    elif cluster.endswith("ัว"):
+        lead, after = "", "ua"
+    else:
+        lead = "".join(LEADING.get(ch, "") for ch in cluster if ch in LEADING)
+        after = "".join(FOLLOWING.get(ch, "") for ch in cluster if ch in FOLLOWING)
     heads = CONSONANTS.get(consonant, ("",)) if consonant else ("",)
     return [h + lead + after for h in heads]
 
@@ -136,7 +160,7 @@ def _cluster_readings(cluster: str) -> list[str]:
 def readings(thai: str) -> tuple[str, ...]:
     """Latin readings of a Thai tail from our letter table, likeliest first."""
     parts = [_cluster_readings(c) for c in clusters(thai)]
-    seen: dict[str, None] = {}
+    seen: dict[str, None] = dict.fromkeys(SYLLABLES.get(thai, ()))
     for combo in itertools.islice(itertools.product(*parts), MAX_VARIANTS):
         seen.setdefault("".join(combo), None)
     return tuple(r for r in seen if r.isalpha())

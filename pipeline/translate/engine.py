@@ -542,18 +542,10 @@ def _pieces(job: Job, runs: list[tuple[Span, int, int]]) -> list[tuple[int, int,
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence ranges, whitespace trimmed, covering every letter of ``text``."""
+    """Sentence ranges (already whitespace-trimmed by the splitter) covering every letter of ``text``."""
     from pipeline.sentences import split_sentences
 
-    out = []
-    for a, b in split_sentences(text):
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if a < b:
-            out.append((a, b))
-    return out or ([(0, len(text))] if text.strip() else [])
+    return split_sentences(text)
 
 
 def models_dir_path(settings: TranslateSettings) -> Path:
