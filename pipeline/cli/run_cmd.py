@@ -115,6 +115,7 @@ def _print_summary(report, verbosity: int) -> None:  # type: ignore[no-untyped-d
         ("translated", report.translated),
         ("from memory", report.from_memory),
         ("untranslated", report.untranslated),
+        ("glossary failures", report.glossary_failures),
     ]
     for lang, n in sorted(report.segments_by_lang.items()):
         rows.append((f"segments in {lang}", n))
