@@ -25,7 +25,7 @@ class PipelineConfig:
     memory_path: str | None = None  # default: OUT/.pipeline/memory.sqlite
     beam_size: int = 4
     compute_type: str = "default"
-    max_batch_tokens: int = 4096
+    max_batch_tokens: int = 1024  # see TranslateSettings: measured best on CPU with beam 4
     jobs: int = 0  # worker processes for decode/repair/detect; 0 = one per core
     strict: bool = False  # untranslated segments make the run fail
     force: bool = False  # rebuild every lesson even when the manifest says it is up to date

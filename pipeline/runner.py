@@ -11,7 +11,8 @@ Design notes (why it looks like this):
   rerun skips lessons whose record still holds, so regenerating after a change
   touches only what changed; the translation memory makes the rest cheap.
 - Every file is written through a temp file and a rename; the manifest is
-  written last for each chunk, so a killed run is finished by the next one.
+  written after a chunk's files (at most every ``MANIFEST_SAVE_SECONDS``) and
+  at the end, so a killed run is finished by the next one.
 - Per-file problems are collected, never fatal to the batch.
 """
 
@@ -20,13 +21,15 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager, nullcontext
 from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pipeline.config import SOURCE_FOLDER, STATE_FOLDER, PipelineConfig, digest, signature_text
 from pipeline.document import Lesson, Segment
@@ -36,8 +39,10 @@ from pipeline.fsutil import TEMP_PREFIX, atomic_write_text, sweep_temp_files
 LESSON_SUFFIXES = frozenset({".txt"})
 SIDECAR_SCHEMA = 1
 MANIFEST_SCHEMA = 1
+MANIFEST_SAVE_SECONDS = 20.0  # how often a long run checkpoints its manifest
 
 Progress = Callable[[int, int], None]  # (lessons done so far, total)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -121,7 +126,7 @@ def discover(raw: Path, out: Path) -> tuple[list[LessonFile], list[FileProblem]]
             if d.startswith("."):
                 continue
             if sub.is_symlink():
-                skipped.append(FileProblem(str(sub), "a folder link, not followed", "link the files themselves or copy the folder"))
+                skipped.append(FileProblem(_shown(sub), "a folder link, not followed", "link the files themselves or copy the folder"))
                 continue
             if sub.resolve() == out_real:
                 continue
@@ -132,7 +137,7 @@ def discover(raw: Path, out: Path) -> tuple[list[LessonFile], list[FileProblem]]
             if name.startswith("."):
                 continue
             if path.suffix.lower() not in LESSON_SUFFIXES:
-                skipped.append(FileProblem(str(path), "not a lesson (only .txt files are read)", "rename it to .txt if it is one"))
+                skipped.append(FileProblem(_shown(path), "not a lesson (only .txt files are read)", "rename it to .txt if it is one"))
                 continue
             rel = path.relative_to(raw).with_suffix("").as_posix()
             found.append(LessonFile(path, rel))
@@ -150,7 +155,9 @@ def _read_and_build(item: LessonFile, source: str, config: PipelineConfig) -> Le
     """
     from pipeline.lesson import build_lesson
 
-    shown = str(item.path)
+    shown = _shown(item.path)
+    if not _utf8_ok(source):
+        return FileProblem(shown, "its name or folder name is not valid UTF-8", "rename it to a UTF-8 name")
     try:
         data = _read_regular_file(item.path)
     except _NotRegular as exc:
@@ -167,6 +174,24 @@ def _read_and_build(item: LessonFile, source: str, config: PipelineConfig) -> Le
         return FileProblem(shown, exc.problem, exc.hint)
     except RecursionError:
         return FileProblem(shown, "is too deeply nested to parse", "report this file as a bug")
+
+
+def _shown(path: Path) -> str:
+    """A path for one line of text: undecodable name bytes as \\xNN, control characters escaped.
+
+    File names come from strangers; a newline or an invalid byte in one must not
+    break the one-line error format or the JSON report.
+    """
+    text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
+def _utf8_ok(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class _NotRegular(OSError):
@@ -267,42 +292,65 @@ class Runner:
         stage_sig = self._stage_signature()
         if self.config.targets:
             self._installed = self._installed_models()
-        done = 0
-        with self._executor(len(files)) as pool:
-            for chunk in _chunks(files, self.config.chunk_size):
-                todo: list[tuple[LessonFile, str]] = []
-                for item in chunk:
-                    h = _input_hash(item.path)
-                    if h is not None and not self.config.force and self._up_to_date(manifest.get(item.rel), h, stage_sig):
-                        self.report.up_to_date += 1
-                        self._count_cached(manifest[item.rel])
-                    else:
-                        todo.append((item, h or ""))
-                done += len(chunk) - len(todo)
-                if todo:
-                    lessons = self._build(pool, todo)
-                    self._translate_and_write(lessons, manifest, stage_sig)
+        # First every lesson whose record still holds is counted and passed over,
+        # so the worker pool starts only when enough lessons need building: a
+        # rerun after a small edit stays a sub-second job.
+        todo: list[tuple[LessonFile, str]] = []
+        for item in files:
+            h = _input_hash(item.path)
+            if h is not None and not self.config.force and self._up_to_date(manifest.get(item.rel), h, stage_sig):
+                self.report.up_to_date += 1
+                self._count_cached(manifest[item.rel])
+            else:
+                todo.append((item, h or ""))
+        done = len(files) - len(todo)
+        if self.progress:
+            self.progress(done, len(files))
+        if self._jobs(len(todo)) > 1:
+            # Now, while this process has one thread: the model imports below start
+            # threads, which would swallow a Ctrl-C meant for us while the
+            # forkserver starts (see _start_forkserver_ignoring_ctrl_c).
+            _start_forkserver_ignoring_ctrl_c()
+        last_save = time.monotonic()
+        with self._executor(len(todo)) as pool:
+            for chunk in _chunks(todo, self.config.chunk_size):
+                lessons = self._build(pool, chunk)
+                self._translate_and_write(lessons, manifest, stage_sig)
+                # The whole manifest is rewritten each time (~0.8 MB per 1,000 lessons), so
+                # saving after every chunk made a big batch quadratic in I/O. Every
+                # MANIFEST_SAVE_SECONDS instead: a killed run still loses no output, the
+                # rerun rebuilds what is missing from the record (the memory makes it cheap).
+                if time.monotonic() - last_save >= MANIFEST_SAVE_SECONDS:
                     self._save_manifest(manifest)
-                done += len(todo)
+                    last_save = time.monotonic()
+                done += len(chunk)
                 if self.progress:
                     self.progress(done, len(files))
         self._save_manifest(manifest)
         return self.report
 
-    def _executor(self, n_files: int) -> Any:
+    def _jobs(self, n_files: int) -> int:
         jobs = self.config.jobs or os.cpu_count() or 1
-        if jobs <= 1 or n_files < 8:
+        return 1 if n_files < 8 else jobs
+
+    def _executor(self, n_files: int) -> Any:
+        jobs = self._jobs(n_files)
+        if jobs <= 1:
             return _InlineExecutor()
         import multiprocessing
 
         # forkserver, not fork: by the second chunk this process holds loaded
         # CTranslate2 models and their threads, which must not be forked.
+        _start_forkserver_ignoring_ctrl_c()  # already running (see _run_locked): a no-op
         return ProcessPoolExecutor(
             max_workers=jobs, mp_context=multiprocessing.get_context("forkserver"), initializer=_worker_init
         )
 
     def _build(self, pool: Executor, todo: list[tuple[LessonFile, str]]) -> list[tuple[Lesson, str]]:
-        futures = [pool.submit(_read_and_build, item, self._display(item.path), self.config) for item, _ in todo]
+        # The first submits start the workers: hold Ctrl-C so none is left half started.
+        # (Inline, submit builds the lesson: Ctrl-C must stay live there.)
+        with _ctrl_c_held() if isinstance(pool, ProcessPoolExecutor) else nullcontext():
+            futures = [pool.submit(_read_and_build, item, self._display(item.path), self.config) for item, _ in todo]
         built: list[tuple[Lesson, str]] = []
         for (item, h), fut in zip(todo, futures):
             result = fut.result()
@@ -587,6 +635,65 @@ def _worker_init() -> None:
     threading.Thread(target=_exit_with_parent, name="exit-with-parent", daemon=True).start()
 
 
+def _start_forkserver_ignoring_ctrl_c() -> None:
+    """Start the pool's forkserver with SIGINT ignored, so that it and its workers ignore Ctrl-C.
+
+    Left alone, the forkserver only ignores Ctrl-C once its imports are done, and
+    its workers only from ``_worker_init``: a Ctrl-C in those windows killed the
+    forkserver (the run then died with "Aborted!", exit 1) or printed a worker's
+    KeyboardInterrupt traceback. An ignored signal survives exec, and the
+    forkserver hands its old (ignored) disposition to every worker it forks.
+    Meanwhile this thread blocks SIGINT, so a Ctrl-C in the window is held, not
+    lost (Linux keeps a blocked signal pending even while it is ignored), and is
+    delivered as KeyboardInterrupt when the normal handler is back.
+    """
+    import signal
+    import threading
+    from multiprocessing import forkserver, resource_tracker
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        forkserver.ensure_running()
+        return
+    # The forkserver starts the resource tracker first, and that *unblocks* SIGINT
+    # when done; started beforehand, it does not reopen the window.
+    resource_tracker.ensure_running()
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+@contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM until the block is done, then deliver them.
+
+    For the few moments when an interruption leaves a mess: a worker half
+    started (it then fails to find the pool's semaphores and prints a
+    traceback). Processes started inside inherit the blocked signals.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = (signal.SIGINT, signal.SIGTERM)
+    caught: list[int] = []
+    previous = {sig: signal.signal(sig, lambda signum, frame: caught.append(signum)) for sig in held}
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a pending signal lands in `caught` here
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if caught:
+        signal.raise_signal(caught[0])  # now, with the usual handler: KeyboardInterrupt
+
+
 def _exit_with_parent() -> None:
     """End this worker when the main process dies (SIGKILL, OOM killer).
 
@@ -616,7 +723,7 @@ def _segment_kinds(lesson: Lesson) -> Iterator[str]:
             yield b.kind.value
 
 
-def _chunks(items: list[LessonFile], size: int) -> Iterator[list[LessonFile]]:
+def _chunks(items: list[T], size: int) -> Iterator[list[T]]:
     size = max(1, size)
     for i in range(0, len(items), size):
         yield items[i : i + size]

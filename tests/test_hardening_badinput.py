@@ -14,16 +14,17 @@ from pathlib import Path
 
 import pytest
 from badinput import chmod_readable, make_archives, make_raw, root_can_read_anything
+from badinput.runs import NEUTRAL_CWD, install_echo_models
 
 from pipeline.errors import EXIT_CONFIG, EXIT_FAILED, EXIT_MODEL, EXIT_OK
 
 Files = dict[str, dict[tuple[str, str], Path]]
 
 
-def cli(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def cli(*args: str, cwd: Path = NEUTRAL_CWD, timeout: float = 300, **env: str) -> subprocess.CompletedProcess[str]:
     """``python -m pipeline ARGS`` in a fresh process, as a user would run it."""
-    proc = subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=timeout, env=dict(os.environ, PYTHONWARNINGS="ignore"))
+    proc = subprocess.run([sys.executable, "-m", "pipeline", *args], check=False, capture_output=True, text=True,
+                          cwd=cwd, timeout=timeout, env=dict(os.environ, PYTHONWARNINGS="ignore", **env))
     assert "Traceback" not in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stdout, proc.stdout
     return proc
@@ -37,20 +38,25 @@ def error_lines(stderr: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, str], subprocess.CompletedProcess[str]]:
-    """One run over the whole corpus (no models: the source lessons are what is checked)."""
+def models(argos_package_files: Files, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return install_echo_models(argos_package_files["echo"], tmp_path_factory.mktemp("models"))
+
+
+@pytest.fixture(scope="module")
+def corpus_run(models: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, str], subprocess.CompletedProcess[str]]:
+    """One `pipeline run --to en` over the whole corpus, with the echo models."""
     base = tmp_path_factory.mktemp("badinput")
     raw, out = base / "raw", base / "raw" / "out"  # the output folder inside raw/, too
     expect = make_raw(raw)
     try:
-        proc = cli("run", str(raw), str(out), timeout=600)
+        proc = cli("run", str(raw), str(out), "--to", "en", timeout=600, PIPELINE_MODELS_DIR=str(models))
     finally:
         chmod_readable(raw)
     return raw, out, expect, proc
 
 
 def test_bad_files_fail_alone_with_exit_1(corpus_run: tuple[Path, Path, dict[str, str], subprocess.CompletedProcess[str]]) -> None:
-    raw, out, expect, proc = corpus_run
+    raw, _, expect, proc = corpus_run
     assert proc.returncode == EXIT_FAILED, proc.stderr
     errors = error_lines(proc.stderr)
     bad = sorted(rel for rel, outcome in expect.items() if outcome == "error")
@@ -66,15 +72,16 @@ def test_bad_files_fail_alone_with_exit_1(corpus_run: tuple[Path, Path, dict[str
 
 
 def test_good_files_are_written_despite_the_bad_ones(corpus_run: tuple[Path, Path, dict[str, str], subprocess.CompletedProcess[str]]) -> None:
-    raw, out, expect, proc = corpus_run
+    _, out, expect, _ = corpus_run
     for rel, outcome in expect.items():
-        md = out / "source" / Path(rel).with_suffix(".md")
-        if outcome == "ok":
-            assert md.is_file(), rel
-            text = md.read_text("utf-8")
-            assert text.startswith("---\n"), rel
-        else:
-            assert not md.exists(), rel
+        for folder in ("source", "en"):
+            md = out / folder / Path(rel).with_suffix(".md")
+            if outcome == "ok":
+                assert md.is_file(), rel
+                text = md.read_text("utf-8")
+                assert text.startswith("---\n"), rel
+            else:
+                assert not md.exists(), rel
     # decoding was right, not merely survived
     assert "Lección 4 Segmentos" in (out / "source" / "utf16le-nobom.md").read_text("utf-8")
     assert "Lección 4 Segmentos" in (out / "source" / "utf16be-nobom.md").read_text("utf-8")
@@ -96,10 +103,10 @@ def test_non_lessons_and_folder_links_are_named_as_skipped(corpus_run: tuple[Pat
     assert not any(str(out) in line for line in skipped + error_lines(proc.stderr))
 
 
-def test_output_inside_raw_is_stable_on_rerun(corpus_run: tuple[Path, Path, dict[str, str], subprocess.CompletedProcess[str]]) -> None:
-    raw, out, expect, proc = corpus_run
+def test_output_inside_raw_is_stable_on_rerun(corpus_run: tuple[Path, Path, dict[str, str], subprocess.CompletedProcess[str]], models: Path) -> None:
+    raw, out, expect, _ = corpus_run
     before = {p: p.read_bytes() for p in out.rglob("*.md")}
-    again = cli("run", str(raw), str(out), "--json")
+    again = cli("run", str(raw), str(out), "--json", "--to", "en", PIPELINE_MODELS_DIR=str(models))
     assert again.returncode == EXIT_FAILED
     import json
 
@@ -110,7 +117,7 @@ def test_output_inside_raw_is_stable_on_rerun(corpus_run: tuple[Path, Path, dict
 
 def test_outputs_are_readable_by_others(corpus_run: tuple[Path, Path, dict[str, str], subprocess.CompletedProcess[str]]) -> None:
     # temp-file-and-rename must not leave mkstemp's 0600 on the published files
-    raw, out, expect, proc = corpus_run
+    _, out, _, _ = corpus_run
     umask = os.umask(0o022)
     os.umask(umask)
     md = out / "source" / "good-es.md"
@@ -121,7 +128,7 @@ def test_outputs_are_readable_by_others(corpus_run: tuple[Path, Path, dict[str, 
 def test_root_gets_a_fifo_instead_of_an_unreadable_file(corpus_run: tuple[Path, Path, dict[str, str], subprocess.CompletedProcess[str]]) -> None:
     # As root chmod 000 does not stop reads; the FIFO is the file root cannot read
     # (a plain read would block the batch forever).
-    raw, out, expect, proc = corpus_run
+    raw, _, _, proc = corpus_run
     assert f"Error: {raw / 'fifo.txt'}: is a FIFO (named pipe), not a regular file; " in proc.stderr
 
 
@@ -177,18 +184,20 @@ def test_output_folder_equal_to_raw_does_not_read_its_own_output(small_raw: Path
     b"es,en\nrelaci\xc3\xb3n\n",               # a row with a missing column
     b"",                                       # empty
 ], ids=["columns", "not-utf8", "short-row", "empty"])
-def test_malformed_glossary_exits_3_with_one_line(small_raw: Path, tmp_path: Path, echo_models: Path, content: bytes) -> None:
+def test_malformed_glossary_exits_3_with_one_line(small_raw: Path, tmp_path: Path, models: Path, content: bytes) -> None:
     glossary = tmp_path / "glossary.csv"
     glossary.write_bytes(content)
-    proc = cli("run", str(small_raw), str(tmp_path / "out"), "--to", "en", "--glossary", str(glossary))
+    proc = cli("run", str(small_raw), str(tmp_path / "out"), "--to", "en", "--glossary", str(glossary),
+               PIPELINE_MODELS_DIR=str(models))
     assert proc.returncode == EXIT_CONFIG, (proc.returncode, proc.stderr)
     lines = proc.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"Error: {glossary}"), lines
     assert not (tmp_path / "out" / "en").exists()  # nothing translated with a broken glossary
 
 
-def test_missing_glossary_exits_3(small_raw: Path, tmp_path: Path, echo_models: Path) -> None:
-    proc = cli("run", str(small_raw), str(tmp_path / "out"), "--to", "en", "--glossary", str(tmp_path / "no.csv"))
+def test_missing_glossary_exits_3(small_raw: Path, tmp_path: Path, models: Path) -> None:
+    proc = cli("run", str(small_raw), str(tmp_path / "out"), "--to", "en", "--glossary", str(tmp_path / "no.csv"),
+               PIPELINE_MODELS_DIR=str(models))
     assert proc.returncode == EXIT_CONFIG
     assert proc.stderr.startswith(f"Error: {tmp_path / 'no.csv'}: ") and proc.stderr.count("\n") == 1
 

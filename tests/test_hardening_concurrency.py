@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from badinput.lessons import make_lessons
 from badinput.runs import install_echo_models, run, snapshot, start, temp_files, wait_for
-from filelock import FileLock
 
 from pipeline.errors import EXIT_LOCKED, EXIT_OK
 
@@ -79,19 +78,21 @@ def test_wait_gives_up_with_exit_5_or_gets_the_folder_when_freed(setup: tuple[Pa
     raw, models, clean = setup
     out = tmp_path / "out"
     (out / ".pipeline").mkdir(parents=True)
-    lock = FileLock(str(out / ".pipeline" / "lock"))
-    lock.acquire()
+    # the lock as another run holds it (filelock uses flock on this file)
+    held = open(out / ".pipeline" / "lock", "a")  # noqa: SIM115 - released from a timer thread
+    fcntl.flock(held, fcntl.LOCK_EX)
     try:
         t0 = time.monotonic()
         timed_out = run("run", str(raw), str(out), "--to", "en", "--wait", "1.5", models_dir=models)
         assert time.monotonic() - t0 >= 1.5
         assert timed_out.returncode == EXIT_LOCKED and timed_out.stderr == locked_message(out)
         assert not (out / "en").exists() and not (out / "source").exists()  # nothing written while locked
-        threading.Timer(1.0, lock.release).start()
+        threading.Timer(1.0, held.close).start()  # the other run ends
+        t0 = time.monotonic()
         waited = run("run", str(raw), str(out), "--to", "en", "--wait", "120", models_dir=models)
+        assert time.monotonic() - t0 < 100
     finally:
-        if lock.is_locked:
-            lock.release()
+        held.close()
     assert waited.returncode == EXIT_OK, waited.stderr
     assert snapshot(out) == clean
 

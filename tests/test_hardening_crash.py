@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from badinput.lessons import make_lessons
-from badinput.runs import install_echo_models, integrity, run, snapshot, start, temp_files, wait_for
+from badinput.runs import group_runs, install_echo_models, integrity, run, snapshot, start, temp_files, wait_for
 
 from pipeline.errors import EXIT_INTERRUPTED, EXIT_OK
 
@@ -106,10 +106,11 @@ def test_killed_twice_then_finished(setup: tuple[Path, Path, dict[str, bytes], f
     hold the lock or write anything) still ends in the clean tree."""
     raw, models, clean, took = setup
     out = tmp_path / "out"
-    for trigger in ("translating", "first-output"):
+    for point in ("translating", "first-output"):
         proc = start("run", str(raw), str(out), "--to", "en", models_dir=models)
+        trigger = TRIGGERS[point]
         try:
-            wait_for(lambda: TRIGGERS[trigger](out, took), proc)
+            wait_for(lambda: trigger(out, took), proc)  # noqa: B023 - called before the loop moves on
             proc.send_signal(signal.SIGKILL)
         finally:
             proc.communicate(timeout=60)
@@ -122,16 +123,23 @@ def test_killed_twice_then_finished(setup: tuple[Path, Path, dict[str, bytes], f
 
 @pytest.mark.parametrize(("sig", "point"), [
     (signal.SIGINT, "early"), (signal.SIGINT, "first-output"), (signal.SIGTERM, "translating"),
+    pytest.param(signal.SIGINT, "pool-start", marks=pytest.mark.skipif(
+        not Path("/proc/self/stat").exists(), reason="finds the forkserver through Linux /proc")),
 ])
 def test_interrupt_stops_cleanly_with_exit_130(setup: tuple[Path, Path, dict[str, bytes], float], tmp_path: Path,
                                                sig: signal.Signals, point: str) -> None:
     raw, models, clean, took = setup
     out = tmp_path / "out"
     proc = start("run", str(raw), str(out), "--to", "en", models_dir=models)
+    if point == "pool-start":  # the worker pool is starting: its forkserver process exists
+        def trigger(out: Path, took: float) -> bool:
+            return group_runs(proc.pid, "multiprocessing.forkserver")
+    else:
+        trigger = TRIGGERS[point]
     try:
-        hit = wait_for(lambda: TRIGGERS[point](out, took), proc)
+        hit = wait_for(lambda: trigger(out, took), proc)
         os.killpg(proc.pid, sig)  # Ctrl-C reaches every process of the terminal's group
-        stdout, stderr = proc.communicate(timeout=120)
+        _, stderr = proc.communicate(timeout=120)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)

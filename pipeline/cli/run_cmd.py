@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import click
 
@@ -24,6 +26,7 @@ def _codes(value: str) -> tuple[str, ...]:
 @models_dir_option
 @click.option("--memory", "memory_path", type=click.Path(dir_okay=False, path_type=str), default=None, help="Translation memory file (default: OUT_DIR/.pipeline/memory.sqlite).")
 @click.option("--beam-size", type=click.IntRange(1, 16), default=4, show_default=True, help="Beam size for translation.")
+@click.option("--batch-tokens", type=click.IntRange(16, 65536), default=1024, show_default=True, help="Source tokens per model sub-batch (1024 is fastest on CPU, measured).")
 @click.option("--compute-type", default="default", show_default=True, help="CTranslate2 compute type (default, int8, float32, ...).")
 @click.option("--threshold", type=click.FloatRange(0, 1), default=0.5, show_default=True, help="Repairs below this confidence are flagged, not applied.")
 @click.option("-j", "--jobs", type=click.IntRange(0, 256), default=0, help="Worker processes (0 = one per core).")
@@ -33,7 +36,7 @@ def _codes(value: str) -> tuple[str, ...]:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the summary table.")
 @handle_errors
 def run(raw_dir: str, out_dir: str, targets: str, languages: str, glossary_path: str | None, models_dir: str | None,
-        memory_path: str | None, beam_size: int, compute_type: str, threshold: float, jobs: int, strict: bool,
+        memory_path: str | None, beam_size: int, batch_tokens: int, compute_type: str, threshold: float, jobs: int, strict: bool,
         force: bool, wait: float, as_json: bool) -> None:
     """Repair, detect, translate and write every lesson of RAW_DIR into OUT_DIR.
 
@@ -60,7 +63,7 @@ def run(raw_dir: str, out_dir: str, targets: str, languages: str, glossary_path:
     config = PipelineConfig(
         languages=normalize_languages(languages), targets=_codes(targets), threshold=threshold,
         glossary_path=glossary_path, models_dir=models_dir, memory_path=memory_path,
-        beam_size=beam_size, compute_type=compute_type, jobs=jobs, strict=strict, force=force,
+        beam_size=beam_size, max_batch_tokens=batch_tokens, compute_type=compute_type, jobs=jobs, strict=strict, force=force,
         extra={"wait": str(wait)},
     )
     with _progress(enabled=not as_json and sys.stderr.isatty()) as progress:
@@ -81,20 +84,20 @@ class _progress:
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
-        self._bar = None
-        self._task = None
+        self._bar: Any = None
 
-    def __enter__(self):  # type: ignore[no-untyped-def]
+    def __enter__(self) -> Callable[[int, int], None] | None:
         if not self.enabled:
             return None
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-        self._bar = Progress("lessons", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True)
-        self._bar.__enter__()
-        self._task = self._bar.add_task("run", total=None)
+        bar = Progress("lessons", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True)
+        bar.__enter__()
+        task = bar.add_task("run", total=None)
+        self._bar = bar
 
         def update(done: int, total: int) -> None:
-            self._bar.update(self._task, completed=done, total=total)  # type: ignore[union-attr]
+            bar.update(task, completed=done, total=total)
 
         return update
 

@@ -86,6 +86,11 @@ def make_raw(raw: Path, *, big: bool = True) -> dict[str, str]:
     if not root_can_read_anything():
         p = put("unreadable.txt", GOOD_ES.encode(), "error")
         p.chmod(0)
+    # file names from strangers: not UTF-8 (shown with \\xNN), a newline, spaces and accents
+    (raw / os.fsdecode(b"caf\xe9.txt")).write_bytes(GOOD_ES.encode())
+    expect["caf\\xe9.txt"] = "error"
+    put("new\nline.txt", GOOD_EN.encode(), "ok")
+    put("espacio y ñ.txt", GOOD_ES.encode(), "ok")
     # a dangling link to a lesson
     (raw / "dangling.txt").symlink_to(raw / "does-not-exist.txt")
     expect["dangling.txt"] = "error"

@@ -6,6 +6,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,10 @@ from pipeline.fsutil import TEMP_PREFIX
 # Files that legitimately differ between runs: the memory keeps creation times,
 # the lock file is the lock.
 NOT_COMPARED = ("memory.sqlite", "memory.sqlite-wal", "memory.sqlite-shm", "memory.sqlite-journal", "lock")
+
+
+# Runs start in an empty folder, so ./glossary.csv or ./pipeline.toml of the repo are not picked up.
+NEUTRAL_CWD = Path(tempfile.mkdtemp(prefix="pipeline-hardening-cwd-"))
 
 
 def command(*args: str) -> list[str]:
@@ -29,8 +34,8 @@ def environment(models_dir: Path | None = None, **extra: str) -> dict[str, str]:
 
 
 def run(*args: str, models_dir: Path | None = None, timeout: float = 300, **extra: str) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(command(*args), capture_output=True, text=True, timeout=timeout,
-                          env=environment(models_dir, **extra))
+    proc = subprocess.run(command(*args), check=False, capture_output=True, text=True, timeout=timeout,
+                          env=environment(models_dir, **extra), cwd=NEUTRAL_CWD)
     assert "Traceback" not in proc.stderr, proc.stderr
     return proc
 
@@ -38,7 +43,7 @@ def run(*args: str, models_dir: Path | None = None, timeout: float = 300, **extr
 def start(*args: str, models_dir: Path | None = None, **extra: str) -> subprocess.Popen[str]:
     """Start ``pipeline ARGS`` in its own process group (so the test can signal the whole tree)."""
     return subprocess.Popen(command(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=environment(models_dir, **extra), start_new_session=True)
+                            env=environment(models_dir, **extra), start_new_session=True, cwd=NEUTRAL_CWD)
 
 
 def snapshot(out: Path) -> dict[str, bytes]:
@@ -78,3 +83,18 @@ def install_echo_models(files: dict[tuple[str, str], Path], models_dir: Path) ->
     for path in files.values():
         install_package(path, models_dir)
     return models_dir
+
+
+def group_runs(pgid: int, needle: str) -> bool:
+    """True when a process of group ``pgid`` has ``needle`` in its command line (Linux /proc)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+            if int(fields[2]) == pgid and needle in (entry / "cmdline").read_bytes().decode("utf-8", "replace"):
+                return True
+        except (OSError, ValueError, IndexError):
+            continue
+    return False
