@@ -227,8 +227,6 @@ def test_hostile_or_broken_archive_is_refused_with_exit_4(archives: dict[str, Pa
     assert not (tmp_path / "escaped.txt").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="argos.py: damaged member data (bad CRC/deflate stream) passes "
-                   "validate_archive and crashes in argostranslate's extractall with zlib.error")
 def test_archive_with_damaged_member_data_is_refused(archives: dict[str, Path], tmp_path: Path) -> None:
     test_hostile_or_broken_archive_is_refused_with_exit_4(archives, tmp_path, "bad-crc")
 

@@ -140,16 +140,11 @@ def test_whole_lesson_builds_or_is_refused_cleanly(data: bytes) -> None:
 # --------------------------------------------------------------------------- known failures
 
 
-@pytest.mark.xfail(strict=True, reason="repair: a Thai tail that is itself mojibake (UTF-8 Thai read as cp1252, "
-                   "'soà¸\\x99') is fixed by the mojibake rule only; thai_tail then fires on the *next* pass, "
-                   "so repair is not idempotent (found by atheris)")
 def test_repair_idempotent_on_mojibake_thai_tail() -> None:
     once = repair(";p soà¸\x99").text  # -> ';p soน'
     assert repair(once).text == once  # second pass gives ';p son'
 
 
-@pytest.mark.xfail(strict=True, reason="repair: Thai tails whose Thai letters are mojibake are left half-repaired: "
-                   "the ';' goes, the Thai letter stays ('Ademá;à¸ª' -> 'Ademáส', wanted 'Además')")
 def test_repair_fixes_thai_tails_inside_mojibake() -> None:
     text = "Ademá;à¸ª, la relació;à¸™ y la atenció;à¸™."  # 'Ademá;ส, la relació;น ...' read as cp1252
     assert repair(text).text == "Además, la relación y la atención."
@@ -165,8 +160,7 @@ def test_atheris_short_run(tmp_path: Path) -> None:
     seeds = Path(__file__).resolve().parents[1] / "raw"
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    # Idempotence is off here while the strict xfail above stands; exceptions are still hunted.
-    env = dict(os.environ, PIPELINE_FUZZ_IDEMPOTENCE="0")
+    env = dict(os.environ, PIPELINE_FUZZ_IDEMPOTENCE="1")  # exceptions and non-idempotent repairs
     proc = subprocess.run([sys.executable, str(harness), "-runs=1500", "-seed=1", "-max_len=4096",
                            str(corpus), *([str(seeds)] if seeds.is_dir() else [])],
                           check=False, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)

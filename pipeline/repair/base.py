@@ -68,7 +68,9 @@ class PageContext:
 
     def __post_init__(self) -> None:
         # Page-level switches: a pass whose trigger never occurs on the page is skipped.
-        self.has_thai = THAI_ANY_RE.search(self.text) is not None
+        # Thai read as cp1252 ("à¸™" for "น") becomes Thai once the mojibake pass has
+        # run on a line, and its glued tails must be repaired in that same call.
+        self.has_thai = THAI_ANY_RE.search(self.text) is not None or "à¸" in self.text or "à¹" in self.text
         self.has_bare_entity = ";" in self.text and BARE_ENTITY_HINT_RE.search(self.text) is not None
 
     def on_page(self, word: str) -> bool:

@@ -25,6 +25,7 @@ import threading
 import urllib.parse
 import urllib.request
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -250,7 +251,12 @@ def validate_archive(path: str | os.PathLike[str], models_dir: str | os.PathLike
             infos = zf.infolist()
             top = _check_members(infos, limits, reject)
             meta = _read_metadata(zf, top, limits, reject)
-    except zipfile.BadZipFile as exc:
+            # Read every member once (sizes are already capped above): a bad CRC or
+            # deflate stream is refused here, not half-way through extraction.
+            bad = zf.testzip()
+            if bad is not None:
+                raise reject(f"damaged zip archive (member {bad} fails its CRC check)")
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise reject(f"damaged zip archive ({exc})") from None
     problem = _metadata_problem(meta)
     if problem:
