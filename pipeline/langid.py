@@ -509,37 +509,14 @@ def _latin_pieces(text: str, masked: str, start: int, end: int, cands: tuple[str
 
 # --- the word model -----------------------------------------------------------------------
 
-_lock = threading.Lock()
-_tables: dict[str, dict[str, float]] = {}
+_lock = threading.Lock()  # langdetect factories are built once, by one thread
 
 
 def _table(lang: str) -> dict[str, float] | None:
-    """Word -> log10 frequency for ``lang`` from wordfreq (loaded once), or None without a list.
+    """Word -> log10 frequency for ``lang`` (see :mod:`pipeline.wordlists`), or None without a list."""
+    from pipeline.wordlists import log10_frequencies
 
-    Read with ``read_cBpack`` rather than ``get_frequency_list`` so wordfreq's own cache
-    does not keep a second copy; values are shared objects per frequency bucket.
-    """
-    if lang in _tables:
-        return _tables[lang] or None
-    with _lock:
-        if lang not in _tables:
-            _tables[lang] = _load_table(lang)
-    return _tables[lang] or None
-
-
-def _load_table(lang: str) -> dict[str, float]:
-    import wordfreq
-
-    available = wordfreq.available_languages("best")
-    path = available.get(lang) or available.get({"no": "nb", "tl": "fil"}.get(lang, ""))
-    if not path:
-        return {}
-    table: dict[str, float] = {}
-    for cb, words in enumerate(wordfreq.read_cBpack(path)):
-        value = -cb / 100.0
-        for w in words:
-            table.setdefault(w, value)
-    return table
+    return log10_frequencies(lang) or None
 
 
 def _needs_langdetect(cands: tuple[str, ...]) -> bool:

@@ -7,7 +7,6 @@ billion words): 6 is "qué", 3 is "módulo", below 2 is rare.
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
 
 # Words rarer than this are not trusted as repair targets: wordfreq's long
@@ -23,14 +22,10 @@ WINDOW_WEIGHT = {1: 0.5, 2: 1.0, 3: 0.25}
 @lru_cache(maxsize=1)
 def zipf_table() -> dict[str, float]:
     """Lower-case Spanish word -> Zipf frequency, for alphabetic words only."""
-    import wordfreq  # lazy: costs ~0.4 s, only pages with damage need it
+    from pipeline.wordlists import log10_frequencies  # shared with langid: loaded once
 
-    floor = 10 ** (MIN_ZIPF - 9.0)
-    return {
-        word: math.log10(freq) + 9.0
-        for word, freq in wordfreq.get_frequency_dict("es").items()
-        if freq >= floor and word.isalpha()
-    }
+    floor = MIN_ZIPF - 9.0
+    return {word: lf + 9.0 for word, lf in log10_frequencies("es").items() if lf >= floor and word.isalpha()}
 
 
 def zipf(word: str) -> float:
