@@ -62,6 +62,16 @@ def languages_option(func: F) -> F:
     )(func)
 
 
+def threshold_option(func: F) -> F:
+    return click.option(
+        "--threshold",
+        type=click.FloatRange(0, 1),
+        default=0.5,
+        show_default=True,
+        help="Repairs below this confidence are flagged for review, not applied.",
+    )(func)
+
+
 def models_dir_option(func: F) -> F:
     return click.option(
         "--models-dir",

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from pipeline.cli.common import handle_errors, read_input
+from pipeline.cli.common import handle_errors, read_input, threshold_option
 from pipeline.errors import EXIT_FAILED, InputError, PipelineError
 
 
@@ -67,13 +67,7 @@ def _write_log(path: str, body: str, atomic_write: Any) -> None:
     default=None,
     help="Write the edit log here, one JSON object per edit (JSON Lines).",
 )
-@click.option(
-    "--threshold",
-    type=click.FloatRange(0, 1),
-    default=0.5,
-    show_default=True,
-    help="Repairs below this confidence are flagged in the edit log, not applied.",
-)
+@threshold_option
 @handle_errors
 def repair(files: tuple[str, ...], output_dir: str | None, edits_path: str | None, threshold: float) -> None:
     """Repair scraped lesson text: mojibake, HTML entities and their remnants,

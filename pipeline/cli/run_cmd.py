@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from pipeline.cli.common import glossary_option, handle_errors, languages_option, models_dir_option
+from pipeline.cli.common import glossary_option, handle_errors, languages_option, models_dir_option, threshold_option
 from pipeline.errors import EXIT_FAILED, EXIT_OK
 
 
@@ -28,7 +28,7 @@ def _codes(value: str) -> tuple[str, ...]:
 @click.option("--beam-size", type=click.IntRange(1, 16), default=4, show_default=True, help="Beam size for translation.")
 @click.option("--batch-tokens", type=click.IntRange(16, 65536), default=1024, show_default=True, help="Source tokens per model sub-batch (1024 is fastest on CPU, measured).")
 @click.option("--compute-type", default="default", show_default=True, help="CTranslate2 compute type (default, int8, float32, ...).")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=0.5, show_default=True, help="Repairs below this confidence are flagged, not applied.")
+@threshold_option
 @click.option("-j", "--jobs", type=click.IntRange(0, 256), default=0, help="Worker processes (0 = one per core).")
 @click.option("--strict", is_flag=True, help="Exit 1 when any segment stays untranslated.")
 @click.option("--force", is_flag=True, help="Rebuild every lesson, even those that are up to date.")
