@@ -167,3 +167,11 @@ def test_atheris_short_run(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Done 1500 runs" in proc.stderr
     assert not list(tmp_path.glob("crash-*"))
+
+
+def test_repair_idempotent_when_an_entity_reveals_mojibake() -> None:
+    # Found by atheris: decoding "&eacute;" next to a C1 control made a mojibake pair
+    # that only a second repair() fixed.
+    once = repair("¿Qu&eacute;\x85valora?")
+    assert once.text == "¿Qué…valora?"
+    assert repair(once.text).text == once.text

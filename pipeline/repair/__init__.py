@@ -18,7 +18,7 @@ from pipeline.repair.core import repair
 
 # Bump when repair output can change for the same input: it goes into the
 # signature of every output.
-REPAIR_VERSION = "2"
+REPAIR_VERSION = "3"
 
 RULES: dict[str, str] = {
     "mojibake": "UTF-8 text read as cp1252/latin-1, re-decoded by ftfy (relaciÃ³n -> relación).",

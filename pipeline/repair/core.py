@@ -173,14 +173,17 @@ def _repair_line(
     trigger: Callable[[str], bool],
 ) -> str:
     state = _Line(line, base)
-    if mojibake:
-        state.apply(mojibake_candidates(state.text, ctx), threshold, edits, flagged)
+    moji = mojibake
     for _ in range(MAX_ROUNDS):
-        if not trigger(state.text):
-            break
         changed = False
-        for find in PASSES:
-            changed |= state.apply(find(state.text, ctx), threshold, edits, flagged)
+        if moji:
+            changed |= state.apply(mojibake_candidates(state.text, ctx), threshold, edits, flagged)
+        if trigger(state.text):
+            for find in PASSES:
+                changed |= state.apply(find(state.text, ctx), threshold, edits, flagged)
         if not changed:
             break
+        # An edit can reveal mojibake (an entity decoded next to a C1 control):
+        # fix it in this call, or a second repair() would (idempotence).
+        moji = MOJIBAKE_HINT_RE.search(state.text) is not None
     return state.text
