@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pipeline.config import SOURCE_FOLDER, STATE_FOLDER, PipelineConfig, digest, signature_text
-from pipeline.document import Lesson, Segment
+from pipeline.document import BlockKind, Lesson, Segment
 from pipeline.errors import InputError, OutputLocked, PipelineError
 from pipeline.fsutil import TEMP_PREFIX, atomic_write_text, sweep_temp_files
 
@@ -377,10 +377,12 @@ class Runner:
             from pipeline.translate.engine import Job
 
             jobs = [
-                Job(seg.text, seg.spans, seg.lang, tgt)
+                # An image credit names its owner ("tutor2u"): kept as written, never translated.
+                Job(seg.text, [], tgt, tgt) if kind is BlockKind.CREDIT else Job(seg.text, seg.spans, seg.lang, tgt)
                 for lesson, _ in lessons
                 for tgt in targets
-                for seg in lesson.segments()
+                for block in lesson.blocks
+                for kind, seg in ((block.kind, s) for s in block.segments)
             ]
             results = iter(translator.translate(jobs))
             for i, (lesson, _) in enumerate(lessons):

@@ -160,3 +160,14 @@ def test_memory_export_after_a_run_is_valid_tmx(tmp_path: Path, echo_models: Pat
     root = ET.parse(tmx).getroot()
     assert root.tag == "tmx" and root.get("version") == "1.4"
     assert len(root.findall("./body/tu")) > 0
+
+
+def test_image_credits_are_kept_as_written(tmp_path: Path, swap_models: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "credito.txt").write_text("Título\n\nEl cliente dice hola.\n\nImagen: hola cliente\n", encoding="utf-8")
+    code, _, err = _run(str(raw), str(tmp_path / "out"), "--to", "en", "--glossary", "")
+    assert code == 0, err
+    md = (tmp_path / "out" / "en" / "credito.md").read_text("utf-8")
+    assert "El customer dice hello." in md  # the paragraph went through the swap model
+    assert "*Imagen: hola cliente*" in md  # the credit did not
