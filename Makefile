@@ -20,6 +20,8 @@ run: $(STAMP)
 
 test: $(STAMP)
 	scripts/install-browser.sh
+	$(PY) -m ruff check .
+	$(PY) -m mypy pipeline
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
@@ -28,6 +30,7 @@ bench: $(STAMP)
 	$(PY) bench/translate.py
 	$(PY) bench/glossary.py
 	$(PY) bench/report.py
+	$(PY) bench/scale.py --quick
 
 clean-venv:
 	rm -rf $(VENV)

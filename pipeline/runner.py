@@ -74,6 +74,7 @@ class RunReport:
     glossary_failures: int = 0
     segments_by_lang: Counter[str] = field(default_factory=Counter)
     routes: dict[str, list[str] | None] = field(default_factory=dict)  # "es>en" -> packages
+    rebuilt: list[str] = field(default_factory=list)  # lessons written in this run, in order
 
     @property
     def missing_pairs(self) -> list[str]:
@@ -394,6 +395,7 @@ class Runner:
             record["input"] = input_hash
             manifest[lesson.name] = record
             self.report.written += 1
+            self.report.rebuilt.append(lesson.name)
 
     def _write_lesson(self, lesson: Lesson, per_target: dict[str, list[Any]], stage_sig: dict[str, str]) -> dict[str, Any]:
         from pipeline.render import render_markdown

@@ -98,3 +98,14 @@ def test_settings_precedence_cli_env_file_default(tmp_path: Path) -> None:
     env["PIPELINE_RUN_THRESHOLD"] = "0.9"
     assert "threshold=0.9" in _signature(tmp_path, [], env)
     assert "threshold=0.2" in _signature(tmp_path, ["--threshold", "0.2"], env)
+
+
+def test_quiet_and_verbose(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "hola.txt").write_text("Hola a todos.\n", encoding="utf-8")
+    quiet = CliRunner().invoke(main, ["-q", "run", str(raw), str(tmp_path / "a")])
+    assert quiet.exit_code == 0 and quiet.stdout == ""
+    verbose = CliRunner().invoke(main, ["-v", "run", str(raw), str(tmp_path / "b")])
+    assert verbose.exit_code == 0
+    assert "Summary" in verbose.stdout and "  wrote hola" in verbose.stdout

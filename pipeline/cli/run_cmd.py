@@ -131,6 +131,9 @@ def _print_summary(report, verbosity: int) -> None:  # type: ignore[no-untyped-d
         for pair, route in sorted(report.routes.items()):
             shown = " then ".join(route) if route else "no model installed"
             click.echo(f"  {pair.replace('>', '->'):<{width}}  {shown}")
+    if verbosity >= 1:
+        for name in report.rebuilt:
+            click.echo(f"  wrote {name}")
     for skipped in report.skipped:
         click.echo(f"Skipped: {skipped.line()}", err=True)
     for pair in report.missing_pairs:
