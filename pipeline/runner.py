@@ -379,11 +379,11 @@ class Runner:
 
             jobs = [
                 # An image credit names its owner ("tutor2u"): kept as written, never translated.
-                Job(seg.text, [], tgt, tgt) if kind is BlockKind.CREDIT else Job(seg.text, seg.spans, seg.lang, tgt)
+                Job(seg.text, [], tgt, tgt) if block.kind is BlockKind.CREDIT else Job(seg.text, seg.spans, seg.lang, tgt)
                 for lesson, _ in lessons
                 for tgt in targets
                 for block in lesson.blocks
-                for kind, seg in ((block.kind, s) for s in block.segments)
+                for seg in block.segments
             ]
             results = iter(translator.translate(jobs))
             for i, (lesson, _) in enumerate(lessons):
