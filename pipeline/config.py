@@ -7,7 +7,7 @@ the environment) and passes it down; stages never read options themselves.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pipeline import __version__
 
@@ -30,7 +30,7 @@ class PipelineConfig:
     strict: bool = False  # untranslated segments make the run fail
     force: bool = False  # rebuild every lesson even when the manifest says it is up to date
     chunk_size: int = 256  # lessons held in memory at once (memory stays flat in batch size)
-    extra: dict[str, str] = field(default_factory=dict)
+    wait: float = 0.0  # seconds to wait for another run holding the output folder
 
     def stage_signature(self) -> dict[str, str]:
         """Settings that change the cleaned source: tool, repair and detector versions."""

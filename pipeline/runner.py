@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pipeline.config import SOURCE_FOLDER, STATE_FOLDER, PipelineConfig, digest, signature_text
-from pipeline.document import BlockKind, Lesson, Segment
+from pipeline.document import BlockKind, Lesson
 from pipeline.errors import InputError, OutputLocked, PipelineError
 from pipeline.fsutil import TEMP_PREFIX, atomic_write_text, sweep_temp_files
 
@@ -118,7 +118,7 @@ def discover(raw: Path, out: Path) -> tuple[list[LessonFile], list[FileProblem]]
     """
     found: list[LessonFile] = []
     skipped: list[FileProblem] = []
-    raw_real, out_real = raw.resolve(), out.resolve()
+    out_real = out.resolve()
     for dirpath, dirnames, filenames in os.walk(raw, followlinks=False):
         here = Path(dirpath)
         keep = []
@@ -142,7 +142,6 @@ def discover(raw: Path, out: Path) -> tuple[list[LessonFile], list[FileProblem]]
                 continue
             rel = path.relative_to(raw).with_suffix("").as_posix()
             found.append(LessonFile(path, rel))
-    del raw_real
     return found, skipped
 
 
@@ -242,6 +241,8 @@ class Runner:
         self._translator: Any = None
         self._glossary: Any = None
         self._installed: dict[str, str] = {}  # package name -> identity (version+checksum)
+        self._raw_name = raw.resolve().name
+        self._record_digest = ""  # digest of the settings every record must match; set per run
 
     # -- public
 
@@ -251,7 +252,7 @@ class Runner:
         self._check_folders()
         lock = FileLock(str(self.state / "lock"))
         try:
-            lock.acquire(timeout=float(self.config.extra.get("wait", 0)))
+            lock.acquire(timeout=self.config.wait)
         except Timeout:
             raise OutputLocked(
                 f"{self.out}: another pipeline run is writing to this folder; "
@@ -290,7 +291,8 @@ class Runner:
         self.report.files, self.report.skipped = len(files), skipped
         self._load_glossary()
         manifest = self._load_manifest()
-        stage_sig = self._stage_signature()
+        stage_sig = self.config.stage_signature()
+        self._record_digest = self._settings_digest(stage_sig)  # after the glossary: it is part of it
         if self.config.targets:
             self._installed = self._installed_models()
         # First every lesson whose record still holds is counted and passed over,
@@ -299,7 +301,7 @@ class Runner:
         todo: list[tuple[LessonFile, str]] = []
         for item in files:
             h = _input_hash(item.path)
-            if h is not None and not self.config.force and self._up_to_date(manifest.get(item.rel), h, stage_sig):
+            if h is not None and not self.config.force and self._up_to_date(manifest.get(item.rel), h):
                 self.report.up_to_date += 1
                 self._count_cached(manifest[item.rel])
             else:
@@ -363,7 +365,7 @@ class Runner:
 
     def _display(self, path: Path) -> str:
         """The stable name of an input in outputs: RAW's own name, then the path below it."""
-        return f"{self.raw.resolve().name}/{path.relative_to(self.raw).as_posix()}"
+        return f"{self._raw_name}/{path.relative_to(self.raw).as_posix()}"
 
     # -- translation and writing
 
@@ -399,6 +401,7 @@ class Runner:
 
     def _write_lesson(self, lesson: Lesson, per_target: dict[str, list[Any]], stage_sig: dict[str, str]) -> dict[str, Any]:
         from pipeline.render import render_markdown
+        from pipeline.structure import find_title
 
         segs = lesson.segments()
         shares = lesson.language_shares()
@@ -461,8 +464,6 @@ class Runner:
             models_used.update(used)
             sig = dict(stage_sig)
             sig.update(self._translation_signature(used))
-            from pipeline.structure import find_title
-
             title = find_title(blocks) or lesson.title
             front = self._front_matter(title, lesson, tgt, shares, signature_text(sig))
             n_untranslated = sum(1 for s in out_segs if s.untranslated)
@@ -488,7 +489,7 @@ class Runner:
         side_rel = f"{STATE_FOLDER}/lessons/{lesson.name}.json"
         outputs[side_rel] = self._write(side_rel, json.dumps(sidecar, ensure_ascii=False, indent=1, sort_keys=False) + "\n")
         return {
-            "signature": digest(json.dumps(self._record_signature(stage_sig), sort_keys=True)),
+            "signature": self._record_digest,
             "models": {m: self._installed.get(m, "") for m in sorted(models_used)},
             "missing": sorted(missing),
             "outputs": outputs,
@@ -516,10 +517,6 @@ class Runner:
 
     # -- signatures and the manifest
 
-    def _stage_signature(self) -> dict[str, str]:
-        sig = self.config.stage_signature()
-        return sig
-
     def _translation_signature(self, models: list[str]) -> dict[str, str]:
         parts = {
             "models": ",".join(f"{m}@{self._installed.get(m, '?')}" for m in models) or "none",
@@ -530,19 +527,21 @@ class Runner:
             parts["glossary"] = self._glossary.checksum[:12]
         return parts
 
-    def _record_signature(self, stage_sig: dict[str, str]) -> dict[str, Any]:
-        return {
+    def _settings_digest(self, stage_sig: dict[str, str]) -> str:
+        """Every setting a lesson's record must match to be up to date (models are checked apart)."""
+        settings = {
             "stage": stage_sig,
             "targets": list(self.config.targets),
             "beam": self.config.beam_size,
             "compute": self.config.compute_type,
             "glossary": self._glossary.checksum if self._glossary is not None else None,
         }
+        return digest(json.dumps(settings, sort_keys=True))
 
-    def _up_to_date(self, record: dict[str, Any] | None, input_hash: str, stage_sig: dict[str, str]) -> bool:
+    def _up_to_date(self, record: dict[str, Any] | None, input_hash: str) -> bool:
         if not record or record.get("input") != input_hash:
             return False
-        if record.get("signature") != digest(json.dumps(self._record_signature(stage_sig), sort_keys=True)):
+        if record.get("signature") != self._record_digest:
             return False
         for name, ident in record.get("models", {}).items():
             if self._installed.get(name) != ident:
@@ -759,4 +758,4 @@ def run(config: PipelineConfig, raw: str | Path, out: str | Path, progress: Prog
     return Runner(config, Path(raw), Path(out), progress).run()
 
 
-__all__ = ["RunReport", "FileProblem", "Runner", "run", "discover", "Segment"]
+__all__ = ["FileProblem", "RunReport", "Runner", "discover", "run"]

@@ -64,7 +64,7 @@ def run(raw_dir: str, out_dir: str, targets: str, languages: str, glossary_path:
         languages=normalize_languages(languages), targets=_codes(targets), threshold=threshold,
         glossary_path=glossary_path, models_dir=models_dir, memory_path=memory_path,
         beam_size=beam_size, max_batch_tokens=batch_tokens, compute_type=compute_type, jobs=jobs, strict=strict, force=force,
-        extra={"wait": str(wait)},
+        wait=wait,
     )
     with _progress(enabled=not as_json and sys.stderr.isatty()) as progress:
         report = run_batch(config, raw_dir, out_dir, progress)
