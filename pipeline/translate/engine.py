@@ -34,6 +34,7 @@ from typing import Any, Protocol
 
 from pipeline.document import Span
 from pipeline.errors import ModelError
+from pipeline.sentences import split_sentences
 from pipeline.translate import argos
 from pipeline.translate.memory import Entry, MemoryKey, TranslationMemory
 
@@ -366,7 +367,7 @@ class Translator:
 
         # Step 2: translate the (restored) segments sentence by sentence.
         sentences = {
-            i: _sentences(restored[i][0]) for i in pending
+            i: split_sentences(restored[i][0]) for i in pending
             if jobs[i].source_lang != jobs[i].target and i not in piecewise
             and not any(isinstance(r, _Missing) for r in restored[i][1])
         }
@@ -537,18 +538,11 @@ def _pieces(job: Job, runs: list[tuple[Span, int, int]]) -> list[tuple[int, int,
     pos = 0
     for sp, a, b in [*runs, (None, len(job.text), len(job.text))]:
         gap = job.text[pos:a]
-        out += [(pos + x, pos + y, job.source_lang) for x, y in _sentences(gap) if _has_letters(gap[x:y])]
+        out += [(pos + x, pos + y, job.source_lang) for x, y in split_sentences(gap) if _has_letters(gap[x:y])]
         if sp is not None and _has_letters(job.text[a:b]):
             out.append((a, b, sp.lang))
         pos = b
     return out
-
-
-def _sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence ranges (already whitespace-trimmed by the splitter) covering every letter of ``text``."""
-    from pipeline.sentences import split_sentences
-
-    return split_sentences(text)
 
 
 def models_dir_path(settings: TranslateSettings) -> Path:
