@@ -34,28 +34,16 @@ from typing import Any, TypeVar
 from pipeline.config import SOURCE_FOLDER, STATE_FOLDER, PipelineConfig, digest, signature_text
 from pipeline.document import BlockKind, Lesson
 from pipeline.errors import InputError, OutputLocked, PipelineError
+from pipeline import discover as disc
+from pipeline.discover import FileProblem, LessonFile, NotRegular, discover, read_regular_file, utf8_ok
 from pipeline.fsutil import TEMP_PREFIX, atomic_write_text, sweep_temp_files
 
-LESSON_SUFFIXES = frozenset({".txt"})
 SIDECAR_SCHEMA = 1
 MANIFEST_SCHEMA = 1
 MANIFEST_SAVE_SECONDS = 20.0  # how often a long run checkpoints its manifest
 
 Progress = Callable[[int, int], None]  # (lessons done so far, total)
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class FileProblem:
-    path: str
-    problem: str
-    hint: str
-
-    def line(self) -> str:
-        return f"{self.path}: {self.problem}; {self.hint}"
-
-    def as_dict(self) -> dict[str, str]:
-        return {"file": self.path, "error": self.problem, "hint": self.hint}
 
 
 @dataclass
@@ -101,50 +89,6 @@ class RunReport:
         }
 
 
-# --------------------------------------------------------------------------- discovery
-
-
-@dataclass(frozen=True)
-class LessonFile:
-    path: Path
-    rel: str  # posix path below RAW without suffix: the lesson's name in OUT
-
-
-def discover(raw: Path, out: Path) -> tuple[list[LessonFile], list[FileProblem]]:
-    """Lesson files below ``raw`` in a stable order, and the files passed over.
-
-    Folder links are not followed (no loops, nothing outside RAW); the output
-    folder is left out when it lies inside RAW, and so are hidden folders.
-    """
-    found: list[LessonFile] = []
-    skipped: list[FileProblem] = []
-    out_real = out.resolve()
-    for dirpath, dirnames, filenames in os.walk(raw, followlinks=False):
-        here = Path(dirpath)
-        keep = []
-        for d in sorted(dirnames):
-            sub = here / d
-            if d.startswith("."):
-                continue
-            if sub.is_symlink():
-                skipped.append(FileProblem(_shown(sub), "a folder link, not followed", "link the files themselves or copy the folder"))
-                continue
-            if sub.resolve() == out_real:
-                continue
-            keep.append(d)
-        dirnames[:] = keep
-        for name in sorted(filenames):
-            path = here / name
-            if name.startswith("."):
-                continue
-            if path.suffix.lower() not in LESSON_SUFFIXES:
-                skipped.append(FileProblem(_shown(path), "not a lesson (only .txt files are read)", "rename it to .txt if it is one"))
-                continue
-            rel = path.relative_to(raw).with_suffix("").as_posix()
-            found.append(LessonFile(path, rel))
-    return found, skipped
-
-
 # --------------------------------------------------------------------------- building
 
 
@@ -155,12 +99,12 @@ def _read_and_build(item: LessonFile, source: str, config: PipelineConfig) -> Le
     """
     from pipeline.lesson import build_lesson
 
-    shown = _shown(item.path)
-    if not _utf8_ok(source):
+    shown = disc.shown(item.path)
+    if not utf8_ok(source):
         return FileProblem(shown, "its name or folder name is not valid UTF-8", "rename it to a UTF-8 name")
     try:
-        data = _read_regular_file(item.path)
-    except _NotRegular as exc:
+        data = read_regular_file(item.path)
+    except NotRegular as exc:
         return FileProblem(shown, f"is a {exc.kind}, not a regular file", "move it out of the folder")
     except PermissionError:
         return FileProblem(shown, "cannot be read (permission denied)", "fix its permissions or move it out of the folder")
@@ -174,59 +118,6 @@ def _read_and_build(item: LessonFile, source: str, config: PipelineConfig) -> Le
         return FileProblem(shown, exc.problem, exc.hint)
     except RecursionError:
         return FileProblem(shown, "is too deeply nested to parse", "report this file as a bug")
-
-
-def _shown(path: Path) -> str:
-    """A path for one line of text: undecodable name bytes as \\xNN, control characters escaped.
-
-    File names come from strangers; a newline or an invalid byte in one must not
-    break the one-line error format or the JSON report.
-    """
-    text = os.fsencode(path).decode("utf-8", "backslashreplace")
-    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii") for ch in text)
-
-
-def _utf8_ok(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-class _NotRegular(OSError):
-    def __init__(self, kind: str) -> None:
-        super().__init__(kind)
-        self.kind = kind
-
-
-def _read_regular_file(path: Path) -> bytes:
-    """The bytes of a regular file; a FIFO, socket or device named *.txt is refused.
-
-    Opened non-blocking and checked with fstat on the open descriptor: a plain
-    read of a FIFO would block the whole batch forever, and checking before
-    opening would leave a window for the file to be swapped.
-    """
-    import stat
-
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            kind = ("FIFO (named pipe)" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode)
-                    else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special file")
-            raise _NotRegular(kind)
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            return fh.read()
-    finally:
-        os.close(fd)
-
-
-def _input_hash(path: Path) -> str | None:
-    try:
-        return digest(_read_regular_file(path))
-    except OSError:
-        return None
 
 
 # --------------------------------------------------------------------------- the run
@@ -300,7 +191,7 @@ class Runner:
         # rerun after a small edit stays a sub-second job.
         todo: list[tuple[LessonFile, str]] = []
         for item in files:
-            h = _input_hash(item.path)
+            h = disc.input_hash(item.path)
             if h is not None and not self.config.force and self._up_to_date(manifest.get(item.rel), h):
                 self.report.up_to_date += 1
                 self._count_cached(manifest[item.rel])
