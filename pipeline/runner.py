@@ -370,9 +370,7 @@ class Runner:
                         "id": k,
                         "text": s.text,
                         "line": line,
-                        "status": _stable_status(res.status),
-                        **({"missing": list(res.missing)} if res.missing else {}),
-                        **({"glossary_failures": list(res.glossary_failures)} if res.glossary_failures else {}),
+                        **res.as_sidecar(),
                     }
                     for k, (s, res, line) in enumerate(zip(out_segs, results, rendered_t.segment_lines))
                 ],
@@ -604,11 +602,6 @@ def _exit_with_parent() -> None:
         return
     multiprocessing.connection.wait([parent.sentinel])
     os._exit(1)
-
-
-def _stable_status(status: str) -> str:
-    # "memory" vs "translated" depends on what earlier runs did; files must not.
-    return "translated" if status == "memory" else status
 
 
 def _segment_kinds(lesson: Lesson) -> Iterator[str]:

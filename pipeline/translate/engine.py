@@ -76,6 +76,20 @@ class Outcome:
     missing: tuple[str, str] | None = None  # the pair with no model, when untranslated
     glossary_failures: list[str] = field(default_factory=list)
 
+    def as_sidecar(self) -> dict[str, Any]:
+        """What the sidecar records of this outcome, beside the segment's id, text and line.
+
+        The engine owns this shape; the runner writes it as given. "memory" and
+        "translated" are one status in files: which one a segment got depends on
+        what earlier runs did, and files must not.
+        """
+        out: dict[str, Any] = {"status": "translated" if self.status == "memory" else self.status}
+        if self.missing:
+            out["missing"] = list(self.missing)
+        if self.glossary_failures:
+            out["glossary_failures"] = list(self.glossary_failures)
+        return out
+
 
 class _Enforced(Protocol):
     text: str
