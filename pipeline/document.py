@@ -80,9 +80,11 @@ class Segment:
     text: str
     spans: list[Span] = field(default_factory=list)
     lang: str = "und"  # the main language of the segment (most letters)
-    # Set on translated copies only: the source language when no model could
-    # translate it (render marks it with an HTML comment), else "".
+    # Set on translated copies only: the languages (comma-separated) of the runs
+    # no model could translate, else ""; ``kept`` holds those runs as
+    # (start, end, lang) offsets into ``text`` (render marks them).
     untranslated: str = ""
+    kept: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 class BlockKind(str, Enum):

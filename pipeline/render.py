@@ -69,7 +69,7 @@ _LINE_START = (
 _HEADING_TAIL = re.compile(r"(\s)(#+)\s*$")
 _DASHES = re.compile(r"-[-\s]*")
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
-_LANG_CODE = re.compile(r"[^A-Za-z0-9_-]")
+_LANG_CODE = re.compile(r"[^A-Za-z0-9_,-]")
 
 
 def render_markdown(title: str, blocks: list[Block], front_matter: dict[str, Any]) -> RenderResult:

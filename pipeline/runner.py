@@ -340,13 +340,14 @@ class Runner:
             out_segs = [s for b in blocks for s in b.segments]
             for seg, res in zip(out_segs, results):
                 seg.text = res.text
-                if res.status == "untranslated":
-                    seg.untranslated = res.missing[0] if res.missing else seg.lang
-                    pair = f"{res.missing[0]}>{res.missing[1]}" if res.missing else f"{seg.lang}>{tgt}"
-                    missing.add(pair)
-                    r.routes.setdefault(pair, None)
-                    r.untranslated += 1
-                elif res.status == "translated":
+                if res.kept:
+                    seg.untranslated = ",".join(res.kept_languages)
+                    seg.kept = list(res.kept)
+                    for src, dst in res.missing:
+                        missing.add(f"{src}>{dst}")
+                        r.routes.setdefault(f"{src}>{dst}", None)
+                    r.untranslated += len(res.kept)  # each kept run counts on its own
+                if res.status in ("translated", "partial"):
                     r.translated += 1
                 elif res.status == "memory":
                     r.from_memory += 1
@@ -386,7 +387,7 @@ class Runner:
                 "edits": len(lesson.edits),
                 "flagged": len(lesson.flagged),
                 "segments": len(segs),
-                "untranslated": sum(1 for res in per_target.values() for o in res if o.status == "untranslated"),
+                "untranslated": sum(len(o.kept) for res in per_target.values() for o in res),
                 "by_lang": dict(Counter(s.lang for s in segs)),
             },
         }

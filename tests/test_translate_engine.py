@@ -66,7 +66,7 @@ def test_pivot_through_english_and_missing_pairs(swap_models: Path, tmp_path: Pa
         ("en", "en"): [], ("es", "en"): ["es_en"], ("fr", "en"): None, ("th", "es"): ["th_en", "en_es"]}
     out = tr.translate([_job("สวัสดี ลูกค้า", "th", "es"), _job("bonjour le monde", "fr", "en")])
     assert (out[0].text, out[0].status) == ("hola cliente", "translated")  # th->en->es
-    assert (out[1].text, out[1].status, out[1].missing) == ("bonjour le monde", "untranslated", ("fr", "en"))
+    assert (out[1].text, out[1].status, out[1].missing) == ("bonjour le monde", "untranslated", [("fr", "en")])
     assert [m["name"] for m in tr.models_signature()] == ["en_es", "es_en", "th_en"]
     assert all(len(m["checksum"]) == 64 and m["version"] == "1.0" for m in tr.models_signature())
     tr.close()

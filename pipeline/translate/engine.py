@@ -69,12 +69,30 @@ class Job:
     target: str
 
 
+Kept = tuple[int, int, str]  # (start, end, lang): a run of Outcome.text left in its language
+
+
 @dataclass
 class Outcome:
+    """What became of one job. The runner reads only these fields and :meth:`as_sidecar`.
+
+    ``kept`` lists the runs of ``text`` that stay in their own language because
+    no installed route can translate them (offsets into ``text``); ``missing``
+    the pairs that lacked a route. Status "untranslated" means the whole segment
+    was kept, "partial" that some runs were kept and the rest translated.
+    """
+
     text: str
-    status: str  # "translated" | "memory" | "unchanged" | "untranslated"
-    missing: tuple[str, str] | None = None  # the pair with no model, when untranslated
+    status: str  # "translated" | "memory" | "unchanged" | "untranslated" | "partial"
+    missing: list[tuple[str, str]] = field(default_factory=list)  # pairs with no route, sorted
     glossary_failures: list[str] = field(default_factory=list)
+    kept: list[Kept] = field(default_factory=list)
+    route: list[dict[str, Any]] = field(default_factory=list)  # per sentence/run: start, end, lang, hops
+
+    @property
+    def kept_languages(self) -> list[str]:
+        """The languages of the kept runs, each once, in order of appearance."""
+        return list(dict.fromkeys(lang for _, _, lang in self.kept))
 
     def as_sidecar(self) -> dict[str, Any]:
         """What the sidecar records of this outcome, beside the segment's id, text and line.
@@ -85,7 +103,11 @@ class Outcome:
         """
         out: dict[str, Any] = {"status": "translated" if self.status == "memory" else self.status}
         if self.missing:
-            out["missing"] = list(self.missing)
+            out["missing"] = [list(p) for p in self.missing]
+        if self.kept:
+            out["kept"] = [list(k) for k in self.kept]
+        if self.route:
+            out["route"] = self.route
         if self.glossary_failures:
             out["glossary_failures"] = list(self.glossary_failures)
         return out
@@ -423,7 +445,7 @@ class Translator:
     def _outcome(job: Job, text: str, results: list[_Result | _Missing]) -> Outcome:
         missing = next((r.pair for r in results if isinstance(r, _Missing)), None)
         if missing is not None:
-            return Outcome(job.text, "untranslated", missing=missing)
+            return Outcome(job.text, "untranslated", missing=[missing], kept=[(0, len(job.text), missing[0])])
         done = [r for r in results if isinstance(r, _Result)]
         failures = [f for r in done for f in r.failures]
         status = "translated" if any(r.source == "model" for r in done) else "memory"
