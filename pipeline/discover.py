@@ -2,16 +2,36 @@
 
 Everything that decides *which* files are lessons and *how* their bytes are read
 lives here, apart from the run's orchestration: links, special files, names that
-cannot be shown on a terminal.
+cannot be shown on a terminal, names that collide in OUT.
+
+Rules (each one a reported line, never a silent drop):
+
+- Nothing that resolves outside RAW is read. A file link whose target lies
+  inside RAW is read (as the link's lesson name); one that points outside RAW,
+  or into OUT, is skipped with a line naming the target. Folder links are never
+  followed (no loops, no second copy of a subtree).
+- Reads are confined at open time too (:func:`read_lesson`): every folder on
+  the way and the file itself are opened relative to RAW with ``O_NOFOLLOW``,
+  so a file swapped for a link after discovery is refused, not followed.
+- Two files that would become the same lesson (``dup.txt``, ``dup.TXT``, NFC
+  and NFD spellings, names that differ only in case) are a collision: the
+  first in discovery order (folders and files sorted, top-down) is kept, every
+  other one is refused with an error line, so outputs never flip between
+  versions and the same lesson is written on case-insensitive file systems.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.config import digest
+from pipeline.text import printable
 
 LESSON_SUFFIXES = frozenset({".txt"})
 
@@ -21,6 +41,9 @@ class FileProblem:
     path: str
     problem: str
     hint: str
+    # True: not a lesson, passed over with a note ("Skipped:", exit status unchanged);
+    # False: a lesson that cannot be processed ("Error:", exit 1).
+    skipped: bool = False
 
     def line(self) -> str:
         return f"{self.path}: {self.problem}; {self.hint}"
@@ -31,20 +54,37 @@ class FileProblem:
 
 @dataclass(frozen=True)
 class LessonFile:
-    path: Path
+    path: Path  # as found below RAW (what messages name)
     rel: str  # posix path below RAW without suffix: the lesson's name in OUT
+    root: Path | None = None  # RAW, resolved: reads are confined to it
+    inner: str | None = None  # posix path below ``root`` of the file to open (a link's target)
 
 
-def discover(raw: Path, out: Path) -> tuple[list[LessonFile], list[FileProblem]]:
-    """Lesson files below ``raw`` in a stable order, and the files passed over.
+Found = LessonFile | FileProblem
 
-    Folder links are not followed (no loops, nothing outside RAW); the output
-    folder is left out when it lies inside RAW, and so are hidden folders.
+
+def lesson_key(rel: str) -> str:
+    """The name two lessons collide on: Unicode canonical caseless form (NFD, casefold, NFD)."""
+    return unicodedata.normalize("NFD", unicodedata.normalize("NFD", rel).casefold())
+
+
+def iter_lessons(raw: str | os.PathLike[str], out: str | os.PathLike[str]) -> Iterator[Found]:
+    """Lesson files below ``raw`` in a stable order, and a :class:`FileProblem` for every file passed over.
+
+    A generator: a folder of a million lessons is never held in memory at once.
+    What it does keep is one normalised name per lesson yielded (a set of
+    strings, ~100 bytes a lesson), to refuse collisions; the run's manifest
+    holds far more per lesson. Problems with ``skipped=False`` are errors
+    (collisions, unreadable folders); the rest are notes.
     """
-    found: list[LessonFile] = []
-    skipped: list[FileProblem] = []
-    out_real = out.resolve()
-    for dirpath, dirnames, filenames in os.walk(raw, followlinks=False):
+    raw = Path(raw)
+    root = raw.resolve()
+    out_real = Path(out).resolve()
+    seen: set[str] = set()
+    walk_errors: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(raw, followlinks=False, onerror=walk_errors.append):
+        yield from (_walk_problem(exc) for exc in walk_errors)
+        walk_errors.clear()
         here = Path(dirpath)
         keep = []
         for d in sorted(dirnames):
@@ -52,32 +92,95 @@ def discover(raw: Path, out: Path) -> tuple[list[LessonFile], list[FileProblem]]
             if d.startswith("."):
                 continue
             if sub.is_symlink():
-                skipped.append(FileProblem(shown(sub), "a folder link, not followed", "link the files themselves or copy the folder"))
+                target = _resolve(sub)
+                if target is not None and target == out_real:
+                    continue  # a link to the output folder inside RAW: not a lesson folder
+                where = "to a folder inside RAW" if target is not None and _within(target, root) else "to outside RAW"
+                yield FileProblem(shown(sub), f"a folder link {where}, not followed",
+                                  "link the files themselves or copy the folder into RAW", skipped=True)
                 continue
             if sub.resolve() == out_real:
                 continue
             keep.append(d)
         dirnames[:] = keep
+        # Names of this folder's kept lessons, to name the one a collision lost to.
+        here_kept: dict[str, Path] = {}
         for name in sorted(filenames):
             path = here / name
             if name.startswith("."):
                 continue
             if path.suffix.lower() not in LESSON_SUFFIXES:
-                skipped.append(FileProblem(shown(path), "not a lesson (only .txt files are read)", "rename it to .txt if it is one"))
+                yield FileProblem(shown(path), "not a lesson (only .txt files are read)",
+                                  "rename it to .txt if it is one", skipped=True)
                 continue
-            rel = path.relative_to(raw).with_suffix("").as_posix()
-            found.append(LessonFile(path, rel))
-    return found, skipped
+            below = path.relative_to(raw)
+            inner: str | None = below.as_posix()
+            if path.is_symlink():
+                target = _resolve(path)
+                if target is None:
+                    yield FileProblem(shown(path), "a link that loops; not read", "remove the link", skipped=True)
+                    continue
+                if not _within(target, root):
+                    yield FileProblem(shown(path), f"a link to {shown(target)}, outside RAW; not read",
+                                      "copy the file into RAW if it is a lesson", skipped=True)
+                    continue
+                if _within(target, out_real):
+                    yield FileProblem(shown(path), "a link into the output folder; not read",
+                                      "remove the link", skipped=True)
+                    continue
+                inner = target.relative_to(root).as_posix() if target != root else None
+            rel = below.with_suffix("").as_posix()
+            key = lesson_key(rel)
+            if key in seen:
+                kept = here_kept.get(key)
+                other = f"{shown(kept)}, which is kept" if kept else "another file, which is kept"
+                yield FileProblem(
+                    shown(path),
+                    f"would be written as lesson {printable(rel)}, like {other} "
+                    f"(lesson names must differ in more than letter case, Unicode form or the suffix)",
+                    "rename one of them", skipped=False)
+                continue
+            seen.add(key)
+            here_kept[key] = path
+            yield LessonFile(path, rel, root, inner)
+    yield from (_walk_problem(exc) for exc in walk_errors)
 
 
-def shown(path: Path) -> str:
+def discover(raw: Path, out: Path) -> tuple[list[LessonFile], list[FileProblem]]:
+    """The whole of :func:`iter_lessons` as two lists: lessons, and problems (notes and errors;
+    see :attr:`FileProblem.skipped`). Prefer the generator for big folders."""
+    found: list[LessonFile] = []
+    problems: list[FileProblem] = []
+    for item in iter_lessons(raw, out):
+        (found if isinstance(item, LessonFile) else problems).append(item)  # type: ignore[arg-type]
+    return found, problems
+
+
+def _resolve(path: Path) -> Path | None:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a link loop
+        return None
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _walk_problem(exc: OSError) -> FileProblem:
+    where = shown(exc.filename) if exc.filename else "?"
+    return FileProblem(where, f"folder cannot be read ({exc.strerror or exc}); its lessons were not found",
+                       "fix its permissions and run again")
+
+
+def shown(path: str | os.PathLike[str]) -> str:
     """A path for one line of text: undecodable name bytes as \\xNN, control characters escaped.
 
-    File names come from strangers; a newline or an invalid byte in one must not
-    break the one-line error format or the JSON report.
+    File names come from strangers; a newline, an escape sequence or an invalid
+    byte in one must not break the one-line error format, the JSON report or
+    the user's terminal. See :func:`pipeline.text.printable`.
     """
-    text = os.fsencode(path).decode("utf-8", "backslashreplace")
-    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii") for ch in text)
+    return printable(os.fsencode(path).decode("utf-8", "backslashreplace"))
 
 
 def utf8_ok(text: str) -> bool:
@@ -94,20 +197,61 @@ class NotRegular(OSError):
         self.kind = kind
 
 
+_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_CONFINED = bool(_O_NOFOLLOW and _O_DIRECTORY) and os.open in os.supports_dir_fd
+
+
 def read_regular_file(path: Path) -> bytes:
     """The bytes of a regular file; a FIFO, socket or device named *.txt is refused.
 
     Opened non-blocking and checked with fstat on the open descriptor: a plain
     read of a FIFO would block the whole batch forever, and checking before
-    opening would leave a window for the file to be swapped.
+    opening would leave a window for the file to be swapped. Follows links:
+    for lessons use :func:`read_lesson`, which stays inside RAW.
     """
-    import stat
+    fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | _O_CLOEXEC | getattr(os, "O_BINARY", 0))
+    return _read_fd(fd)
 
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+
+def read_lesson(item: LessonFile) -> bytes:
+    """The bytes of a discovered lesson, opened without following any link out of RAW.
+
+    Each folder below RAW and the file itself are opened relative to the one
+    before with ``O_NOFOLLOW``: a file or folder replaced by a link after
+    discovery (to /etc/shadow, say) raises :class:`NotRegular`, never reads it.
+    """
+    if item.root is None or item.inner is None or not _CONFINED:
+        return read_regular_file(item.path)
+    parts = item.inner.split("/")
+    fd = os.open(item.root, os.O_RDONLY | _O_DIRECTORY | _O_CLOEXEC)
+    try:
+        for part in parts[:-1]:
+            try:
+                sub = os.open(part, os.O_RDONLY | _O_DIRECTORY | _O_NOFOLLOW | _O_CLOEXEC, dir_fd=fd)
+            except NotADirectoryError:
+                raise NotRegular("file below a folder that became a link or a file during the run") from None
+            os.close(fd)
+            fd = sub
+        try:
+            lesson_fd = os.open(parts[-1], os.O_RDONLY | _O_NONBLOCK | _O_NOFOLLOW | _O_CLOEXEC, dir_fd=fd)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise NotRegular("link that appeared during the run") from None
+            raise
+    finally:
+        os.close(fd)
+    return _read_fd(lesson_fd)
+
+
+def _read_fd(fd: int) -> bytes:
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
             kind = ("FIFO (named pipe)" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode)
+                    else "folder" if stat.S_ISDIR(mode)
                     else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special file")
             raise NotRegular(kind)
         with os.fdopen(fd, "rb", closefd=False) as fh:
@@ -116,8 +260,9 @@ def read_regular_file(path: Path) -> bytes:
         os.close(fd)
 
 
-def input_hash(path: Path) -> str | None:
+def input_hash(item: Path | LessonFile) -> str | None:
+    """Digest of a lesson's bytes (read as :func:`read_lesson` does), None when unreadable."""
     try:
-        return digest(read_regular_file(path))
+        return digest(read_lesson(item) if isinstance(item, LessonFile) else read_regular_file(item))
     except OSError:
         return None

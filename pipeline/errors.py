@@ -47,3 +47,26 @@ class ArchiveRejected(ModelError):
 
 class OutputLocked(PipelineError):
     exit_code = EXIT_LOCKED
+
+
+class OutputError(PipelineError, OSError):
+    """A file of the run's output cannot be written: disk full, unwritable or immutable
+    folder, a file where a folder should be (or the reverse), a path escaping OUT.
+
+    Also an OSError, so code that handled the raw OSError of a failed write still
+    does; its text is the one line ``path: what is wrong; what to do``.
+    """
+
+    def __init__(self, path: str, problem: str, hint: str, errno: int | None = None,
+                 strerror: str | None = None) -> None:
+        self.path, self.problem, self.hint = path, problem, hint
+        self.message = f"{path}: {problem}; {hint}"
+        PipelineError.__init__(self, self.message)
+        self.errno, self.strerror = errno, strerror  # type: ignore[assignment]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class PathEscape(OutputError):
+    """A path the run was about to write resolves outside the output folder."""
