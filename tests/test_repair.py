@@ -28,7 +28,7 @@ def test_public_api() -> None:
 def test_every_rule_used_is_documented() -> None:
     text = (
         "relaciÃ³n &oacute; &#243; &oacute oacute; &amp;oacute; mó;dulo especificar ;mo "
-        'atenció;น <p>x</p> <a href="https://e.org">e</a>\n\u00a0;'
+        'atenció;น <p>x</p> <a href="https://e.org">e</a> of\ufb01ce \x1b[31mrojo\x07\n\u00a0;'
     )
     result = repair(text)
     rules = {e.rule for e in result.edits}

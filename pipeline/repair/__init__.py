@@ -18,10 +18,15 @@ from pipeline.repair.core import repair
 
 # Bump when repair output can change for the same input: it goes into the
 # signature of every output.
-REPAIR_VERSION = "3"
+REPAIR_VERSION = "4"
 
 RULES: dict[str, str] = {
-    "mojibake": "UTF-8 text read as cp1252/latin-1, re-decoded by ftfy (relaciÃ³n -> relación).",
+    "mojibake": "Text decoded in the wrong encoding (cp1252, latin-1, cp1251, cp1250, MacRoman, cp437, ...) or a C1 "
+    "control that is cp1252 punctuation, re-decoded by ftfy with the whole line as context (relaciÃ³n -> relación).",
+    "typography": "A Latin ligature or a fullwidth form written out, as ftfy does (ﬁ -> fi, ， -> ,).",
+    "control": "An invisible or control character dropped (C0/C1 controls, bidi overrides, stray zero-width "
+    "characters, BOM, noncharacters); VT/FF between words become a space.",
+    "terminal_escape": "An ANSI/OSC terminal escape sequence dropped (ESC[31m, ESC]0;title BEL).",
     "entity": "A complete named HTML entity decoded (&oacute; -> ó, &nbsp; -> NBSP).",
     "entity_numeric": "A numeric HTML entity decoded (&#243; or &#xF3; -> ó).",
     "entity_no_semicolon": "An entity missing its ';' decoded (&oacute -> ó).",

@@ -27,8 +27,8 @@ from pipeline.repair.entities import entity_candidates, remnant_candidates
 from pipeline.repair.evidence import page_damage
 from pipeline.repair.lost_letters import lost_letter_candidates
 from pipeline.repair.markup import markup_candidates
-from pipeline.repair.mojibake import HINT_RE as MOJIBAKE_HINT_RE
-from pipeline.repair.mojibake import mojibake_candidates, page_has_mojibake
+from pipeline.repair.controls import control_candidates, line_has_controls, page_has_controls
+from pipeline.repair.mojibake import line_has_mojibake, mojibake_candidates, page_has_mojibake
 from pipeline.repair.thai_tails import thai_tail_candidates
 
 Pass = Callable[[str, PageContext], list[Candidate]]
@@ -145,6 +145,7 @@ def repair(text: str, *, threshold: float = 0.5) -> Repaired:
     if not text:
         return Repaired(text)
     mojibake = page_has_mojibake(text)
+    controls = page_has_controls(text)
     ctx = PageContext(damage=page_damage(text), text=text)
     lines = text.split("\n")
     edits: list[Edit] = []
@@ -152,7 +153,7 @@ def repair(text: str, *, threshold: float = 0.5) -> Repaired:
     trigger = _needs_work_thai if ctx.has_thai else _needs_work
     base = 0
     for i, line in enumerate(lines):
-        moji = mojibake and MOJIBAKE_HINT_RE.search(line) is not None
+        moji = (mojibake and line_has_mojibake(line)) or (controls and line_has_controls(line))
         if moji or trigger(line):
             lines[i] = _repair_line(line, base, ctx, threshold, moji, edits, flagged, trigger)
         base += len(line) + 1
@@ -177,7 +178,10 @@ def _repair_line(
     for _ in range(MAX_ROUNDS):
         changed = False
         if moji:
+            # ftfy's order: encodings (and C1 controls read as cp1252) first,
+            # then the controls and escape sequences that are left.
             changed |= state.apply(mojibake_candidates(state.text, ctx), threshold, edits, flagged)
+            changed |= state.apply(control_candidates(state.text, ctx), threshold, edits, flagged)
         if trigger(state.text):
             for find in PASSES:
                 changed |= state.apply(find(state.text, ctx), threshold, edits, flagged)
@@ -185,5 +189,5 @@ def _repair_line(
             break
         # An edit can reveal mojibake (an entity decoded next to a C1 control):
         # fix it in this call, or a second repair() would (idempotence).
-        moji = MOJIBAKE_HINT_RE.search(state.text) is not None
+        moji = line_has_mojibake(state.text) or line_has_controls(state.text)
     return state.text

@@ -1,33 +1,94 @@
-"""Mojibake (UTF-8 read as cp1252/latin-1) through ftfy, as recorded edits.
+"""Mojibake and ftfy's other text fixes, as recorded edits.
 
-ftfy is configured to fix encodings only: it keeps curly quotes, dashes,
-ellipses, ligatures, widths and the Unicode normal form of clean text, and does
-not unescape HTML (:mod:`.entities` does that with an edit per entity). ftfy
-is given each whitespace-delimited token that holds a mojibake-looking pair,
-not the whole line: it is much faster, and trimming the common prefix and
-suffix of token and fix gives minimal edits (``Ã³`` -> ``ó``) for the log.
+ftfy decides with a whole line of context: which encoding was used wrongly
+(cp1252, latin-1, cp1251, cp1250, cp1253/4/7, ISO-8859-2, MacRoman, cp437,
+several layers deep), whether an ``Ã`` before a space is an ``à`` whose NBSP
+was lost, whether a C1 control is cp1252 punctuation, and whether a line that
+merely *looks* broken (``DrÃ¥ber``) is safer left alone. Giving it single
+tokens (as this module once did) lost all of that, so each line that may hold
+damage is given to ``ftfy.fix_text`` whole, with a configuration that fixes
+encodings, C1 controls, surrogates, Latin ligatures and character widths, and
+nothing else: quotes stay curly, HTML is left to :mod:`.entities` (an edit per
+entity), escape sequences and control characters to :mod:`.controls`, line
+breaks and the normal form of clean text are kept.
+
+The fixed line is aligned with the input (``difflib``) into minimal edits
+(``Ã³`` -> ``ó``) for the log. Ligature and width fixes are told apart from
+mojibake by rule (``typography``), since they change text that was never
+broken by a decoder.
+
+Speed: a line is only given to ftfy when it holds a pair that a UTF-8 lead
+byte followed by a continuation byte decodes to in one of ftfy's encodings
+(or a C1 control, a ligature, a fullwidth form, a surrogate): one regex scan
+of the page skips clean Spanish, English and Thai outright.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from functools import lru_cache
 from typing import Any
 
 from pipeline.repair.base import Candidate, PageContext
 
-# Cheap pre-check before asking ftfy: the lead bytes of UTF-8 sequences read as
-# cp1252/latin-1 (Â Ã Ä Å Æ Ç Ð Ñ Ø Ù â ã ä å ...) followed by a continuation-looking char.
-_HINT = "[\u00c2-\u00c5\u00c8-\u00cb\u00ce\u00cf\u00d0-\u00df\u00e0-\u00ef][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
-HINT_RE = re.compile(_HINT)
-# A token holding a hint; NBSP counts as part of it ("Â\u00a0" is mojibake of NBSP).
-TOKEN_RE = re.compile(rf"(?:{_HINT}|\S)+")
+# The encodings ftfy tries (ftfy.chardata.CHARMAP_ENCODINGS) plus latin-1.
+_ENCODINGS = (
+    "latin-1",
+    "cp1252",
+    "cp1251",
+    "cp1250",
+    "cp1253",
+    "cp1254",
+    "cp1257",
+    "iso-8859-2",
+    "mac-roman",
+    "cp437",
+)
+
+
+def _decoded(lo: int, hi: int) -> str:
+    chars: set[str] = set()
+    for enc in _ENCODINGS:
+        for b in range(lo, hi + 1):
+            try:
+                chars.add(bytes([b]).decode(enc))
+            except UnicodeDecodeError:
+                continue
+    # C1 stand-ins: ftfy's "sloppy" codecs decode undefined bytes to C1 controls.
+    chars.update(chr(c) for c in range(0x80, 0xA0))
+    return "".join(sorted(chars))
+
+
+def _class(chars: str) -> str:
+    return "".join(re.escape(ch) for ch in chars)
+
+
+# A UTF-8 sequence read in a single-byte encoding: a lead (of a 2-, 3- or
+# 4-byte sequence) followed by as many continuations. Lengths are kept apart:
+# "ñí" in "compañía" is a 4-byte lead and one continuation, not mojibake.
+_LEAD2 = _class(_decoded(0xC2, 0xDF))
+_LEAD3 = _class(_decoded(0xE0, 0xEF))
+_LEAD4 = _class(_decoded(0xF0, 0xF4))
+# Continuations, plus U+FFFD (a lossy decoder replaced one).
+_CONT = "[" + _class(_decoded(0x80, 0xBF) + "\ufffd") + "]"
+_TYPOGRAPHY = "\u0132\u0133\u0149\u01c4-\u01cc\u01f1-\u01f3\ufb00-\ufb06\u3000\uff01-\uffef"
+HINT_RE = re.compile(
+    f"[{_LEAD2}](?:{_CONT}| )"  # with a space: an NBSP lost ("Ã perturber" is "à perturber")
+    f"|[{_LEAD3}]{_CONT}{{2}}|[{_LEAD4}]{_CONT}{{3}}"
+    f"|[\x80-\x9f{_TYPOGRAPHY}\ud800-\udfff]"
+)
+_TYPOGRAPHY_RE = re.compile(f"[{_TYPOGRAPHY}]")
+# Beyond this many changed characters a run of words is logged as one edit:
+# difflib is quadratic and a line of solid Cyrillic mojibake changes all of it.
+_MAX_ALIGN = 64
+_WORDS_RE = re.compile(r"\s+|\S+")
+_RUNS_RE = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]+")
 
 
 @lru_cache(maxsize=1)
-def _ftfy() -> tuple[Any, Any, Any]:
+def _ftfy() -> tuple[Any, Any]:
     import ftfy  # lazy: only pages with mojibake pay for it
-    from ftfy.badness import is_bad
 
     config = ftfy.TextFixerConfig(
         unescape_html=False,
@@ -37,8 +98,8 @@ def _ftfy() -> tuple[Any, Any, Any]:
         replace_lossy_sequences=True,
         decode_inconsistent_utf8=True,
         fix_c1_controls=True,
-        fix_latin_ligatures=False,
-        fix_character_width=False,
+        fix_latin_ligatures=True,
+        fix_character_width=True,
         uncurl_quotes=False,
         fix_line_breaks=False,
         fix_surrogates=True,
@@ -46,47 +107,121 @@ def _ftfy() -> tuple[Any, Any, Any]:
         normalization=None,
         explain=False,
     )
-    return ftfy.fix_text, is_bad, config
+    return ftfy.fix_text, config
 
 
 def page_has_mojibake(text: str) -> bool:
-    if not HINT_RE.search(text):
-        return False
-    _, is_bad, _ = _ftfy()
-    return bool(is_bad(text))
+    """Whether any line of the page may need ftfy (a cheap over-estimate)."""
+    return not text.isascii() and HINT_RE.search(text) is not None
 
 
-@lru_cache(maxsize=65536)
-def _fix_token(token: str) -> str:
-    """ftfy's fix of one token, repeated until stable (a doubly broken token
-    needs two), cached: pages repeat their damaged words."""
-    fix_text, is_bad, config = _ftfy()
+def line_has_mojibake(line: str) -> bool:
+    return not line.isascii() and HINT_RE.search(line) is not None
+
+
+# Lines ftfy has already been asked about (and their fixes, which are stable):
+# the driver asks again after every round of edits on a line. Bounded, so a
+# huge input cannot grow it without limit.
+_KNOWN: dict[str, str] = {}
+_KNOWN_MAX = 4096
+
+
+def fix_line(line: str) -> str:
+    """ftfy's fix of one line (the configuration above), repeated until stable."""
+    hit = _KNOWN.get(line)
+    if hit is not None:
+        return hit
+    fix_text, config = _ftfy()
+    fixed = line
     for _ in range(3):
-        if not is_bad(token):
+        again = str(fix_text(fixed, config))
+        if again == fixed:
             break
-        fixed = str(fix_text(token, config))
-        if fixed == token:
-            break
-        token = fixed
-    return token
+        fixed = again
+    if len(_KNOWN) >= _KNOWN_MAX:
+        _KNOWN.clear()
+    _KNOWN[line] = fixed
+    _KNOWN[fixed] = fixed
+    return fixed
 
 
-def mojibake_candidates(line: str, ctx: PageContext) -> list[Candidate]:
-    if not HINT_RE.search(line):
+def mojibake_candidates(line: str, ctx: PageContext | None = None) -> list[Candidate]:
+    if not line_has_mojibake(line):
         return []
-    out = []
-    for m in TOKEN_RE.finditer(line):
-        token = m[0]
-        if not HINT_RE.search(token):
+    fixed = fix_line(line)
+    if fixed == line:
+        return []
+    return list(_aligned(line, fixed))
+
+
+def _aligned(line: str, fixed: str) -> list[Candidate]:
+    """Minimal edits turning ``line`` into ``fixed``.
+
+    Aligned word by word first (a line has tens of words, so difflib is
+    cheap there), then character by character inside each changed run of
+    words when it is short; a long run becomes one edit.
+    """
+    quick = _anchored(line, fixed, 0)
+    if quick is not None:
+        return quick
+    old_words, new_words = _WORDS_RE.findall(line), _WORDS_RE.findall(fixed)
+    out: list[Candidate] = []
+    starts = [0]
+    for w in old_words:
+        starts.append(starts[-1] + len(w))
+    matcher = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
             continue
-        fixed = _fix_token(token)
-        if fixed == token:
-            continue
+        base = starts[i1]
+        old, new = "".join(old_words[i1:i2]), "".join(new_words[j1:j2])
         a = 0
-        while a < min(len(token), len(fixed)) and token[a] == fixed[a]:
+        n = min(len(old), len(new))
+        while a < n and old[a] == new[a]:
             a += 1
         b = 0
-        while b < min(len(token), len(fixed)) - a and token[-1 - b] == fixed[-1 - b]:
+        while b < n - a and old[-1 - b] == new[-1 - b]:
             b += 1
-        out.append(Candidate(m.start() + a, m.end() - b, fixed[a : len(fixed) - b], "mojibake", 0.95))
+        old, new = old[a : len(old) - b], new[a : len(new) - b]
+        base += a
+        quick = _anchored(old, new, base)
+        if quick is not None:
+            out += quick
+            continue
+        if len(old) + len(new) > _MAX_ALIGN:
+            out.append(_candidate(base, base + len(old), old, new))
+            continue
+        chars = difflib.SequenceMatcher(None, old, new, autojunk=False)
+        for cop, c1, c2, d1, d2 in chars.get_opcodes():
+            if cop != "equal":
+                out.append(_candidate(base + c1, base + c2, old[c1:c2], new[d1:d2]))
     return out
+
+
+def _anchored(old: str, new: str, base: int) -> list[Candidate] | None:
+    """Edits pairing the non-ASCII runs of ``old`` and ``new`` when their ASCII
+    runs are the same: mojibake only rewrites bytes >= 0x80, so this is the
+    common case, in linear time. None when the ASCII skeletons differ."""
+    old_runs, new_runs = _RUNS_RE.findall(old), _RUNS_RE.findall(new)
+    if len(old_runs) != len(new_runs):
+        return None
+    out = []
+    pos = base
+    for o, n in zip(old_runs, new_runs):
+        if o[0].isascii() != n[0].isascii() or (o[0].isascii() and o != n):
+            return None
+        if o != n:
+            a = 0
+            while a < min(len(o), len(n)) - 1 and o[a] == n[a]:
+                a += 1
+            b = 0
+            while b < min(len(o), len(n)) - a - 1 and o[-1 - b] == n[-1 - b]:
+                b += 1
+            out.append(_candidate(pos + a, pos + len(o) - b, o[a : len(o) - b], n[a : len(n) - b]))
+        pos += len(o)
+    return out
+
+
+def _candidate(start: int, end: int, old: str, new: str) -> Candidate:
+    rule = "typography" if old and not _TYPOGRAPHY_RE.sub("", old) else "mojibake"
+    return Candidate(start, end, new, rule, 0.95)
