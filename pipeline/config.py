@@ -21,6 +21,8 @@ class PipelineConfig:
     targets: tuple[str, ...] = ()  # target languages; empty: only the cleaned source is written
     threshold: float = 0.5  # repair candidates below this confidence are flagged, not applied
     glossary_path: str | None = None
+    glossary_source: str | None = None  # the languages of a two-column source,target glossary
+    glossary_target: str | None = None
     models_dir: str | None = None
     memory_path: str | None = None  # default: OUT/.pipeline/memory.sqlite
     beam_size: int = 4

@@ -422,7 +422,8 @@ def lesson_view(name: str, data: dict[str, Any], glossary: Sequence[dict[str, An
 # --------------------------------------------------------------------------- glossary
 
 
-def check_glossary(out_dir: Path, glossary_path: str | None) -> GlossaryCheck:
+def check_glossary(out_dir: Path, glossary_path: str | None, source: str | None = None,
+                   target: str | None = None) -> GlossaryCheck:
     """Violations per lesson from `pipeline glossary check`'s checker, or why not checked.
 
     Optional on purpose: a batch run without a glossary still gets a report,
@@ -434,7 +435,7 @@ def check_glossary(out_dir: Path, glossary_path: str | None) -> GlossaryCheck:
         from pipeline.glossary import check_outputs, load_glossary, load_run_outputs
     except ImportError:
         return GlossaryCheck(False, f"{NOT_CHECKED} this build has no glossary checker.")
-    glossary = load_glossary(glossary_path)
+    glossary = load_glossary(glossary_path, source=source, target=target)
     if glossary is None:
         return GlossaryCheck(False, f"{NOT_CHECKED} no --glossary given and no ./glossary.csv.")
     try:
@@ -451,7 +452,8 @@ def check_glossary(out_dir: Path, glossary_path: str | None) -> GlossaryCheck:
 # --------------------------------------------------------------------------- building
 
 
-def build_report(out_dir: str | Path, glossary_path: str | None = None) -> Report:
+def build_report(out_dir: str | Path, glossary_path: str | None = None, *, source: str | None = None,
+                 target: str | None = None) -> Report:
     """Read every sidecar below OUT and build the report; raises ReportError when there are none."""
     out = Path(out_dir)
     if not out.is_dir():
@@ -459,7 +461,7 @@ def build_report(out_dir: str | Path, glossary_path: str | None = None) -> Repor
     sidecars = find_sidecars(out)
     if not sidecars:
         raise ReportError(f"{out}: no lessons found (no {LESSONS_FOLDER}/*.json); run `pipeline run RAW {out}` first")
-    glossary = check_glossary(out, glossary_path)
+    glossary = check_glossary(out, glossary_path, source, target)
     lessons: list[LessonView] = []
     problems: list[str] = []
     by_lang: Counter[str] = Counter()
@@ -475,9 +477,10 @@ def build_report(out_dir: str | Path, glossary_path: str | None = None) -> Repor
     return Report(str(out), lessons, problems, glossary, by_lang)
 
 
-def write_report(out_dir: str | Path, dest: str | Path, glossary_path: str | None = None) -> Report:
+def write_report(out_dir: str | Path, dest: str | Path, glossary_path: str | None = None, *, source: str | None = None,
+                 target: str | None = None) -> Report:
     """Build the report for OUT and write it to ``dest`` atomically; return it for the summary."""
-    report = build_report(out_dir, glossary_path)
+    report = build_report(out_dir, glossary_path, source=source, target=target)
     try:
         atomic_write_text(dest, render_html(report))
     except OSError as exc:

@@ -482,7 +482,7 @@ class Runner:
             return
         from pipeline.glossary import Glossary
 
-        self._glossary = Glossary.load(path)
+        self._glossary = Glossary.load(path, source=self.config.glossary_source, target=self.config.glossary_target)
 
     def _get_translator(self) -> Any:
         if self._translator is None:

@@ -9,10 +9,17 @@ documented exit code in :func:`pipeline.cli.common.handle_errors`.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import click
 
 from pipeline import __version__
+
+# The name on the Python package index (`pipeline` there is an unrelated project); the
+# import package and the command stay `pipeline`.
+DISTRIBUTION = "lesson-pipeline"
 
 # name -> (module, attribute, one-line help shown by `pipeline --help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -36,11 +43,13 @@ class LazyGroup(click.Group):
             return None
         module, attr, _ = COMMANDS[cmd_name]
         try:
-            return getattr(importlib.import_module(module), attr)
+            cmd: click.Command = getattr(importlib.import_module(module), attr)
         except ModuleNotFoundError as exc:  # a command whose module is not built yet
             if exc.name != module:
                 raise
             return None
+        _prepare(cmd, [cmd_name])
+        return cmd
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # Short help from the table above: listing commands must not import them.
@@ -48,38 +57,103 @@ class LazyGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        with _settings_errors():
+            return super().make_context(info_name, args, parent, **extra)
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "PIPELINE"})
-@click.version_option(__version__, "--version", prog_name="pipeline")
+    def invoke(self, ctx: click.Context) -> Any:
+        with _settings_errors():
+            return super().invoke(ctx)
+
+
+@contextmanager
+def _settings_errors() -> Iterator[None]:
+    """A value refused from the settings file or a variable exits 3 naming it (not 2, blaming an option)."""
+    from pipeline.cli.common import PipelineClickError
+    from pipeline.errors import ConfigError
+    from pipeline.settings_file import settings_error
+
+    try:
+        yield
+    except click.BadParameter as exc:
+        err = settings_error(exc)
+        if err is None:
+            raise
+        raise PipelineClickError(str(err), err.exit_code) from None
+    except ConfigError as exc:  # a table checked when its command's context is made
+        raise PipelineClickError(str(exc), exc.exit_code) from None
+
+
+def _prepare(cmd: click.Command, path: list[str]) -> None:
+    """Settings names for every option, and -q/-v after the command name too (``pipeline run -v ...``)."""
+    from pipeline.settings_file import prepare_command
+
+    for leaf in _leaves(cmd):
+        if getattr(leaf, "_pipeline_verbosity_ready", False):
+            continue
+        taken = {o for p in leaf.params for o in getattr(p, "opts", [])}
+        if not taken & {"-v", "--verbose"}:
+            leaf.params.append(click.Option(["-v", "--verbose"], count=True, expose_value=False,
+                                            callback=_set_verbosity, help="Say more (repeatable)."))
+        if not taken & {"-q", "--quiet"}:
+            leaf.params.append(click.Option(["-q", "--quiet"], is_flag=True, expose_value=False,
+                                            callback=_set_verbosity, help="Only errors."))
+        leaf._pipeline_verbosity_ready = True  # type: ignore[attr-defined]
+    prepare_command(cmd, path)
+
+
+def _leaves(cmd: click.Command) -> list[click.Command]:
+    if isinstance(cmd, click.Group):
+        return [leaf for sub in cmd.commands.values() for leaf in _leaves(sub)]
+    return [cmd]
+
+
+def _set_verbosity(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """-q/-v given after the command name: the same switch as before it (-q wins over -v)."""
+    if value:
+        root = ctx.find_root()
+        if root.obj is None:
+            root.obj = {}
+        obj = root.obj
+        if param.name == "quiet":
+            obj["quiet"] = True
+        else:
+            obj["verbose"] = obj.get("verbose", 0) + value
+        obj["verbosity"] = -1 if obj.get("quiet") else obj.get("verbose", 0)
+    return value
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="pipeline", package_name=DISTRIBUTION,
+                      message=f"%(prog)s, version %(version)s (distribution {DISTRIBUTION})")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=str), default=None,
+              envvar="PIPELINE_CONFIG",
               help="Settings file (default: ./pipeline.toml, or [tool.pipeline] in ./pyproject.toml).")
-@click.option("-v", "--verbose", count=True, help="Say more (repeatable).")
-@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.option("-v", "--verbose", count=True, envvar="PIPELINE_VERBOSE", help="Say more (repeatable).")
+@click.option("-q", "--quiet", is_flag=True, envvar="PIPELINE_QUIET", help="Only errors.")
 @click.pass_context
 def main(ctx: click.Context, config_path: str | None, verbose: int, quiet: bool) -> None:
     """Turn scraped lesson pages into clean, translated Markdown lessons, offline.
 
     Settings come from options, then PIPELINE_<COMMAND>_<OPTION> environment
-    variables, then the settings file, then defaults.
+    variables (PIPELINE_RUN_TO=en), then the settings file (pipeline.toml:
+    one table per command, keys named after options), then defaults.
 
     \b
     Example:
       pipeline run raw/ output/ --to en
     """
     ctx.ensure_object(dict)
-    ctx.obj["verbosity"] = -1 if quiet else verbose
+    ctx.obj.update(verbose=verbose, quiet=quiet, verbosity=-1 if quiet else verbose)
     if ctx.resilient_parsing:
         return
     from pathlib import Path
 
-    from pipeline.cli.common import PipelineClickError
-    from pipeline.errors import PipelineError
-    from pipeline.settings_file import find_settings_file, load_settings, to_default_map
+    from pipeline.settings_file import SettingsTables, find_settings_file, load_settings
 
     path = Path(config_path) if config_path else find_settings_file()
     if path is None:
         return
-    try:
-        ctx.default_map = to_default_map(main, ctx, load_settings(path), path)
-    except PipelineError as exc:
-        raise PipelineClickError(str(exc), exc.exit_code) from None
+    with _settings_errors():
+        ctx.default_map = SettingsTables(main, ctx, load_settings(path), path)

@@ -15,6 +15,88 @@ from pipeline.errors import EXIT_INTERRUPTED, InputError, PipelineError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class LanguageList(click.ParamType):
+    """Comma-separated language codes (``en,es``), checked against :mod:`pipeline.languages`.
+
+    The value stays a comma-joined string, normalised (lower case, no
+    duplicates), so commands split it as before. A target code names a folder
+    (``OUT/<lang>/``): refusing unknown codes at parse time means ``../x``,
+    ``/abs``, ``.pipeline`` or ``source`` never reach the file system.
+    """
+
+    name = "LANGS"
+
+    def __init__(self, *, allow_region: bool = False) -> None:
+        self.allow_region = allow_region
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from pipeline.languages import LanguageCodeError, validate_codes
+
+        if isinstance(value, (list, tuple)):
+            value = ",".join(map(str, value))
+        try:
+            return ",".join(validate_codes(str(value), allow_region=self.allow_region))
+        except LanguageCodeError as exc:
+            self.fail(str(exc), param, ctx)
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        from pipeline.languages import KNOWN
+
+        head, _, last = incomplete.rpartition(",")
+        prefix = f"{head}," if head else ""
+        return [CompletionItem(prefix + code, help=name) for code, name in sorted(KNOWN.items())
+                if code.startswith(last.lower())]
+
+
+class LanguageCode(LanguageList):
+    """One language code."""
+
+    name = "CODE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from pipeline.languages import LanguageCodeError, validate_code
+
+        try:
+            return validate_code(str(value))
+        except LanguageCodeError as exc:
+            self.fail(str(exc), param, ctx)
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        return [item for item in super().shell_complete(ctx, param, incomplete) if "," not in item.value]
+
+
+class LanguagePair(click.ParamType):
+    """``es-en``: a source and a target code."""
+
+    name = "SRC-TGT"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[str, str]:
+        from pipeline.languages import LanguageCodeError, validate_pair
+
+        if isinstance(value, tuple):
+            return value
+        try:
+            return validate_pair(str(value))
+        except LanguageCodeError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def complete_model_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Installed package short names (``es_en``), for ``models remove NAME``."""
+    from click.shell_completion import CompletionItem
+
+    try:
+        from pipeline.translate import argos
+
+        packages = argos.list_packages(ctx.params.get("models_dir"))
+    except Exception:  # completion must never print a traceback into the shell
+        return []
+    return [CompletionItem(p.name, help=f"{p.from_code} -> {p.to_code}, version {p.package_version}")
+            for p in packages if p.name.startswith(incomplete)]
+
+
 class PipelineClickError(click.ClickException):
     """A ClickException carrying the library error's own exit code."""
 
@@ -44,6 +126,20 @@ def handle_errors(func: F) -> F:
 
 
 def glossary_option(func: F) -> F:
+    """``--glossary`` plus ``--source/--target`` for a two-column ``source,target`` file.
+
+    Every command that reads a glossary takes all three, so a DeepL/Google
+    layout file works in ``run``, ``report`` and ``glossary check/export`` alike;
+    pass them on as ``Glossary.load(path, source=, target=)``.
+    """
+    func = click.option(
+        "--target", "glossary_target", type=LanguageCode(), default=None, metavar="CODE",
+        help="Target language of a two-column source,target glossary.",
+    )(func)
+    func = click.option(
+        "--source", "glossary_source", type=LanguageCode(), default=None, metavar="CODE",
+        help="Source language of a two-column source,target glossary.",
+    )(func)
     return click.option(
         "--glossary",
         "glossary_path",
@@ -56,8 +152,10 @@ def glossary_option(func: F) -> F:
 def languages_option(func: F) -> F:
     return click.option(
         "--languages",
+        type=LanguageList(allow_region=True),
         default="es,en",
         show_default=True,
+        metavar="LANGS",
         help="Comma-separated ISO 639-1 codes the detector chooses among for Latin text.",
     )(func)
 

@@ -99,7 +99,8 @@ def lint(file: str | None, source: str | None, target: str | None, quiet: bool) 
     help="Output as an aligned table or as JSON.",
 )
 @handle_errors
-def check(out_dir: str, glossary_path: str | None, format: str) -> None:
+def check(out_dir: str, glossary_path: str | None, glossary_source: str | None, glossary_target: str | None,
+          format: str) -> None:
     """Check a run's translations against the glossary.
 
     Reports translated segments whose source holds a glossary term but whose
@@ -114,7 +115,7 @@ def check(out_dir: str, glossary_path: str | None, format: str) -> None:
     """
     from pipeline.glossary import check_outputs, format_table, load_run_outputs
 
-    glossary_obj = _required_glossary(glossary_path)
+    glossary_obj = _required_glossary(glossary_path, glossary_source, glossary_target)
     violations = check_outputs(glossary_obj, load_run_outputs(out_dir))
     if format == "json":
         click.echo(
@@ -143,9 +144,8 @@ def check(out_dir: str, glossary_path: str | None, format: str) -> None:
     help="Write a TBX-Basic file here.",
 )
 @glossary_option
-@_pair_options
 @handle_errors
-def export(tbx_path: str, glossary_path: str | None, source: str | None, target: str | None) -> None:
+def export(tbx_path: str, glossary_path: str | None, glossary_source: str | None, glossary_target: str | None) -> None:
     """Export the glossary as TBX-Basic for CAT tools and terminologists.
 
     \b
@@ -154,6 +154,6 @@ def export(tbx_path: str, glossary_path: str | None, source: str | None, target:
     """
     from pipeline.glossary import export_tbx
 
-    glossary_obj = _required_glossary(glossary_path, source, target)
+    glossary_obj = _required_glossary(glossary_path, glossary_source, glossary_target)
     n = export_tbx(glossary_obj, tbx_path)
     click.echo(f"Wrote {n} term entries to {tbx_path}")

@@ -15,7 +15,8 @@ from pipeline.cli.common import glossary_option, handle_errors
               help="Where to write the page (default: OUT_DIR/report.html).")
 @glossary_option
 @handle_errors
-def report(out_dir: str, output: str | None, glossary_path: str | None) -> None:
+def report(out_dir: str, output: str | None, glossary_path: str | None, glossary_source: str | None,
+           glossary_target: str | None) -> None:
     """Write one self-contained HTML page reviewing the lessons in OUT_DIR.
 
     Reads what `pipeline run` left in OUT_DIR (OUT_DIR/.pipeline/lessons/*.json)
@@ -33,7 +34,7 @@ def report(out_dir: str, output: str | None, glossary_path: str | None) -> None:
     from pipeline.report import write_report
 
     dest = output if output is not None else str(Path(out_dir) / "report.html")
-    result = write_report(out_dir, dest, glossary_path)
+    result = write_report(out_dir, dest, glossary_path, source=glossary_source, target=glossary_target)
     t = result.totals()
     click.echo(
         f"Wrote {dest}: {t['lessons']} lessons, {t['edits']} edits, {t['flagged']} flagged, "

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from pipeline.cli.common import glossary_option, handle_errors, languages_option, models_dir_option, threshold_option
+from pipeline.cli.common import LanguageList, glossary_option, handle_errors, languages_option, models_dir_option, threshold_option
 from pipeline.errors import EXIT_FAILED, EXIT_OK
 
 
@@ -20,7 +20,7 @@ def _codes(value: str) -> tuple[str, ...]:
 @click.command()
 @click.argument("raw_dir", type=click.Path(path_type=str))
 @click.argument("out_dir", type=click.Path(path_type=str))
-@click.option("--to", "targets", default="", metavar="LANGS", help="Target languages, comma-separated (e.g. en or en,es). Empty: only the cleaned source.")
+@click.option("--to", "targets", type=LanguageList(), default="", metavar="LANGS", help="Target languages, comma-separated (e.g. en or en,es). Empty: only the cleaned source.")
 @languages_option
 @glossary_option
 @models_dir_option
@@ -35,7 +35,8 @@ def _codes(value: str) -> tuple[str, ...]:
 @click.option("--wait", type=click.FloatRange(0), default=0, help="Seconds to wait for another run on OUT_DIR to finish.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the summary table.")
 @handle_errors
-def run(raw_dir: str, out_dir: str, targets: str, languages: str, glossary_path: str | None, models_dir: str | None,
+def run(raw_dir: str, out_dir: str, targets: str, languages: str, glossary_path: str | None,
+        glossary_source: str | None, glossary_target: str | None, models_dir: str | None,
         memory_path: str | None, beam_size: int, batch_tokens: int, compute_type: str, threshold: float, jobs: int, strict: bool,
         force: bool, wait: float, as_json: bool) -> None:
     """Repair, detect, translate and write every lesson of RAW_DIR into OUT_DIR.
@@ -62,7 +63,7 @@ def run(raw_dir: str, out_dir: str, targets: str, languages: str, glossary_path:
 
     config = PipelineConfig(
         languages=normalize_languages(languages), targets=_codes(targets), threshold=threshold,
-        glossary_path=glossary_path, models_dir=models_dir, memory_path=memory_path,
+        glossary_path=glossary_path, glossary_source=glossary_source, glossary_target=glossary_target, models_dir=models_dir, memory_path=memory_path,
         beam_size=beam_size, max_batch_tokens=batch_tokens, compute_type=compute_type, jobs=jobs, strict=strict, force=force,
         wait=wait,
     )
