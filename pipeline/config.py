@@ -26,13 +26,17 @@ class PipelineConfig:
     models_dir: str | None = None
     memory_path: str | None = None  # default: OUT/.pipeline/memory.sqlite
     beam_size: int = 4
-    compute_type: str = "default"
+    compute_type: str = "auto"  # auto: int8 on CPU, int8_float16 on CUDA; or any CTranslate2 compute type
+    device: str = "auto"  # auto | cpu | cuda: where models run (auto: CUDA when CTranslate2 sees one)
+    device_index: tuple[int, ...] = (0,)  # CUDA devices to use
     max_batch_tokens: int = 1024  # see TranslateSettings: measured best on CPU with beam 4
-    jobs: int = 0  # worker processes for decode/repair/detect; 0 = one per core
+    jobs: int = 0  # local worker processes for decode/repair/detect; 0 = one per core
     strict: bool = False  # untranslated segments make the run fail
     force: bool = False  # rebuild every lesson even when the manifest says it is up to date
     chunk_size: int = 256  # lessons held in memory at once (memory stays flat in batch size)
     wait: float = 0.0  # seconds to wait for another run holding the output folder
+    cluster: str | None = None  # Dask: "local:N" or "tcp://HOST:PORT"; None: this machine only
+    keep_stale: bool = False  # keep outputs of lessons whose source is gone from RAW
 
     def stage_signature(self) -> dict[str, str]:
         """Settings that change the cleaned source: tool, repair and detector versions."""

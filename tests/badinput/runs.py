@@ -15,7 +15,8 @@ from pipeline.fsutil import TEMP_PREFIX
 
 # Files that legitimately differ between runs: the memory keeps creation times,
 # the lock file is the lock.
-NOT_COMPARED = ("memory.sqlite", "memory.sqlite-wal", "memory.sqlite-shm", "memory.sqlite-journal", "lock")
+NOT_COMPARED = ("memory.sqlite", "memory.sqlite-wal", "memory.sqlite-shm", "memory.sqlite-journal", "lock",
+                "state.sqlite", "state.sqlite-wal", "state.sqlite-shm")  # the run's state: compared by its records
 
 
 # Runs start in an empty folder, so ./glossary.csv or ./pipeline.toml of the repo are not picked up.

@@ -1,0 +1,146 @@
+"""A Dask cluster as an executor: ``--cluster local:N`` or ``--cluster tcp://HOST:PORT``.
+
+Workers build lessons from bytes the driver read and translate chunks of
+sentences with one model; the driver keeps discovery, the state, the
+translation memory and every write, so workers need no access to RAW or OUT
+(on other machines they need the same models folder path, and this package).
+
+Why it is safe to kill a worker: every task is a pure function of its
+arguments, submitted with retries, and results are read back in submission
+order, so a task run twice, or elsewhere, gives the same bytes. Models are
+loaded once per worker process (the engine's per-process cache) and reused by
+every later task on that worker.
+
+Dask is an optional extra (``pip install '.[cluster]'``): imported only here,
+only when a run asks for a cluster.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from pipeline.config import PipelineConfig
+from pipeline.errors import EXIT_USAGE, PipelineError
+from pipeline.run.executors import HopRunner
+
+RETRIES = 3  # a task whose worker died runs again elsewhere, up to this many times
+HOP_CHUNK = 64  # sentences per translation task: enough to batch well, small enough to spread
+LOCAL = re.compile(r"^local:(\d{1,3})$")
+REMOTE = re.compile(r"^(tcp|tls)://[^\s/]+:\d{1,5}$")
+
+
+class ClusterError(PipelineError):
+    """No cluster: Dask missing, a scheduler that does not answer, workers that keep dying."""
+
+
+class ClusterUsageError(ClusterError):
+    exit_code = EXIT_USAGE
+
+
+def check_address(value: str) -> str:
+    """``local:N`` or ``tcp://HOST:PORT``; raises ClusterUsageError otherwise."""
+    m = LOCAL.match(value)
+    if m and int(m.group(1)) >= 1:
+        return value
+    if REMOTE.match(value):
+        return value
+    raise ClusterUsageError(f"--cluster {value}: not a cluster address; give local:N (N worker processes on this "
+                            "machine) or tcp://HOST:PORT (a running Dask scheduler)")
+
+
+class DaskExecutor:
+    name = "dask"
+
+    def __init__(self, client: Any, cluster: Any, config: PipelineConfig) -> None:
+        self._client, self._cluster, self._config = client, cluster, config
+        self.workers = max(1, len(client.scheduler_info().get("workers", {})))
+
+    @classmethod
+    def start(cls, config: PipelineConfig) -> DaskExecutor:
+        address = check_address(config.cluster or "")
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise ClusterUsageError(f"--cluster {address}: Dask is not installed; install the extra with "
+                                    "`pip install '.[cluster]'` (or `pip install 'dask[distributed]'`)") from None
+        logging.getLogger("distributed").setLevel(logging.ERROR)
+        m = LOCAL.match(address)
+        cluster = None
+        try:
+            if m:
+                n = int(m.group(1))
+                cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                                       silence_logs=logging.ERROR, env=_worker_env(n))
+                client = Client(cluster)
+            else:
+                client = Client(address, timeout="10s")
+        except (OSError, TimeoutError) as exc:
+            if cluster is not None:
+                cluster.close()
+            raise ClusterError(f"{address}: no Dask scheduler answers there ({_reason(exc)}); start one with "
+                               f"`dask scheduler` and workers with `dask worker {address}`, or use --cluster local:N"
+                               ) from None
+        executor = cls(client, cluster, config)
+        if executor.workers == 0 or not client.scheduler_info().get("workers"):
+            client.wait_for_workers(1, timeout=60)
+            executor.workers = max(1, len(client.scheduler_info().get("workers", {})))
+        return executor
+
+    def map(self, fn: Callable[..., Any], calls: Sequence[tuple[Any, ...]]) -> Iterator[Any]:
+        futures = [self._client.submit(fn, *args, retries=RETRIES, pure=False) for args in calls]
+        return self._results(futures)
+
+    def _results(self, futures: list[Any]) -> Iterator[Any]:
+        from distributed import KilledWorker
+
+        try:
+            for f in futures:
+                yield f.result()
+        except KilledWorker as exc:
+            raise ClusterError(f"{self._config.cluster}: workers died {RETRIES + 1} times on one task ({exc}); "
+                               "check the workers' memory and logs, then run again (what is written is kept)"
+                               ) from None
+        finally:
+            for f in futures:
+                f.release()
+
+    def hop_runner(self) -> HopRunner | None:
+        """Translation hops as tasks: each chunk of sentences goes to a worker, which keeps its models loaded."""
+        from pipeline.translate import engine
+
+        run_hop = getattr(engine, "run_hop", None)
+        if run_hop is None:
+            return None  # an engine without hop runners: translation stays in the driver
+
+        def hop(package: str, texts: list[str], settings: Any = None) -> list[str]:
+            chunks = [texts[i : i + HOP_CHUNK] for i in range(0, len(texts), HOP_CHUNK)]
+            out: list[str] = []
+            for part in self.map(run_hop, [(settings.models_dir if settings else None, package, c, settings)
+                                           for c in chunks]):
+                out.extend(part)
+            return out
+
+        return hop
+
+    def close(self) -> None:
+        try:
+            self._client.close()
+        finally:
+            if self._cluster is not None:
+                self._cluster.close()
+
+
+def _worker_env(n_workers: int) -> dict[str, str]:
+    """Each local worker gets its share of the cores for CTranslate2 and the libraries under it."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    threads = str(max(1, cores // n_workers))
+    return {"OMP_NUM_THREADS": threads, "PIPELINE_WORKER_THREADS": threads}
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

@@ -1,0 +1,148 @@
+"""The translate stage: every segment of a chunk of lessons, in one call to the engine.
+
+Runs in the driver, which owns the translation memory; with a cluster, the
+engine's model hops go to the workers through the executor's hop runner.
+Dedup, memory look-up and batching happen across all lessons of a chunk.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pipeline.config import PipelineConfig
+from pipeline.document import BlockKind, Lesson
+from pipeline.errors import ModelError
+from pipeline.run.executors import HopRunner
+from pipeline.run.report import RunReport
+
+PIVOT = "en"
+
+
+def resolve_device(config: PipelineConfig) -> tuple[str, str]:
+    """(device, compute type) as this machine will run them: ``auto`` made concrete.
+
+    auto device: CUDA when CTranslate2 sees a CUDA device, else CPU. auto
+    compute type: int8 on CPU, int8_float16 on CUDA (each device's fastest
+    type that keeps int8 weights). Both go into the output signature.
+    """
+    device = config.device
+    if device == "auto":
+        import ctranslate2
+
+        device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    compute = config.compute_type
+    if compute == "auto":
+        compute = "int8_float16" if device == "cuda" else "int8"
+    return device, compute
+
+
+def device_label(config: PipelineConfig, device: str) -> str:
+    if device == "cuda":
+        return "cuda:" + ",".join(str(i) for i in config.device_index)
+    return device
+
+
+class TranslateStage:
+    def __init__(self, config: PipelineConfig, state: Path, glossary: Any, report: RunReport, *,
+                 hop_runner: HopRunner | None, on_progress: Callable[[int, int], None] | None,
+                 should_stop: Callable[[], bool] | None) -> None:
+        self.config, self.state, self.glossary, self.report = config, state, glossary, report
+        self.hop_runner, self.on_progress, self.should_stop = hop_runner, on_progress, should_stop
+        self.device, self.compute_type = resolve_device(config)
+        report.device, report.compute_type = device_label(config, self.device), self.compute_type
+        self._translator: Any = None
+
+    def settings(self) -> Any:
+        from pipeline.translate.engine import TranslateSettings
+
+        wanted: dict[str, Any] = {
+            "models_dir": self.config.models_dir,
+            "beam_size": self.config.beam_size,
+            "compute_type": self.compute_type,
+            "max_batch_tokens": self.config.max_batch_tokens,
+            "device": self.device,
+            "device_index": tuple(self.config.device_index),
+        }
+        known = {f.name for f in dataclasses.fields(TranslateSettings)}
+        return TranslateSettings(**{k: v for k, v in wanted.items() if k in known})
+
+    def use_hop_runner(self, hop_runner: HopRunner | None) -> None:
+        """Where model hops run from now on (set once the executor is chosen)."""
+        if hop_runner is not self.hop_runner:
+            self.hop_runner = hop_runner
+            self.close()  # a translator made before (to check routes) is remade with the runner
+
+    def check_device(self) -> None:
+        """Before anything is written: ``--device cuda`` without a CUDA device is one line, exit 4."""
+        from pipeline.translate import engine
+
+        check = getattr(engine, "check_device", None)
+        if check is not None:
+            check(self.settings())
+            return
+        if self.device == "cuda":
+            import ctranslate2
+
+            if ctranslate2.get_cuda_device_count() == 0:
+                raise ModelError("--device cuda: no CUDA device is visible to CTranslate2 on this machine; "
+                                 "use --device cpu (or auto), or run where a GPU and its driver are installed")
+
+    def translator(self) -> Any:
+        if self._translator is None:
+            import inspect
+
+            from pipeline.translate.engine import Translator
+
+            memory = self.config.memory_path or str(self.state / "memory.sqlite")
+            hooks: dict[str, Any] = {"hop_runner": self.hop_runner, "on_progress": self.on_progress,
+                                     "should_stop": self.should_stop}
+            params = inspect.signature(Translator).parameters
+            kwargs = {k: v for k, v in hooks.items() if k in params and v is not None}
+            self._translator = Translator(self.settings(), memory_path=memory, glossary=self.glossary, **kwargs)
+        return self._translator
+
+    def translate(self, lessons: list[Lesson]) -> list[dict[str, list[Any]]]:
+        """Per lesson, per target: the engine's Outcome for each segment, in segment order."""
+        targets = self.config.targets
+        if not targets:
+            return [{} for _ in lessons]
+        translator = self.translator()
+        pairs = {(s.lang, t) for lesson in lessons for s in lesson.segments() for t in targets if s.lang not in ("und", t)}
+        for (src, tgt), route in translator.preflight(pairs).items():
+            self.report.routes[f"{src}>{tgt}"] = route
+        from pipeline.translate.engine import Job
+
+        jobs = [
+            # An image credit names its owner ("tutor2u"): kept as written, never translated.
+            Job(seg.text, [], tgt, tgt) if block.kind is BlockKind.CREDIT else Job(seg.text, seg.spans, seg.lang, tgt)
+            for lesson in lessons
+            for tgt in targets
+            for block in lesson.blocks
+            for seg in block.segments
+        ]
+        results = iter(translator.translate(jobs))
+        return [{tgt: [next(results) for _ in lesson.segments()] for tgt in targets} for lesson in lessons]
+
+    def routes_any(self, pairs: list[str]) -> bool:
+        """Whether any of these pairs ("es>th") has a route now (a model was installed since)."""
+        wanted = {tuple(p.split(">", 1)) for p in pairs if ">" in p}
+        routes = self.translator().preflight(wanted)
+        return any(r is not None for r in routes.values())
+
+    def close(self) -> None:
+        if self._translator is not None:
+            self._translator.close()
+            self._translator = None
+
+
+def missing_hops(pair: str, installed: set[tuple[str, str]]) -> list[str]:
+    """The hops to install for a pair without a route: the direct pair, or the missing leg of a pivot."""
+    src, tgt = pair.split(">", 1)
+    if PIVOT in (src, tgt):
+        return [pair]
+    legs = [(src, PIVOT), (PIVOT, tgt)]
+    lacking = [f"{a}>{b}" for a, b in legs if (a, b) not in installed]
+    return lacking if 0 < len(lacking) < 2 else [pair]

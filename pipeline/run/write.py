@@ -1,0 +1,210 @@
+"""The write stage: a built (and translated) lesson -> its Markdown files, its sidecar and its record.
+
+Runs in the driver only. Every file goes through a temp file and a rename; the
+record that says a lesson is done is written (by the driver, per chunk) only
+after all its files are, so a killed or failed run is finished by the next.
+
+State file names always fit: a lesson whose sidecar name would pass the
+file-name limit (255 bytes) gets a shortened name ending in a hash of the full
+one; the record and the sidecar's ``lesson`` field keep the real name.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+from collections import Counter
+from copy import deepcopy
+from pathlib import Path
+from typing import Any
+
+from pipeline.config import SOURCE_FOLDER, STATE_FOLDER, PipelineConfig, digest, signature_text
+from pipeline.discover import FileProblem, shown
+from pipeline.document import Lesson
+from pipeline.errors import OutputError, PipelineError
+from pipeline.fsutil import write_inside
+from pipeline.run.report import RunReport
+
+SIDECAR_SCHEMA = 1
+NAME_MAX = 255  # bytes per path component on every common file system
+DISK_FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG)
+
+
+class DiskFull(PipelineError):
+    """No room to write: the batch stops (every later write would fail too); what is written is kept."""
+
+
+class WriteFailed(Exception):
+    def __init__(self, problem: FileProblem) -> None:
+        super().__init__(problem.line())
+        self.problem = problem
+
+
+def fit_name(rel: str) -> str:
+    """``rel`` with every component cut to NAME_MAX bytes: the end replaced by ``~<hash>`` before the suffix."""
+    parts = rel.split("/")
+    for i, part in enumerate(parts):
+        raw = part.encode("utf-8", "surrogateescape")
+        if len(raw) <= NAME_MAX:
+            continue
+        stem, dot, suffix = part.rpartition(".")
+        if not dot or len(suffix) > 16:
+            stem, suffix = part, ""
+        tail = "~" + hashlib.sha256(raw).hexdigest()[:20] + (f".{suffix}" if suffix else "")
+        budget = NAME_MAX - len(tail.encode("utf-8"))
+        parts[i] = stem.encode("utf-8", "surrogateescape")[:budget].decode("utf-8", "ignore") + tail
+    return "/".join(parts)
+
+
+class Writer:
+    def __init__(self, config: PipelineConfig, out: Path, report: RunReport, stage_sig: dict[str, str],
+                 record_digest: str, installed: dict[str, str], glossary: Any, device: str, compute_type: str) -> None:
+        self.config, self.out, self.report = config, out, report
+        self.stage_sig, self.record_digest = stage_sig, record_digest
+        self.installed, self.glossary = installed, glossary
+        self.device, self.compute_type = device, compute_type
+
+    def write_lesson(self, lesson: Lesson, per_target: dict[str, list[Any]], input_hash: str) -> dict[str, Any]:
+        """Write every file of one lesson; return its record. Raises WriteFailed (this lesson) or DiskFull."""
+        from pipeline.render import render_markdown
+        from pipeline.structure import find_title
+
+        segs = lesson.segments()
+        shares = lesson.language_shares()
+        main = next(iter(shares), "und")
+        outputs: dict[str, str] = {}
+        counts = Counter[str]()
+
+        src_rel = fit_name(f"{SOURCE_FOLDER}/{lesson.name}.md")
+        front = _front_matter(lesson.title, lesson, main, shares, signature_text(self.stage_sig))
+        rendered = render_markdown(lesson.title, lesson.blocks, front)
+        outputs[src_rel] = self._write(src_rel, rendered.markdown)
+        sidecar: dict[str, Any] = {
+            "schema": SIDECAR_SCHEMA,
+            "lesson": lesson.name,
+            "source": lesson.source,
+            "encoding": lesson.encoding,
+            "title": lesson.title,
+            "notes": lesson.notes,
+            "file": src_rel,
+            "languages": shares,
+            "edits": [e.as_dict() for e in lesson.edits],
+            "flagged": [e.as_dict() for e in lesson.flagged],
+            "text": lesson.text,
+            "segments": [
+                {"id": k, "kind": kind, "text": s.text, "lang": s.lang, "line": line,
+                 "spans": [sp.as_dict() for sp in s.spans]}
+                for k, (s, kind, line) in enumerate(zip(segs, _segment_kinds(lesson), rendered.segment_lines))
+            ],
+            "targets": {},
+        }
+        models_used: set[str] = set()
+        missing_all: set[str] = set()
+        for tgt, results in per_target.items():
+            blocks = deepcopy(lesson.blocks)
+            out_segs = [s for b in blocks for s in b.segments]
+            missing: set[str] = set()
+            for seg, res in zip(out_segs, results):
+                seg.text = res.text
+                if res.kept:
+                    seg.untranslated = ",".join(res.kept_languages)
+                    seg.kept = list(res.kept)
+                    missing.update(f"{src}>{dst}" for src, dst in res.missing)
+                    counts["untranslated"] += len(res.kept)  # each kept run counts on its own
+                if res.status in ("translated", "partial"):
+                    counts["translated"] += 1
+                elif res.status == "memory":
+                    counts["from_memory"] += 1
+                counts["glossary_failures"] += len(res.glossary_failures)
+            missing_all |= missing
+            used = self._models_for(lesson, tgt)
+            models_used.update(used)
+            sig = dict(self.stage_sig)
+            sig.update(self._translation_signature(used))
+            title = find_title(blocks) or lesson.title
+            front = _front_matter(title, lesson, tgt, shares, signature_text(sig))
+            n_untranslated = sum(1 for s in out_segs if s.untranslated)
+            if n_untranslated:
+                front["untranslated"] = n_untranslated
+            if missing:
+                front["missing"] = sorted(missing)  # the hops with no model: the renderer's notice names them
+            rendered_t = render_markdown(title, blocks, front)
+            rel = fit_name(f"{tgt}/{lesson.name}.md")
+            outputs[rel] = self._write(rel, rendered_t.markdown)
+            sidecar["targets"][tgt] = {
+                "file": rel,
+                "segments": [
+                    {"id": k, "text": s.text, "line": line, **res.as_sidecar()}
+                    for k, (s, res, line) in enumerate(zip(out_segs, results, rendered_t.segment_lines))
+                ],
+            }
+        side_rel = fit_name(f"{STATE_FOLDER}/lessons/{lesson.name}.json")
+        outputs[side_rel] = self._write(side_rel, json.dumps(sidecar, ensure_ascii=False, indent=1) + "\n")
+
+        r = self.report
+        r.edits += len(lesson.edits)
+        r.flagged += len(lesson.flagged)
+        r.segments += len(segs)
+        r.segments_by_lang.update(s.lang for s in segs)
+        r.untranslated += counts["untranslated"]
+        r.translated += counts["translated"]
+        r.from_memory += counts["from_memory"]
+        r.glossary_failures += counts["glossary_failures"]
+        for pair in missing_all:
+            r.routes.setdefault(pair, None)
+        return {
+            "input": input_hash,
+            "signature": self.record_digest,
+            "models": {m: self.installed.get(m, "") for m in sorted(models_used)},
+            "missing": sorted(missing_all),
+            "outputs": outputs,
+            "sidecar": side_rel,
+            "counts": {
+                "edits": len(lesson.edits),
+                "flagged": len(lesson.flagged),
+                "segments": len(segs),
+                "untranslated": counts["untranslated"],
+                "by_lang": dict(Counter(s.lang for s in segs)),
+            },
+        }
+
+    def _write(self, rel: str, text: str) -> str:
+        """One output file, atomically, confined to OUT (a link or FIFO there is replaced, never followed)."""
+        try:
+            write_inside(self.out, rel, text)
+        except OutputError as exc:
+            if exc.errno in DISK_FULL:
+                raise DiskFull(exc.message) from None  # every later write would fail too: stop the batch
+            raise WriteFailed(FileProblem(shown(exc.path), exc.problem, exc.hint)) from None
+        return digest(text)
+
+    def _translation_signature(self, models: list[str]) -> dict[str, str]:
+        parts = {
+            "models": ",".join(f"{m}@{self.installed.get(m, '?')}" for m in models) or "none",
+            "beam": str(self.config.beam_size),
+            "compute": self.compute_type,
+            "device": self.device,
+        }
+        if self.glossary is not None:
+            parts["glossary"] = self.glossary.checksum[:12]
+        return parts
+
+    def _models_for(self, lesson: Lesson, tgt: str) -> list[str]:
+        names: set[str] = set()
+        for seg in lesson.segments():
+            for sp in seg.spans:
+                route = self.report.routes.get(f"{sp.lang}>{tgt}")
+                if route:
+                    names.update(route)
+        return sorted(names)
+
+
+def _front_matter(title: str, lesson: Lesson, lang: str, shares: dict[str, float], signature: str) -> dict[str, Any]:
+    return {"title": title, "source": lesson.source, "lang": lang, "languages": shares, "signature": signature}
+
+
+def _segment_kinds(lesson: Lesson) -> Any:
+    for b in lesson.blocks:
+        for _ in b.segments:
+            yield b.kind.value
