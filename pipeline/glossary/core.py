@@ -22,7 +22,6 @@ in :attr:`Enforced.failures`, never silently dropped.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import hashlib
 import json
@@ -35,6 +34,7 @@ from pathlib import Path
 
 from pipeline.errors import GlossaryError
 from pipeline.glossary import match as M
+from pipeline.glossary import recover as R
 from pipeline.glossary.model import Enforced, Protected, Protection, Term, TermMatch
 from pipeline.glossary.parse import LINT_HINT, Parsed, parse
 
@@ -72,7 +72,6 @@ NONCES = [
     "Cralvex",
     "Bonzirk",
 ]
-FUZZY_MIN = 0.75
 
 
 @dataclass(frozen=True)
@@ -290,13 +289,20 @@ class Glossary:
         return Protected("".join(pieces), text, src, tgt, attempt, tuple(items))
 
     def restore(self, protected: Protected, output: str) -> Enforced:
-        """Verify every protected term in ``output``; recover mangled ones; report the rest."""
+        """Verify every protected term in ``output``; recover mangled ones; report the rest.
+
+        Exact or reported: a term either ends up as the glossary's target with
+        every word outside it as the model wrote it, or a failure says why; a
+        span is replaced only where :mod:`pipeline.glossary.recover` is sure it
+        is the model's rendering of the term.
+        """
         if not protected.items:
             return Enforced(output)
+        items = protected.items
         claimed: list[tuple[int, int]] = []
         edits: dict[int, tuple[int, int, str]] = {}
         pending: list[int] = []
-        for i, item in enumerate(protected.items):
+        for i, item in enumerate(items):
             span = self._exact(output, protected, item, claimed)
             if span is None:
                 pending.append(i)
@@ -307,69 +313,89 @@ class Glossary:
                 edits[i] = (*span, item.target)
         recovered = 0
         failures: list[str] = []
+        if pending:
+            src_tokens = R.tokens(protected.text, [x for it in items for x in (it.start, it.end)])
+            out_tokens = R.tokens(output)
         for i in pending:
-            item = protected.items[i]
-            span = (
-                self._fuzzy(output, protected, item, claimed, (item.token, item.target))
-                or _aligned(output, protected, item, claimed)
-                or self._fuzzy(output, protected, item, claimed, (item.source,))
+            item = items[i]
+            needles = (item.token, item.target, item.source)
+            words = R.term_words(needles)
+            region = (
+                next((k for k, t in enumerate(src_tokens) if t.start >= item.start), len(src_tokens)),
+                sum(1 for t in src_tokens if t.end <= item.end),
             )
+            span = R.aligned(src_tokens, out_tokens, region, output, words)
+            if span is not None and any(_overlap(span, c) for c in claimed):
+                span = None
+            if span is None:
+                expect = (item.start / max(1, len(protected.text))) * len(output)
+                wanted = sum(items[k].term_id == item.term_id for k in pending)
+                span = R.similar(output, out_tokens, needles, words, expect, claimed, wanted)
             if span is None:
                 failures.append(
                     f"{protected.src}->{protected.tgt}: {item.source!r} should come out as "
-                    f"{item.target!r}, but the model's output has no trace of it"
+                    f"{item.target!r}, but no span of the model's output is surely it "
+                    "(left as the model wrote it)"
                 )
                 continue
             claimed.append(span)
             edits[i] = (*span, _placed(output, span, item.target))
             recovered += 1
+        failures += self._repeats(output, protected)
         text = output
         for s, e, rep in sorted(edits.values(), reverse=True):
             text = text[:s] + rep + text[e:]
-        return Enforced(text, len(protected.items) - len(failures), recovered, failures)
+        return Enforced(text, len(items) - len(failures), recovered, failures)
 
-    def _exact(
-        self, output: str, p: Protected, item: Protection, claimed: list[tuple[int, int]]
-    ) -> tuple[int, int] | None:
-        """The designed path: the term (attempt 0) or the nonce (attempt 1) as the model copied it."""
+    def _occurrences(self, text: str, p: Protected, item: Protection) -> list[tuple[int, int]]:
+        """Where ``item`` stands in ``text`` as the designed path expects it (term or nonce)."""
         if p.attempt > 0:
             nonce = M.BEFORE + re.escape(item.token) + "(?:s|es)?" + M.AFTER
-            spans = [m.span() for m in re.finditer(nonce, output, re.IGNORECASE)]
-        elif self.term(item.term_id).dnt:
-            term = self.term(item.term_id)
+            return [m.span() for m in re.finditer(nonce, text, re.IGNORECASE)]
+        term = self.term(item.term_id)
+        if term.dnt:
             flags = 0 if term.case else re.IGNORECASE
             pattern = (
                 re.escape(item.target)
                 if any(M.is_thai(c) for c in item.target)
                 else M.latin_pattern(item.target, "", inflect=False)
             )
-            spans = [m.span() for m in re.finditer(pattern, output, flags)]
-            if not spans:
-                spans = self.find_term(output, p.tgt, item.term_id) if p.tgt in self.term(item.term_id).forms else []
-        else:
-            spans = self.find_term(output, p.tgt, item.term_id)
-            if not spans and item.target:
-                spans = [m.span() for m in re.finditer(re.escape(item.target), output, re.IGNORECASE)]
-        for span in spans:
+            spans = [m.span() for m in re.finditer(pattern, text, flags)]
+            if not spans and p.tgt in term.forms:
+                spans = self.find_term(text, p.tgt, item.term_id)
+            return spans
+        spans = self.find_term(text, p.tgt, item.term_id)
+        if not spans and item.target:
+            spans = [m.span() for m in re.finditer(re.escape(item.target), text, re.IGNORECASE)]
+        return spans
+
+    def _exact(
+        self, output: str, p: Protected, item: Protection, claimed: list[tuple[int, int]]
+    ) -> tuple[int, int] | None:
+        """The designed path: the term (attempt 0) or the nonce (attempt 1) as the model copied it."""
+        for span in self._occurrences(output, p, item):
             if not any(_overlap(span, c) for c in claimed):
                 return span
         return None
 
-    def _fuzzy(
-        self, output: str, p: Protected, item: Protection, claimed: list[tuple[int, int]], needles: tuple[str, ...]
-    ) -> tuple[int, int] | None:
-        """The output span most like one of ``needles`` (the protection, the term, or the
-        untranslated source term); near where the protection stood when scores tie."""
-        expect = (item.start / max(1, len(p.text))) * len(output)
-        best: tuple[float, float, tuple[int, int]] | None = None
-        for needle in dict.fromkeys(needles):
-            for span, score in _similar_spans(output, needle):
-                if score < FUZZY_MIN or any(_overlap(span, c) for c in claimed):
-                    continue
-                rank = (score, -abs(span[0] - expect), span)
-                if best is None or rank > best:
-                    best = rank
-        return best[2] if best else None
+    def _repeats(self, output: str, p: Protected) -> list[str]:
+        """A term the model wrote more often than it was given (duplicated, or a model looping
+        on it) is a failure: the extra copies are the model's words, not ours to delete."""
+        out: list[str] = []
+        seen: set[str] = set()
+        for item in p.items:
+            key = item.token if p.attempt > 0 else item.term_id
+            if key in seen:
+                continue
+            seen.add(key)
+            given = len(self._occurrences(p.text, p, item))
+            found = len(self._occurrences(output, p, item))
+            if found > given:
+                out.append(
+                    f"{p.src}->{p.tgt}: {item.target!r} comes out {found} times for {given} in the "
+                    "source (the model repeated it)"
+                )
+        return out
 
     # -- text already in the target language -----------------------------------------
 
@@ -417,55 +443,6 @@ def _placed(output: str, span: tuple[int, int], target: str) -> str:
     return before + target + after
 
 
-_TOKEN = re.compile(r"\w+|[^\w\s]")
-
-
-def _aligned(output: str, p: Protected, item: Protection, claimed: list[tuple[int, int]]) -> tuple[int, int] | None:
-    """Where the protection stood, found by aligning the words around it.
-
-    When the output is largely a copy of the protected input (echo-like
-    models, names and numbers in real MT), the words before and after the
-    protection survive; whatever the output has between them is the mangled
-    protection. A span at most two words longer than the protection, anchored
-    on both sides, is returned; an empty span (an insertion point) when the
-    model dropped the term. Real free translations rarely align this well, and
-    then nothing is returned.
-    """
-    src = [(m.start(), m.end(), M.fold_term(m.group())) for m in _TOKEN.finditer(p.text)]
-    out = [(m.start(), m.end(), M.fold_term(m.group())) for m in _TOKEN.finditer(output)]
-    inside = [k for k, t in enumerate(src) if t[0] >= item.start and t[1] <= item.end]
-    if not inside or not out:
-        return None
-    a, b = inside[0], inside[-1] + 1
-    ops = difflib.SequenceMatcher(None, [t[2] for t in src], [t[2] for t in out], autojunk=False).get_opcodes()
-    equal_src = {i for tag, i1, i2, _, _ in ops if tag == "equal" for i in range(i1, i2)}
-    if not ((a == 0 or a - 1 in equal_src) and (b == len(src) or b in equal_src)):
-        return None
-    js: list[int] = []
-    insert_at: int | None = None
-    for tag, i1, i2, j1, j2 in ops:
-        if (i2 <= a or i1 >= b) and not (tag == "insert" and a < i1 < b):
-            if tag == "delete" and i1 < b and i2 > a:
-                insert_at = j1
-            continue
-        if tag == "equal":
-            js += range(j1 + max(i1, a) - i1, j1 + min(i2, b) - i1)
-        elif tag in ("replace", "insert"):
-            js += range(j1, j2)
-        elif tag == "delete":
-            insert_at = j1
-    if js:
-        if max(js) - min(js) + 1 > (b - a) + 2:
-            return None
-        span = (out[min(js)][0], out[max(js)][1])
-    elif insert_at is not None:
-        pos = out[insert_at][0] if insert_at < len(out) else len(output.rstrip())
-        span = (pos, pos)
-    else:
-        return None
-    return None if any(_overlap(span, c) for c in claimed) else span
-
-
 def _like(found: str, target: str) -> str:
     """``target`` capitalised like the text it replaces (sentence-initial capitals survive)."""
     if found[:1].isupper() and target[:1].islower():
@@ -485,54 +462,6 @@ def _is_target_word(matched: str, tgt: str) -> bool:
     except ImportError:  # pragma: no cover - wordfreq is a dependency
         return False
     return zipf_frequency(matched.lower(), tgt) >= 3.0
-
-
-def _boundaries(text: str) -> list[bool]:
-    """b[i]: a span may start or end at i (not inside a Latin word)."""
-    n = len(text)
-    out = [True] * (n + 1)
-    for i in range(1, n):
-        a, b = text[i - 1], text[i]
-        if M.is_latin_letter(a) and M.is_latin_letter(b):
-            out[i] = False
-    return out
-
-
-def _similar_spans(text: str, needle: str) -> list[tuple[tuple[int, int], float]]:
-    """Spans of ``text`` (on word edges, not starting/ending in space) and their similarity
-    to ``needle``: character similarity on folded text, or 1.0 for the same words in
-    another order (a model that swapped "value proposition" to "proposition value")."""
-    if not needle.strip() or not text:
-        return []
-    folded, where = M.fold(text)
-    fneedle = M.fold_term(needle)
-    m = len(fneedle)
-    lo, hi = max(1, int(m * 0.6)), int(m * 1.5) + 2
-    ok = _boundaries(folded)
-    words = sorted(fneedle.split())
-    sorted_needle = " ".join(words)
-    starts = [i for i in range(len(folded)) if ok[i] and not folded[i].isspace()]
-    out: list[tuple[tuple[int, int], float]] = []
-    sm = difflib.SequenceMatcher(autojunk=False)
-    sm.set_seq2(fneedle)
-    for s in starts:
-        for e in range(s + lo, min(len(folded), s + hi) + 1):
-            if not ok[e] or folded[e - 1].isspace():
-                continue
-            cand = folded[s:e]
-            sm.set_seq1(cand)
-            score = sm.ratio() if sm.real_quick_ratio() >= FUZZY_MIN and sm.quick_ratio() >= FUZZY_MIN else 0.0
-            if len(words) > 1 and " " in cand:
-                # Same words in another order ("proposition values"): compare sorted words.
-                score = max(
-                    score,
-                    difflib.SequenceMatcher(
-                        None, " ".join(sorted(cand.split())), sorted_needle, autojunk=False
-                    ).ratio(),
-                )
-            if score >= FUZZY_MIN:
-                out.append(((where[s], where[e]), score))
-    return out
 
 
 def load_glossary(path: str | None, *, source: str | None = None, target: str | None = None) -> Glossary | None:

@@ -29,6 +29,7 @@ from typing import Any
 # these on either side. Thai letters glued onto a Spanish word (a common
 # scraping accident) do not block a match.
 _LATIN = "0-9A-Za-z\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
+LATIN_CLASS = _LATIN
 BEFORE = f"(?<![{_LATIN}])"
 AFTER = f"(?![{_LATIN}])"
 

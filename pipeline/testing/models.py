@@ -82,6 +82,10 @@ class BuildParams:
     target_prefix: str = ""
     package_version: str = "1.0"
     seed: int = 1234
+    # Hostile models (see build_hostile_package): source piece -> output pieces, and
+    # which source position each decoder step reads.
+    rewrites: tuple[tuple[str, str], ...] = ()
+    steps: str = ""
 
     def model_key(self) -> str:
         """Key of the model folder: the language pair does not change the weights."""
@@ -259,7 +263,7 @@ def train_sentencepiece(params: BuildParams) -> bytes:
     """Train the package's SentencePiece model (bytes of ``sentencepiece.model``)."""
     import sentencepiece as spm
 
-    user_symbols = sorted({w for pair in params.swaps for w in pair})
+    user_symbols = sorted({w for pair in params.swaps for w in pair} | {a for a, _ in params.rewrites if a != "</s>"})
     sp_vocab = min(params.vocab_size - len(SPECIALS) - 1, 2000)
     buf = io.BytesIO()
     spm.SentencePieceTrainer.train(
@@ -400,10 +404,11 @@ def _build_ctranslate2_model(params: BuildParams, sp_bytes: bytes, out_dir: Path
     enc_pos[:, pos_slice] = pos
     enc.position_encodings.encodings = enc_pos
 
-    dec.embeddings.weight = noise(v, d)
+    target_vocab, rows = _output_rows(params, vocab, perm)
+    dec.embeddings.weight = noise(len(target_vocab), d)
     shift = 1 if params.target_prefix else 0  # step 0 emits the forced prefix
     dec_pos = np.zeros((lay.positions, d), dtype=np.float32)
-    dec_pos[:, pos_slice] = pos[np.clip(np.arange(lay.positions) - shift, 0, None)]
+    dec_pos[:, pos_slice] = pos[read_order(params.steps, lay.positions)[np.clip(np.arange(lay.positions) - shift, 0, None)]]
     dec.position_encodings.encodings = dec_pos
 
     def norm(ln: object) -> None:
@@ -449,16 +454,158 @@ def _build_ctranslate2_model(params: BuildParams, sp_bytes: bytes, out_dir: Path
             linear(layer.attention.linear[2], noise(d, d))
         ffn_noise(layer.ffn)
     norm(dec.layer_norm)
-    proj = np.zeros((v, d))
-    proj[:, :dt] = beta * codes[perm]
-    linear(dec.projection, proj + noise(v, d))
+    proj = np.zeros((len(target_vocab), d))
+    for j, sources in enumerate(rows):
+        if sources:
+            proj[j, :dt] = beta * codes[sources].sum(axis=0)
+    linear(dec.projection, proj + noise(len(target_vocab), d))
 
     spec.register_source_vocabulary(vocab)
-    spec.register_target_vocabulary(vocab)
+    spec.register_target_vocabulary(target_vocab)
     spec.validate()
     spec.optimize(quantization="int8" if params.int8 else "float32")
     out_dir.mkdir(parents=True, exist_ok=True)
     spec.save(str(out_dir))
+
+
+# --------------------------------------------------------------------------- hostile models
+#
+# Models that misbehave like real NMT, deterministically, built on the echo
+# construction above with two extra knobs:
+#
+# * ``rewrites`` (vocabulary level): a source piece is emitted as other output
+#   pieces. The output projection row that carries the source token's code is
+#   moved to a target-only token, so the target vocabulary may hold tokens the
+#   tokenizer never produces: ``"▁customers"`` (inflect), ``"▁customer▁customer"``
+#   (duplicate), ``"<s>"`` (which SentencePiece decodes to nothing: delete).
+#   Each rewritten source piece is a SentencePiece user symbol, so it is one
+#   token in any input (``"▁customer"`` matches " customer" at a word start).
+# * ``steps`` (position level): the decoder position table says which source
+#   position step ``t`` attends to, so a permutation of positions reorders,
+#   repeats or loops the output; see :func:`read_order`.
+
+HOSTILE_STEPS = ("", "weak", "loop")
+
+
+def read_order(steps: str, n: int) -> np.ndarray:
+    """Which source position each of ``n`` decoder steps reads.
+
+    ``""``: step t reads t (echo). ``"weak"``: in every block of 6 source
+    positions, 1 and 2 come out swapped and 3 twice (a weak NMT's reordering
+    and repetition; nothing is skipped, so the source's end-of-sentence is
+    always reached). ``"loop"``: positions 0-3, then 2, 3, 2, 3, ... forever:
+    the repetition loop Argos models fall into, cut only by the engine's
+    ``max_decoding_length``.
+    """
+    if steps == "":
+        return np.arange(n)
+    if steps == "weak":
+        block = [0, 2, 1, 3, 3, 4, 5]
+        order = [6 * (t // len(block)) + block[t % len(block)] for t in range(n)]
+        return np.clip(np.array(order), 0, n - 1)
+    if steps == "loop":
+        return np.array([t if t < 4 else 2 + (t % 2) for t in range(n)])
+    raise ValueError(f"steps must be one of {HOSTILE_STEPS}, not {steps!r}")
+
+
+def _output_rows(params: BuildParams, vocab: list[str], perm: list[int]) -> tuple[list[str], list[list[int]]]:
+    """The target vocabulary and, per target token, the source tokens that emit it."""
+    target = list(vocab)
+    rows: list[list[int]] = [[perm[j]] for j in range(len(vocab))]
+    index = {tok: i for i, tok in enumerate(vocab)}
+    for piece, output in params.rewrites:
+        if piece not in index:
+            raise ValueError(f"rewritten piece {piece!r} is not one token of the vocabulary")
+        s = index[piece]
+        for r in rows:
+            if s in r:
+                r.remove(s)
+        out = output or "<s>"  # SentencePiece decodes <s> to nothing
+        if out not in index:
+            index[out] = len(target)
+            target.append(out)
+            rows.append([])
+        rows[index[out]].append(s)
+    return target, rows
+
+
+def word_rewrites(words: Mapping[str, str]) -> dict[str, str]:
+    """Word-level rewrites as pieces: ``{"customer": "customers"}`` -> ``{"▁customer": "▁customers"}``;
+    an empty output deletes the word (and the space before it)."""
+    def piece(text: str) -> str:
+        return "".join("\u2581" + w for w in text.split())
+
+    return {piece(a): piece(b) for a, b in words.items()}
+
+
+# The term-mangling behaviours, each a function of the target term (words
+# separated by spaces) -> word rewrites. "partial" needs a translation of the
+# term's first word (``partial=``); "placeholder" also mangles attempt-1 nonces.
+MANGLERS = ("inflect", "drop_word", "partial", "move", "duplicate", "delete", "placeholder")
+
+
+def mangling_rewrites(behaviour: str, term: str, *, partial: str = "cliente") -> dict[str, str]:
+    """Piece rewrites that make a model mangle ``term`` (what the glossary put in the source).
+
+    inflect: the first word takes a plural "s" ("customers relationship", a form
+    the glossary does not accept); drop_word: the first word is dropped;
+    partial: the first word comes out as ``partial`` (half translated back);
+    move: the term is dropped where it stands and written before the final
+    period; duplicate: the term comes out twice; delete: it vanishes;
+    placeholder: the term comes out twice and every attempt-1 nonce loses its
+    last letter (so the retry meets a changed placeholder).
+    """
+    words = term.split()
+    first, last = words[0], words[-1]
+    if behaviour == "inflect":
+        return word_rewrites({first: first + "s"})
+    if behaviour == "drop_word":
+        return word_rewrites({first: ""})
+    if behaviour == "partial":
+        return word_rewrites({first: partial})
+    if behaviour == "move":
+        out = word_rewrites({w: "" for w in words})
+        out["."] = "".join("\u2581" + w for w in words) + "."
+        return out
+    if behaviour == "duplicate":
+        return word_rewrites({last: f"{last} {term}"})
+    if behaviour == "delete":
+        return word_rewrites({w: "" for w in words})
+    if behaviour == "placeholder":
+        from pipeline.glossary.core import NONCES
+
+        out = word_rewrites({last: f"{last} {term}"})
+        out.update(word_rewrites({n: n[:-1] for n in NONCES}))
+        return out
+    raise ValueError(f"behaviour must be one of {MANGLERS}, not {behaviour!r}")
+
+
+def build_hostile_package(
+    dest_dir: str | os.PathLike[str],
+    from_code: str,
+    to_code: str,
+    *,
+    rewrites: Mapping[str, str] | None = None,
+    steps: str = "",
+    package_version: str = "1.0",
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> Path:
+    """A small package that echoes its input except for ``rewrites`` (piece -> pieces, see
+    :func:`word_rewrites`, :func:`mangling_rewrites`) and the position order ``steps``
+    (:func:`read_order`). ``rewrites={"</s>": "▁and"}`` makes a model that never ends
+    a sentence by itself (it runs to the engine's maximum length)."""
+    if steps not in HOSTILE_STEPS:
+        raise ValueError(f"steps must be one of {HOSTILE_STEPS}, not {steps!r}")
+    params = BuildParams(
+        from_code, to_code, "hostile", (), SMALL["layers"], SMALL["d_model"], SMALL["vocab_size"],  # type: ignore[arg-type]
+        False, "", package_version, rewrites=tuple(sorted((rewrites or {}).items())), steps=steps,
+    )
+    cached = _cached_package(params, Path(cache_dir) if cache_dir else default_cache_dir())
+    dest = Path(dest_dir)
+    dest.mkdir(parents=True, exist_ok=True)
+    out = dest / f"{params.package_dir_name}.argosmodel"
+    shutil.copyfile(cached, out)
+    return out
 
 
 # --------------------------------------------------------------------------- checks
