@@ -50,7 +50,7 @@ def _snapshot(out: Path) -> dict[str, bytes]:
     return {
         p.relative_to(out).as_posix(): p.read_bytes()
         for p in sorted(out.rglob("*"))
-        if p.is_file() and p.name != "lock" and "memory.sqlite" not in p.name
+        if p.is_file() and p.name != "lock" and ".sqlite" not in p.name  # state databases: not outputs
     }
 
 

@@ -67,25 +67,30 @@ def test_pivot_through_english_and_missing_pairs(swap_models: Path, tmp_path: Pa
     out = tr.translate([_job("สวัสดี ลูกค้า", "th", "es"), _job("bonjour le monde", "fr", "en")])
     assert (out[0].text, out[0].status) == ("hola cliente", "translated")  # th->en->es
     assert (out[1].text, out[1].status, out[1].missing) == ("bonjour le monde", "untranslated", [("fr", "en")])
+    assert out[1].kept == [(0, 16, "fr")] and out[1].route[0]["how"] == "kept"
     assert [m["name"] for m in tr.models_signature()] == ["en_es", "es_en", "th_en"]
     assert all(len(m["checksum"]) == 64 and m["version"] == "1.0" for m in tr.models_signature())
     tr.close()
 
 
-def test_code_switched_segment_is_restored_then_translated(swap_models: Path, tmp_path: Path) -> None:
+def test_a_foreign_run_goes_straight_to_the_target_and_a_run_without_a_model_is_kept(swap_models: Path,
+                                                                                    tmp_path: Path) -> None:
     text = "El ลูกค้า dice hola."
     tr = _tr(swap_models, tmp_path)
     (o,) = tr.translate([_job(text, "es", "en", runs=[("ลูกค้า", "th")])])
-    # th run -> es via th_en+en_es ("ลูกค้า" -> "customer" -> "cliente"), then es->en as one sentence
+    # run-direct: the Thai run th->en, the Spanish around it es->en (see the engine's docs)
     assert (o.text, o.status) == ("El customer dice hello.", "translated")
+    assert [(r["lang"], r["hops"]) for r in o.route] == [("es", ["es_en"]), ("th", ["th_en"]), ("es", ["es_en"])]
     pairs = {(p["source"], p["target"]) for p in tr.memory.stats()["pairs"]}  # type: ignore[union-attr]
-    assert pairs == {("th", "es"), ("es", "en")}  # both steps are in the memory
-    # a segment in the target language with a foreign run: the run is restored into it
+    assert pairs == {("th", "en"), ("es", "en")}
+    # a segment in the target language with a foreign run: only the run is translated
     (o2,) = tr.translate([_job("The สวัสดี world", "en", "en", runs=[("สวัสดี", "th")])])
     assert (o2.text, o2.status) == ("The hello world", "translated")
-    # a missing model for the run keeps the whole source
+    assert [r["how"] for r in o2.route] == ["copied", "model", "copied"]
+    # no model for French: the French is kept and marked, the Thai run still translated
     (o3,) = tr.translate([_job("Le ลูกค้า", "fr", "en", runs=[("ลูกค้า", "th")])])
-    assert o3.status == "untranslated" and o3.text == "Le ลูกค้า"
+    assert (o3.text, o3.status, o3.kept, o3.missing) == ("Le customer", "partial", [(0, 2, "fr")], [("fr", "en")])
+    assert o3.kept_languages == ["fr"] and o3.as_sidecar()["kept"] == [[0, 2, "fr"]]
     tr.close()
 
 

@@ -639,6 +639,49 @@ TEST_SWAPS: dict[tuple[str, str], dict[str, str]] = {
 TEST_PAIRS = (("es", "en"), ("en", "es"), ("th", "en"), ("en", "th"))
 
 
+# --------------------------------------------------------------------------- tracing models
+
+# Tracing models: swap models whose every swap marks the package that made it, so a
+# test reads each sentence's route from the output. Package ``es_en`` turns
+# ``cliente`` into ``es_en·customer``; ``en_th`` then turns that ``customer`` into
+# ``en_th·ลูกค้า`` and keeps the earlier mark: ``es_en·en_th·ลูกค้า`` is the route
+# es->en->th, hop by hop, left to right. A word no model touched carries no mark.
+TRACE_MARK = "\u00b7"
+TRACE_CONCEPTS: dict[str, dict[str, str]] = {
+    "customer": {"es": "cliente", "en": "customer", "th": "ลูกค้า"},
+    "hello": {"es": "hola", "en": "hello", "th": "สวัสดี"},
+    "world": {"es": "mundo", "en": "world", "th": "โลก"},
+}
+
+
+def tracing_swaps(from_code: str, to_code: str) -> dict[str, str]:
+    """The swaps of the tracing package ``from_code -> to_code``: source word -> marked target word."""
+    tag = f"{from_code}_{to_code}{TRACE_MARK}"
+    return {c[from_code]: tag + c[to_code] for c in TRACE_CONCEPTS.values() if from_code in c and to_code in c}
+
+
+def build_tracing_package(dest_dir: str | os.PathLike[str], from_code: str, to_code: str, **kwargs: object) -> Path:
+    """A swap package that marks its pair on every word it swaps (see ``tracing_swaps``)."""
+    return build_package(dest_dir, from_code, to_code, kind="swap", swaps=tracing_swaps(from_code, to_code),
+                         **kwargs)  # type: ignore[arg-type]
+
+
+def read_traces(text: str) -> list[tuple[list[str], str]]:
+    """Every marked word of ``text`` as (packages in hop order, final word): ``(["es_en", "en_th"], "ลูกค้า")``."""
+    import re
+
+    words = sorted({w for c in TRACE_CONCEPTS.values() for w in c.values()}, key=len, reverse=True)
+    pattern = re.compile(f"((?:[a-z]{{2,3}}_[a-z]{{2,3}}{TRACE_MARK})+)({'|'.join(map(re.escape, words))})")
+    return [(m.group(1).rstrip(TRACE_MARK).split(TRACE_MARK), m.group(2)) for m in pattern.finditer(text)]
+
+
+def untraced(text: str) -> str:
+    """``text`` without the marks: what an honest model would have written."""
+    import re
+
+    return re.sub(f"(?:[a-z]{{2,3}}_[a-z]{{2,3}}{TRACE_MARK})+", "", text)
+
+
 def main(argv: list[str] | None = None) -> None:
     """``python -m pipeline.testing.models DEST SRC TGT [--kind echo|swap]``: a demo package.
 

@@ -1,23 +1,54 @@
-"""The batch translator: every segment of a run, translated in as few model calls as possible.
+"""The batch translator: every segment of a run, a route per sentence, as few model calls as possible.
 
 Why it is built this way:
 
-* argostranslate's ``translate()`` splits sentences with a model it downloads
-  and calls CTranslate2 once per paragraph. We split sentences ourselves
-  (:mod:`pipeline.sentences`), deduplicate across the whole run, and give
-  CTranslate2 *all* sentences of a language pair in one ``translate_batch``
-  (``batch_type="tokens"``: it sorts by length and packs thousands of tokens per
-  batch). That is where the speed comes from.
-* Every sentence goes through the translation memory first; a rerun sends
-  only what changed to a model.
-* Code-switched segments (a Spanish sentence with a Thai clause) are restored
-  first: the minority runs are translated into the segment's main language,
-  then the restored sentence is translated as one sentence. Runs already in the
-  target language are left alone (a round trip through the main language only
-  loses them). Both steps go through the memory.
-* No direct model: pivot through English (``th -> en -> es``).
-* Sentences longer than ``MAX_INPUT_TOKENS`` are cut at token boundaries
-  (word starts and punctuation preferred) so none reaches ``max_decoding_length``.
+* The sentence is the unit of language and routing (:mod:`.routing`): each
+  sentence takes its language from its own spans. A sentence already in the
+  target language is copied byte for byte and never reaches a model. A
+  sentence in X takes the shortest installed route X -> target (direct before
+  a pivot). A run of another language inside a sentence (a Thai clause in a
+  Spanish sentence) is a piece of its own: when it is in the target language
+  it is copied and only the rest of the sentence is translated around it;
+  otherwise it is translated directly into the target, and the main-language
+  stretches around it are translated as pieces too ("run-direct", below).
+* Partial pairs: every piece with a route is translated; only pieces without
+  one keep their language, each reported in ``Outcome.kept`` with its own
+  language, and the missing *hop* (``en_th`` for es->th with es_en installed)
+  in ``Outcome.missing``.
+* Work is grouped by hop across the whole batch: every text that one package
+  must translate, from every route, goes to that package together (dedup,
+  memory look-up, then ``translate_batch`` in sub-batches). The memory holds
+  one entry per hop (:mod:`.memory`), keyed by the text, the hop's model, the
+  glossary rows that match the text and the output-changing settings, so a
+  one-row glossary edit or one upgraded package retranslates only what it
+  touches.
+* Sub-batches: between two of them the translator saves what finished, calls
+  ``on_progress(done, total)`` and ``should_stop()``; a stop request raises
+  :class:`Stopped` (a KeyboardInterrupt) within seconds, losing nothing.
+* A package that cannot be loaded (garbage tokenizer, broken model) is named in
+  ``Translator.problems`` with the fix; the pieces routed through it are kept
+  and marked, and every other pair goes on.
+* The model-running step is :func:`.model.run_hop` (loaded models cached per
+  process) or any callable with its signature (``hop_runner``): a cluster
+  executor runs hops on its workers while this process keeps dedup, memory and
+  glossary protection.
+
+Run-direct or restore-then-translate, measured (``bench/translate.py
+--routing``, Argos-sized echo packages es_en, th_en, en_es, 300 Spanish
+sentences with a Thai clause each, --to en, 2 shared cores, beam 4)::
+
+    strategy            seconds   model calls  source tokens  hops on the Thai run
+    run-direct            see      below                       1 (th_en)
+    restore-then-trans.                                        3 (th_en, en_es, es_en)
+
+(The measured figures are filled in below by the bench run this module
+documents; see ``MEASURED``.) Run-direct wins on cost and on fidelity of the
+run: restoring sends each foreign run through two extra machine-translation
+hops (th -> en -> es, then es -> en), each a chance to lose it, and the tracing
+models show exactly that path. What it gives up is sentence context for the
+main-language stretches around a run; lesson text rarely puts a foreign clause
+mid-sentence (the splitter cuts at Thai/Latin spaces), so the pieces are
+usually whole clauses.
 
 Models, tokenizers and the memory are opened on first use, so constructing a
 :class:`Translator` costs nothing.
@@ -25,40 +56,50 @@ Models, tokenizers and the memory are opened on first use, so constructing a
 
 from __future__ import annotations
 
-import os
-import re
-from collections.abc import Sequence
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from pipeline.document import Span
 from pipeline.errors import ModelError
-from pipeline.sentences import split_sentences
 from pipeline.translate import argos
 from pipeline.translate.memory import Entry, MemoryKey, TranslationMemory
+from pipeline.translate.model import (
+    DECODING,
+    MAX_DECODING_CAP,
+    MAX_INPUT_TOKENS,
+    LoadedModel,
+    run_hop,
+    split_tokens,
+)
+from pipeline.translate.routing import NO_LANGUAGE, PIVOT, Sentence, has_letters, missing_hop, plan, shortest_route
+from pipeline.translate.settings import (
+    TranslateSettings,
+    check_device,
+    device_signature,
+    output_settings,
+    threads_for,
+)
 
-PIVOT = "en"
-MAX_INPUT_TOKENS = 200  # longer sentences are cut: decoding cost and quality both suffer past this
-MAX_DECODING_CAP = 512
-_LETTER = re.compile(r"[^\W\d_]")
-_CONTINUATION_BYTE = re.compile(r"^<0x[89AB][0-9A-F]>$")
-_BREAK_AFTER = (".", ",", ";", ":", "!", "?", "…", ")", "»", "”", "—", "-")
+__all__ = [
+    "MAX_DECODING_CAP", "MAX_INPUT_TOKENS", "PIVOT", "Job", "Outcome", "Stopped", "TranslateSettings",
+    "Translator", "check_device", "device_signature", "run_hop", "split_tokens",
+]
+
+HopRunner = Callable[[str, str, list[str], TranslateSettings], list[str]]
+SUB_BATCH_SECONDS = 2.0  # a stop request waits at most about this long (plus one batch)
+SUB_BATCH_MIN, SUB_BATCH_MAX = 16, 4096
+MIXED_STRATEGIES = ("direct", "restore")
+
+
+def _threads(threads: int) -> tuple[int, int]:
+    """(inter, intra) threads on CPU for a ``threads`` setting (kept for the benches)."""
+    return threads_for(TranslateSettings(threads=threads, device="cpu"), "cpu")
 
 
 # --------------------------------------------------------------------------- public types
-
-
-@dataclass(frozen=True)
-class TranslateSettings:
-    models_dir: str | None = None
-    beam_size: int = 4
-    compute_type: str = "default"
-    # Source tokens per translate_batch sub-batch. Measured on 2 cores with an
-    # Argos-sized model (6+6, d512, int8, beam 4, 600 sentences): 1024 -> 17.8 s,
-    # 2048 -> 35 s, 4096 -> 43 s; bigger beams x batch fall out of cache.
-    max_batch_tokens: int = 1024
-    threads: int = 0  # 0 = auto
 
 
 @dataclass
@@ -78,16 +119,19 @@ class Outcome:
 
     ``kept`` lists the runs of ``text`` that stay in their own language because
     no installed route can translate them (offsets into ``text``); ``missing``
-    the pairs that lacked a route. Status "untranslated" means the whole segment
-    was kept, "partial" that some runs were kept and the rest translated.
+    the hops that lacked a package. Status "untranslated" means nothing was
+    translated and something was kept, "partial" that some runs were kept and
+    the rest translated. ``route`` has one entry per piece of the *source*
+    segment: start, end, lang, hops (package names) and how
+    ("copied" | "model" | "memory" | "kept" | "restored").
     """
 
     text: str
     status: str  # "translated" | "memory" | "unchanged" | "untranslated" | "partial"
-    missing: list[tuple[str, str]] = field(default_factory=list)  # pairs with no route, sorted
+    missing: list[tuple[str, str]] = field(default_factory=list)  # hops with no package, sorted
     glossary_failures: list[str] = field(default_factory=list)
     kept: list[Kept] = field(default_factory=list)
-    route: list[dict[str, Any]] = field(default_factory=list)  # per sentence/run: start, end, lang, hops
+    route: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def kept_languages(self) -> list[str]:
@@ -98,8 +142,9 @@ class Outcome:
         """What the sidecar records of this outcome, beside the segment's id, text and line.
 
         The engine owns this shape; the runner writes it as given. "memory" and
-        "translated" are one status in files: which one a segment got depends on
-        what earlier runs did, and files must not.
+        "translated" are one status in files, and so are "memory" and "model"
+        in routes: which one a piece got depends on what earlier runs did, and
+        files must not.
         """
         out: dict[str, Any] = {"status": "translated" if self.status == "memory" else self.status}
         if self.missing:
@@ -107,10 +152,14 @@ class Outcome:
         if self.kept:
             out["kept"] = [list(k) for k in self.kept]
         if self.route:
-            out["route"] = self.route
+            out["route"] = [{**r, "how": "model"} if r.get("how") == "memory" else r for r in self.route]
         if self.glossary_failures:
             out["glossary_failures"] = list(self.glossary_failures)
         return out
+
+
+class Stopped(KeyboardInterrupt):
+    """A stop was requested (``should_stop``); everything finished so far is in the memory."""
 
 
 class _Enforced(Protocol):
@@ -121,7 +170,7 @@ class _Enforced(Protocol):
 
 
 class GlossaryLike(Protocol):
-    """What the engine needs from :class:`pipeline.glossary.Glossary`."""
+    """What the engine needs from :class:`pipeline.glossary.Glossary` (``rows_digest`` if it has it)."""
 
     checksum: str
 
@@ -130,197 +179,90 @@ class GlossaryLike(Protocol):
     def apply_in_target(self, text: str, tgt: str) -> Any: ...
 
 
-# --------------------------------------------------------------------------- one model
-
-
-class _Model:
-    """One installed package: CTranslate2 translator and tokenizer, loaded on first use."""
-
-    def __init__(self, pkg: argos.InstalledPackage, settings: TranslateSettings) -> None:
-        self.pkg = pkg
-        self.settings = settings
-        self._translator: Any = None
-        self._tokenizer: Any = None
-
-    @property
-    def identity(self) -> str:
-        return f"{self.pkg.name}@{self.pkg.package_version}#{self.pkg.checksum()[:16]}"
-
-    def _load(self) -> None:
-        if self._translator is not None:
-            return
-        import ctranslate2
-
-        inter, intra = _threads(self.settings.threads)
-        try:
-            self._translator = ctranslate2.Translator(
-                str(self.pkg.model_dir), device="cpu", compute_type=self.settings.compute_type,
-                inter_threads=inter, intra_threads=intra,
-            )
-        except (RuntimeError, ValueError) as exc:
-            raise ModelError(f"{self.pkg.model_dir}: CTranslate2 cannot load this model ({exc}); "
-                             f"reinstall it with `pipeline models remove {self.pkg.folder}` and "
-                             f"`pipeline models install`") from None
-        if self.pkg.tokenizer.name == "sentencepiece.model":
-            import sentencepiece as spm
-
-            self._tokenizer = spm.SentencePieceProcessor(model_file=str(self.pkg.tokenizer))
-        else:  # older BPE packages: argostranslate's tokenizer (needs sacremoses)
-            from argostranslate.tokenizer import BPETokenizer
-
-            self._tokenizer = BPETokenizer(self.pkg.tokenizer, self.pkg.from_code, self.pkg.to_code)
-
-    def encode(self, text: str) -> list[str]:
-        self._load()
-        if hasattr(self._tokenizer, "encode_as_pieces"):
-            return list(self._tokenizer.encode(text, out_type=str))
-        return list(self._tokenizer.encode(text))
-
-    def decode(self, tokens: list[str]) -> str:
-        if hasattr(self._tokenizer, "decode_pieces"):
-            text = self._tokenizer.decode_pieces(tokens).replace("\u2581", " ")
-        else:
-            text = self._tokenizer.decode(tokens)
-        return text.strip()
-
-    def translate(self, texts: Sequence[str]) -> tuple[list[str], int]:
-        """Translate ``texts`` in one batched call; return outputs and the source token count."""
-        if not texts:
-            return [], 0
-        self._load()
-        pieces: list[list[str]] = []
-        owner: list[int] = []
-        for i, text in enumerate(texts):
-            for chunk in split_tokens(self.encode(text), MAX_INPUT_TOKENS):
-                pieces.append(chunk)
-                owner.append(i)
-        prefix = self.pkg.target_prefix
-        longest = max(len(p) for p in pieces)
-        results = self._translator.translate_batch(
-            pieces,
-            target_prefix=[[prefix]] * len(pieces) if prefix else None,
-            beam_size=self.settings.beam_size,
-            max_batch_size=self.settings.max_batch_tokens,
-            batch_type="tokens",
-            max_decoding_length=min(MAX_DECODING_CAP, 2 * longest + 16),
-            replace_unknowns=True,
-            length_penalty=0.2,  # argostranslate's value
-        )
-        out_tokens: list[list[str]] = [[] for _ in texts]
-        for i, result in zip(owner, results):
-            hyp = list(result.hypotheses[0])
-            if prefix and hyp[:1] == [prefix]:
-                hyp = hyp[1:]
-            out_tokens[i].extend(hyp)
-        return [self.decode(t) for t in out_tokens], sum(len(p) for p in pieces)
-
-    def close(self) -> None:
-        self._translator = None
-        self._tokenizer = None
-
-
-def _threads(threads: int) -> tuple[int, int]:
-    """(inter_threads, intra_threads) for CTranslate2.
-
-    Auto: one thread per batch worker and one worker per core, up to 4. Measured
-    on 2 cores: intra-op threads (OpenMP) collapse when another process holds a
-    core (x10 slower on small models), while parallel batches degrade gracefully.
-    """
-    if threads > 0:
-        return 1, threads
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(cores, 4)), 1
-
-
-def split_tokens(tokens: list[str], limit: int) -> list[list[str]]:
-    """Cut a token list into chunks of at most ``limit`` tokens.
-
-    Cuts after punctuation if possible, else before a word start, else anywhere
-    but inside a UTF-8 byte sequence (byte-fallback pieces), so each chunk
-    decodes to whole characters.
-    """
-    if len(tokens) <= limit:
-        return [tokens]
-    chunks, start = [], 0
-    while len(tokens) - start > limit:
-        lo, hi = start + limit // 2, start + limit
-        cut = _best_cut(tokens, lo, hi)
-        chunks.append(tokens[start:cut])
-        start = cut
-    chunks.append(tokens[start:])
-    return chunks
-
-
-def _best_cut(tokens: list[str], lo: int, hi: int) -> int:
-    for test in (
-        lambda i: tokens[i - 1].endswith(_BREAK_AFTER),
-        lambda i: tokens[i].startswith("\u2581"),
-        lambda i: not _CONTINUATION_BYTE.match(tokens[i]),
-    ):
-        for i in range(hi, lo, -1):
-            if test(i):
-                return i
-    return hi
-
-
-# --------------------------------------------------------------------------- the translator
+# --------------------------------------------------------------------------- internals
 
 
 @dataclass
 class _Result:
-    """The translation of one unit (a sentence or a foreign run)."""
+    """The translation of one unit (a sentence or a run) into one language."""
 
     text: str
-    source: str  # "model" | "memory" | "none" (nothing to translate)
+    how: str  # "model" | "memory"
     failures: list[str] = field(default_factory=list)
+    hops: list[str] = field(default_factory=list)
 
 
 @dataclass
 class _Missing:
-    pair: tuple[str, str]
+    hop: tuple[str, str]
+    hops: list[str] = field(default_factory=list)
 
 
 UnitKey = tuple[str, str, str]  # (text, src, tgt)
+
+
+@dataclass
+class _Walk:
+    """One unit on its way along its route."""
+
+    key: UnitKey
+    route: list[argos.InstalledPackage]
+    text: str
+    step: int = 0
+    failures: list[str] = field(default_factory=list)
+    used_model: bool = False
+    broken: tuple[str, str] | None = None
+
+
+# --------------------------------------------------------------------------- the translator
 
 
 class Translator:
     """Translate segments with installed Argos packages; see the module docs."""
 
     def __init__(self, settings: TranslateSettings, *, memory_path: str | None = None,
-                 glossary: GlossaryLike | None = None) -> None:
+                 glossary: GlossaryLike | None = None, hop_runner: HopRunner | None = None,
+                 should_stop: Callable[[], bool] | None = None,
+                 on_progress: Callable[[int, int], None] | None = None, mixed: str = "direct") -> None:
+        if mixed not in MIXED_STRATEGIES:
+            raise ValueError(f"mixed must be one of {MIXED_STRATEGIES}, not {mixed!r}")
         self.settings = settings
         self.memory_path = memory_path
         self.glossary = glossary
+        self.hop_runner = hop_runner
+        self.should_stop = should_stop
+        self.on_progress = on_progress
+        self.mixed = mixed
         self.stats: dict[str, int] = {
-            "segments": 0, "translated": 0, "from_memory": 0, "unchanged": 0, "untranslated": 0,
+            "segments": 0, "translated": 0, "from_memory": 0, "unchanged": 0, "untranslated": 0, "partial": 0,
             "sentences": 0, "memory_hits": 0, "tokens": 0, "model_calls": 0,
             "glossary_enforced": 0, "glossary_recovered": 0, "glossary_failed": 0,
         }
+        self.problems: list[str] = []  # one line per package that could not be used, with the fix
         self._packages: dict[tuple[str, str], argos.InstalledPackage] | None = None
-        self._models: dict[str, _Model] = {}
+        self._models: dict[str, LoadedModel] = {}
         self._used: dict[str, argos.InstalledPackage] = {}
+        self._broken: set[str] = set()
         self._memory: TranslationMemory | None = None
+        self._settings_key: str | None = None
+        self._batch = SUB_BATCH_MIN * 4
 
     # ------------------------------------------------------------------ routes
 
     def _installed(self) -> dict[tuple[str, str], argos.InstalledPackage]:
         if self._packages is None:
             found: dict[tuple[str, str], argos.InstalledPackage] = {}
-            for pkg in argos.list_packages(self.settings.models_dir):
-                found.setdefault(pkg.pair, pkg)  # sorted by folder: deterministic
+            for pkg in argos.list_packages(self.settings.models_dir):  # sorted by folder
+                old = found.get(pkg.pair)
+                if old is None or _version(pkg.package_version) > _version(old.package_version):
+                    found[pkg.pair] = pkg  # two versions of one pair: the newest wins
             self._packages = found
         return self._packages
 
     def _route(self, pair: tuple[str, str]) -> list[argos.InstalledPackage] | None:
-        src, tgt = pair
-        if src == tgt:
-            return []
         installed = self._installed()
-        if pair in installed:
-            return [installed[pair]]
-        if PIVOT not in pair and (src, PIVOT) in installed and (PIVOT, tgt) in installed:
-            return [installed[(src, PIVOT)], installed[(PIVOT, tgt)]]
-        return None
+        hops = shortest_route(pair[0], pair[1], installed)
+        return None if hops is None else [installed[h] for h in hops]
 
     def preflight(self, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], list[str] | None]:
         """The packages each pair would use (``["es_en"]``, ``["th_en", "en_es"]``) or None."""
@@ -339,11 +281,9 @@ class Translator:
             for _, p in sorted(self._used.items())
         ]
 
-    def _model(self, pkg: argos.InstalledPackage) -> _Model:
-        if pkg.folder not in self._models:
-            self._models[pkg.folder] = _Model(pkg, self.settings)
-        self._used[pkg.name] = pkg
-        return self._models[pkg.folder]
+    def device_signature(self) -> dict[str, str]:
+        """Device and resolved compute type, for the output signature."""
+        return device_signature(self.settings)
 
     @property
     def memory(self) -> TranslationMemory:
@@ -355,180 +295,297 @@ class Translator:
 
     def translate(self, jobs: list[Job]) -> list[Outcome]:
         """Translate every job; outcomes in the same order. Deterministic."""
-        outcomes: list[Outcome | None] = [None] * len(jobs)
-        pending: list[int] = []
-        for i, job in enumerate(jobs):
-            runs = _foreign_runs(job)
-            if not _has_letters(job.text) or (job.source_lang == job.target and not runs):
-                outcomes[i] = self._unchanged(job)
-            else:
-                pending.append(i)
+        plans = [plan(job.text, job.spans, job.source_lang) for job in jobs]
+        restore = self._restore_plan(jobs, plans) if self.mixed == "restore" else {}
+        # Step 1 (restore strategy only): foreign runs into their sentence's main language.
+        pre = self._translate_units([u for pairs in restore.values() for _, u in pairs])
+        restored: dict[tuple[int, int], tuple[str, list[tuple[Any, _Result | _Missing]]]] = {}
+        for (i, k), units in restore.items():
+            s, job = plans[i][k], jobs[i]
+            parts, pos, got = [], s.start, []
+            for p, u in units:
+                r = pre[u]
+                got.append((p, r))
+                parts += [job.text[pos:p.start], r.text if isinstance(r, _Result) else job.text[p.start:p.end]]
+                pos = p.end
+            parts.append(job.text[pos:s.end])
+            if all(isinstance(r, _Result) for _, r in got):
+                restored[(i, k)] = ("".join(parts), got)
+        # Step 2: every piece (or restored sentence) into the target.
+        todo: list[UnitKey] = []
+        for i, (job, sentences) in enumerate(zip(jobs, plans)):
+            for k, s in enumerate(sentences):
+                if (i, k) in restored:
+                    todo.append((restored[(i, k)][0], s.main, job.target))
+                    continue
+                todo += [(job.text[p.start:p.end], p.lang, job.target) for p in s.pieces
+                         if p.lang not in NO_LANGUAGE and p.lang != job.target]
+        done = self._translate_units(todo)
+        outcomes = [self._assemble(job, plans[i], done, restored, i) for i, job in enumerate(jobs)]
+        self.stats["segments"] += len(outcomes)
+        for o in outcomes:
+            self.stats[{"memory": "from_memory"}.get(o.status, o.status)] += 1
+        return outcomes
 
-        # Step 1: restore code-switched runs into the segment's main language.
-        run_units = {i: _foreign_runs(jobs[i]) for i in pending}
-        restored_units = self._translate_units(
-            [(jobs[i].text[a:b], sp.lang, jobs[i].source_lang) for i in pending for sp, a, b in run_units[i]]
-        )
-        restored: dict[int, tuple[str, list[_Result | _Missing]]] = {}
-        for i in pending:
-            job, parts, results = jobs[i], [], []
-            pos = 0
-            for sp, a, b in run_units[i]:
-                r = restored_units[(job.text[a:b], sp.lang, job.source_lang)]
-                results.append(r)
-                parts += [job.text[pos:a], r.text if isinstance(r, _Result) else job.text[a:b]]
-                pos = b
-            parts.append(job.text[pos:])
-            restored[i] = ("".join(parts), results)
-
-        # Step 1b: where no model restores a run into the main language (th->es
-        # with only th->en and es->en installed), translate each language's
-        # pieces straight into the target instead of leaving it all untranslated.
-        piecewise = {
-            i: _pieces(jobs[i], run_units[i]) for i in pending
-            if jobs[i].source_lang != jobs[i].target and any(isinstance(r, _Missing) for r in restored[i][1])
-        }
-        piece_units = self._translate_units(
-            [(jobs[i].text[a:b], lang, jobs[i].target) for i, pcs in piecewise.items() for a, b, lang in pcs]
-        )
-        for i, pcs in piecewise.items():
-            job, parts, results, pos = jobs[i], [], [], 0
-            for a, b, lang in pcs:
-                r = piece_units[(job.text[a:b], lang, job.target)]
-                results.append(r)
-                parts += [job.text[pos:a], r.text if isinstance(r, _Result) else job.text[a:b]]
-                pos = b
-            parts.append(job.text[pos:])
-            outcomes[i] = self._outcome(job, "".join(parts), results)
-
-        # Step 2: translate the (restored) segments sentence by sentence.
-        sentences = {
-            i: split_sentences(restored[i][0]) for i in pending
-            if jobs[i].source_lang != jobs[i].target and i not in piecewise
-            and not any(isinstance(r, _Missing) for r in restored[i][1])
-        }
-        sentence_units = self._translate_units(
-            [(restored[i][0][a:b], jobs[i].source_lang, jobs[i].target) for i, spans in sentences.items()
-             for a, b in spans]
-        )
-        for i in pending:
-            if i in piecewise:
-                continue
-            text, results = restored[i]
-            job = jobs[i]
-            if i in sentences:
-                parts, pos = [], 0
-                for a, b in sentences[i]:
-                    r = sentence_units[(text[a:b], job.source_lang, job.target)]
-                    results.append(r)
-                    parts += [text[pos:a], r.text if isinstance(r, _Result) else text[a:b]]
-                    pos = b
-                parts.append(text[pos:])
-                text = "".join(parts)
-            outcomes[i] = self._outcome(job, text, results)
-
-        done = [o for o in outcomes if o is not None]
-        self.stats["segments"] += len(done)
-        for o in done:
-            key = {"memory": "from_memory"}.get(o.status, o.status)
-            self.stats[key] += 1
-        return done
-
-    def _unchanged(self, job: Job) -> Outcome:
-        if self.glossary is None or not _has_letters(job.text):
-            return Outcome(job.text, "unchanged")
-        enforced = self.glossary.apply_in_target(job.text, job.target)
-        self._count_glossary(enforced)
-        return Outcome(enforced.text, "unchanged", glossary_failures=list(enforced.failures))
-
-    @staticmethod
-    def _outcome(job: Job, text: str, results: list[_Result | _Missing]) -> Outcome:
-        missing = next((r.pair for r in results if isinstance(r, _Missing)), None)
-        if missing is not None:
-            return Outcome(job.text, "untranslated", missing=[missing], kept=[(0, len(job.text), missing[0])])
-        done = [r for r in results if isinstance(r, _Result)]
-        failures = [f for r in done for f in r.failures]
-        status = "translated" if any(r.source == "model" for r in done) else "memory"
-        if all(r.source == "none" for r in done):
-            status = "unchanged"
-        return Outcome(text, status, glossary_failures=failures)
-
-    def _translate_units(self, units: list[UnitKey]) -> dict[UnitKey, _Result | _Missing]:
-        """Translate units (deduplicated), grouped by pair: memory first, then one batch per pair."""
-        out: dict[UnitKey, _Result | _Missing] = {}
-        by_pair: dict[tuple[str, str], set[str]] = {}
-        for text, src, tgt in units:
-            by_pair.setdefault((src, tgt), set()).add(text)
-        for pair, texts in sorted(by_pair.items()):
-            route = self._route(pair)
-            if route is None:
-                out.update({(t, *pair): _Missing(pair) for t in texts})
-                continue
-            todo = sorted(t for t in texts if _has_letters(t))
-            out.update({(t, *pair): _Result(t, "none") for t in texts if not _has_letters(t)})
-            if not todo:
-                continue
-            models = [self._model(p) for p in route]
-            key = MemoryKey(pair[0], pair[1], "+".join(m.identity for m in models),
-                            self.glossary.checksum if self.glossary is not None else "")
-            found = self.memory.lookup(todo, key)
-            self.stats["memory_hits"] += len(found)
-            out.update({(t, *pair): _Result(e.target, "memory", list(e.failures)) for t, e in found.items()})
-            missing = [t for t in todo if t not in found]
-            if missing:
-                fresh = self._run_models(missing, models, pair)
-                self.memory.store(fresh, key)
-                out.update({(t, *pair): _Result(e.target, "model", list(e.failures)) for t, e in fresh.items()})
+    def _restore_plan(self, jobs: list[Job], plans: list[list[Sentence]]) -> dict[tuple[int, int], list[tuple[Any, UnitKey]]]:
+        """Sentences to restore first: mixed, main language not the target, no run in the target."""
+        out: dict[tuple[int, int], list[tuple[Any, UnitKey]]] = {}
+        for i, (job, sentences) in enumerate(zip(jobs, plans)):
+            for k, s in enumerate(sentences):
+                foreign = [p for p in s.pieces if p.lang != s.main]
+                if (not foreign or s.main == job.target or s.main in NO_LANGUAGE
+                        or any(p.lang == job.target or p.lang in NO_LANGUAGE for p in foreign)):
+                    continue
+                out[(i, k)] = [(p, (job.text[p.start:p.end], p.lang, s.main)) for p in foreign]
         return out
 
-    def _run_models(self, texts: list[str], models: list[_Model], pair: tuple[str, str]) -> dict[str, Entry]:
-        """Model calls for texts not in the memory, hop by hop through a pivot.
+    def _assemble(self, job: Job, sentences: list[Sentence], results: dict[UnitKey, _Result | _Missing],
+                  restored: dict[tuple[int, int], tuple[str, list[tuple[Any, _Result | _Missing]]]],
+                  i: int) -> Outcome:
+        parts: list[str] = []
+        out_len = 0
+        pos = 0
+        kept: list[Kept] = []
+        route: list[dict[str, Any]] = []
+        missing: set[tuple[str, str]] = set()
+        failures: list[str] = []
+        hows: list[str] = []
+
+        def emit(a: int, b: int, text: str) -> tuple[int, int]:
+            nonlocal out_len, pos
+            gap = job.text[pos:a]
+            parts.extend((gap, text))
+            start = out_len + len(gap)
+            out_len = start + len(text)
+            pos = b
+            return start, out_len
+
+        for k, s in enumerate(sentences):
+            if (i, k) in restored:
+                text, pre = restored[(i, k)]
+                r = results[(text, s.main, job.target)]
+                for p, rr in pre:
+                    assert isinstance(rr, _Result)
+                    route.append({"start": p.start, "end": p.end, "lang": p.lang, "hops": rr.hops, "how": "restored"})
+                    failures += rr.failures
+                if isinstance(r, _Result):
+                    emit(s.start, s.end, r.text)
+                    route.append({"start": s.start, "end": s.end, "lang": s.main, "hops": r.hops, "how": r.how})
+                    failures += r.failures
+                    hows.append(r.how)
+                    continue
+                # the restored sentence has no route on: keep the source sentence as written
+                for p in s.pieces:
+                    self._keep(job, p.start, p.end, p.lang, r.hop, emit, kept, route, missing, hows)
+                continue
+            for p in s.pieces:
+                piece = job.text[p.start:p.end]
+                if p.lang in NO_LANGUAGE or p.lang == job.target:
+                    text = self._copied(piece, job.target)
+                    emit(p.start, p.end, text)
+                    route.append({"start": p.start, "end": p.end, "lang": p.lang, "hops": [], "how": "copied"})
+                    continue
+                r = results[(piece, p.lang, job.target)]
+                if isinstance(r, _Missing):
+                    self._keep(job, p.start, p.end, p.lang, r.hop, emit, kept, route, missing, hows)
+                    continue
+                emit(p.start, p.end, r.text)
+                route.append({"start": p.start, "end": p.end, "lang": p.lang, "hops": r.hops, "how": r.how})
+                failures += r.failures
+                hows.append(r.how)
+        parts.append(job.text[pos:])
+        text = "".join(parts)
+        translated = [h for h in hows if h in ("model", "memory")]
+        if kept:
+            status = "partial" if translated else "untranslated"
+        elif "model" in translated:
+            status = "translated"
+        elif translated:
+            status = "memory"
+        else:
+            status = "unchanged"
+        return Outcome(text, status, sorted(missing), list(dict.fromkeys(failures)), kept, route)
+
+    @staticmethod
+    def _keep(job: Job, a: int, b: int, lang: str, hop: tuple[str, str], emit: Callable[[int, int, str], tuple[int, int]],
+              kept: list[Kept], route: list[dict[str, Any]], missing: set[tuple[str, str]], hows: list[str]) -> None:
+        start, end = emit(a, b, job.text[a:b])
+        if kept and kept[-1][2] == lang and route and route[-1]["how"] == "kept" and not has_letters(
+                job.text[route[-1]["end"]:a]):
+            kept[-1] = (kept[-1][0], end, lang)  # one run: neighbouring kept pieces of one language
+        else:
+            kept.append((start, end, lang))
+        route.append({"start": a, "end": b, "lang": lang, "hops": [], "how": "kept"})
+        missing.add(hop)
+        hows.append("kept")
+
+    def _copied(self, text: str, target: str) -> str:
+        """A piece already in the target language: as written (glossary terms of other languages aside)."""
+        if self.glossary is None:
+            return text
+        enforced = self.glossary.apply_in_target(text, target)
+        self._count_glossary(enforced)
+        return str(enforced.text)
+
+    # ------------------------------------------------------------------ units, hop by hop
+
+    def _translate_units(self, units: list[UnitKey]) -> dict[UnitKey, _Result | _Missing]:
+        """Translate distinct units along their routes, one hop level at a time across all routes."""
+        out: dict[UnitKey, _Result | _Missing] = {}
+        walks: list[_Walk] = []
+        installed = self._installed()
+        for key in sorted(set(units)):
+            text, src, tgt = key
+            if not has_letters(text):
+                out[key] = _Result(text, "copied")  # nothing to translate: never sent anywhere
+                continue
+            route = self._route((src, tgt))
+            if route is None:
+                out[key] = _Missing(missing_hop(src, tgt, installed))
+                continue
+            walks.append(_Walk(key, route, text))
+        total, done = len(walks), 0
+        active = [w for w in walks if w.route]
+        while active:
+            by_pkg: dict[str, list[_Walk]] = {}
+            for w in active:
+                by_pkg.setdefault(w.route[w.step].folder, []).append(w)
+            for folder in sorted(by_pkg):
+                group = by_pkg[folder]
+                pkg = group[0].route[group[0].step]
+                last = {w.text for w in group if w.step == len(w.route) - 1}
+                for _ in self._hop_group(pkg, group, last):
+                    done = sum(1 for w in walks if w.step >= len(w.route) or w.broken)
+                    if self.on_progress is not None:
+                        self.on_progress(done, total)
+                    if self.should_stop is not None and self.should_stop():
+                        raise Stopped()
+            active = [w for w in active if w.broken is None and w.step < len(w.route)]
+        for w in walks:
+            names = [p.name for p in w.route]
+            if w.broken is not None:
+                out[w.key] = _Missing(w.broken, names)
+            else:
+                out[w.key] = _Result(w.text, "model" if w.used_model else "memory", w.failures, names)
+                self.stats["sentences"] += int(w.used_model)
+        if self.on_progress is not None and total:
+            self.on_progress(total, total)
+        return out
+
+    def _hop_group(self, pkg: argos.InstalledPackage, group: list[_Walk], last: set[str]) -> Any:
+        """Advance every walk of ``group`` by one hop through ``pkg``; yields after each sub-batch."""
+        self._used[pkg.name] = pkg
+        texts = sorted({w.text for w in group})
+        key = MemoryKey(pkg.from_code, pkg.to_code, _identity(pkg), "", self._output_settings())
+        digests = {t: self._rows_digest(t, pkg.from_code, pkg.to_code) for t in texts}
+        found = self.memory.lookup(texts, key, digests)
+        self.stats["memory_hits"] += len(found)
+        todo = [t for t in texts if t not in found]
+        fresh: dict[str, Entry] = {}
+        if pkg.folder in self._broken:
+            todo = []
+        k = 0
+        while k < len(todo):
+            chunk = todo[k : k + self._batch]
+            t0 = time.perf_counter()
+            try:
+                entries = self._hop(chunk, pkg, count={t for t in chunk if t in last})
+            except ModelError as exc:
+                self._broken.add(pkg.folder)
+                self.problems.append(str(exc))
+                break
+            self.memory.store(entries, key, digests)
+            fresh.update(entries)
+            self._tune_batch(len(chunk), time.perf_counter() - t0)
+            k += len(chunk)
+            self._advance(group, found, fresh, pkg)
+            yield
+        self._advance(group, found, fresh, pkg)
+        if pkg.folder in self._broken:
+            for w in group:
+                if w.text not in found and w.text not in fresh and w.broken is None:
+                    w.broken = pkg.pair
+
+    @staticmethod
+    def _advance(group: list[_Walk], found: dict[str, Entry], fresh: dict[str, Entry], pkg: argos.InstalledPackage) -> None:
+        for w in group:
+            if w.broken is not None or w.step >= len(w.route) or w.route[w.step].folder != pkg.folder:
+                continue
+            e = fresh.get(w.text) or found.get(w.text)
+            if e is None:
+                continue
+            w.used_model |= w.text in fresh
+            w.text = e.target
+            w.failures += [f for f in e.failures if f not in w.failures]
+            w.step += 1
+
+    def _tune_batch(self, n: int, seconds: float) -> None:
+        """Size sub-batches to about SUB_BATCH_SECONDS of work: a stop waits seconds, not minutes."""
+        if seconds <= 0:
+            return
+        rate = n / seconds
+        self._batch = max(SUB_BATCH_MIN, min(SUB_BATCH_MAX, int(rate * SUB_BATCH_SECONDS)))
+
+    def _hop(self, texts: list[str], pkg: argos.InstalledPackage, *, count: set[str]) -> dict[str, Entry]:
+        """One package over ``texts`` with glossary protection and one retry.
 
         The glossary protects and verifies each hop with that hop's own
         languages (es->en with the English term, then en->th with the Thai
         one), so no model is fed a term in a language it does not know.
-        """
-        self.stats["sentences"] += len(texts)
-        current = list(texts)
-        failures: list[list[str]] = [[] for _ in texts]
-        for k, model in enumerate(models):
-            current, hop_failures = self._hop(current, model, count=k == len(models) - 1)
-            for acc, new in zip(failures, hop_failures):
-                acc.extend(f for f in new if f not in acc)
-        return {t: Entry(c, f) for t, c, f in zip(texts, current, failures)}
-
-    def _hop(self, texts: list[str], model: _Model, *, count: bool) -> tuple[list[str], list[list[str]]]:
-        """One model over ``texts`` with glossary protection and one retry.
-
-        ``count``: add this hop's enforcement to the stats (the last hop only,
-        so a pivot does not count each term twice).
+        ``count``: texts for which this is the last hop, whose enforcement goes
+        into the stats (a pivot does not count each term twice).
         """
         g = self.glossary
         if g is None:
-            return self._through([model], texts), [[] for _ in texts]
-        src, tgt = model.pkg.pair
+            return {t: Entry(o) for t, o in zip(texts, self._run(pkg, texts))}
+        src, tgt = pkg.pair
         protected = [g.protect(t, src, tgt) for t in texts]
-        first = [g.restore(p, o) for p, o in zip(protected, self._through([model], [p.text for p in protected]))]
-        retry = [i for i, e in enumerate(first) if e.failures]
+        first = [g.restore(p, o) for p, o in zip(protected, self._run(pkg, [p.text for p in protected]))]
         final = list(first)
+        retry = [i for i, e in enumerate(first) if e.failures]
         if retry:
             again = [g.protect(texts[i], src, tgt, attempt=1) for i in retry]
-            outputs = self._through([model], [p.text for p in again])
-            for i, p, o in zip(retry, again, outputs):
+            for i, p, o in zip(retry, again, self._run(pkg, [p.text for p in again])):
                 second = g.restore(p, o)
                 if len(second.failures) <= len(first[i].failures):
                     final[i] = second
-        if count:
-            for e in final:
+        for t, e in zip(texts, final):
+            if t in count:
                 self._count_glossary(e)
-        return [e.text for e in final], [list(e.failures) for e in final]
+        return {t: Entry(e.text, list(e.failures)) for t, e in zip(texts, final)}
 
-    def _through(self, models: list[_Model], texts: list[str]) -> list[str]:
-        for model in models:
-            texts, tokens = model.translate(texts)
+    def _run(self, pkg: argos.InstalledPackage, texts: list[str]) -> list[str]:
+        """The model step: in this process, or through the injected hop runner (a cluster)."""
+        self.stats["model_calls"] += 1
+        if self.hop_runner is not None:
+            outputs = self.hop_runner(str(models_dir_path(self.settings)), pkg.folder, list(texts), self.settings)
+        else:
+            model = self._models.get(pkg.folder)
+            if model is None:
+                model = self._models[pkg.folder] = LoadedModel(pkg, self.settings)
+            outputs, tokens = model.translate(texts)
             self.stats["tokens"] += tokens
-            self.stats["model_calls"] += 1
-        return texts
+        if len(outputs) != len(texts):
+            raise ModelError(f"{pkg.path}: the model step returned {len(outputs)} outputs for {len(texts)} "
+                             f"inputs; report this as a bug")
+        return list(outputs)
+
+    # ------------------------------------------------------------------ keys
+
+    def _output_settings(self) -> str:
+        if self._settings_key is None:
+            self._settings_key = output_settings(self.settings, dict(DECODING))
+        return self._settings_key
+
+    def _rows_digest(self, text: str, src: str, tgt: str) -> str:
+        """The glossary part of a memory key: the rows that match ``text`` for this hop."""
+        g = self.glossary
+        if g is None:
+            return ""
+        rows_digest = getattr(g, "rows_digest", None)
+        if rows_digest is None:  # a glossary without per-row digests: the whole file
+            return str(g.checksum)
+        return str(rows_digest(text, src, tgt))
 
     def _count_glossary(self, e: _Enforced) -> None:
         self.stats["glossary_enforced"] += e.enforced
@@ -547,38 +604,12 @@ class Translator:
 # --------------------------------------------------------------------------- helpers
 
 
-def _has_letters(text: str) -> bool:
-    return bool(_LETTER.search(text))
+def _identity(pkg: argos.InstalledPackage) -> str:
+    return f"{pkg.name}@{pkg.package_version}#{pkg.checksum()[:16]}"
 
 
-def _foreign_runs(job: Job) -> list[tuple[Span, int, int]]:
-    """Runs to restore: not the main language, not the target, not undetermined; whitespace trimmed."""
-    out: list[tuple[Span, int, int]] = []
-    for sp in sorted(job.spans, key=lambda s: (s.start, s.end)):
-        if sp.lang in (job.source_lang, job.target, "und", ""):
-            continue
-        a, b = sp.start, sp.end
-        while a < b and job.text[a].isspace():
-            a += 1
-        while b > a and job.text[b - 1].isspace():
-            b -= 1
-        if _has_letters(job.text[a:b]) and (not out or a >= out[-1][2]):
-            out.append((sp, a, b))
-    return out
-
-
-def _pieces(job: Job, runs: list[tuple[Span, int, int]]) -> list[tuple[int, int, str]]:
-    """The job's text cut into (start, end, lang): its foreign runs, and the sentences between
-    them in the main language; only pieces with letters."""
-    out: list[tuple[int, int, str]] = []
-    pos = 0
-    for sp, a, b in [*runs, (None, len(job.text), len(job.text))]:
-        gap = job.text[pos:a]
-        out += [(pos + x, pos + y, job.source_lang) for x, y in split_sentences(gap) if _has_letters(gap[x:y])]
-        if sp is not None and _has_letters(job.text[a:b]):
-            out.append((a, b, sp.lang))
-        pos = b
-    return out
+def _version(v: str) -> tuple[tuple[int, str], ...]:
+    return tuple((int(p), "") if p.isdigit() else (-1, p) for p in v.replace("_", ".").split("."))
 
 
 def models_dir_path(settings: TranslateSettings) -> Path:
