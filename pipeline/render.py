@@ -34,7 +34,7 @@ from typing import Any
 
 from pipeline.document import Block, BlockKind, Segment
 
-__all__ = ["RenderResult", "render_markdown"]
+__all__ = ["RenderResult", "render_markdown", "untranslated_notice"]
 
 
 @dataclass(frozen=True)
@@ -45,13 +45,22 @@ class RenderResult:
     segment_lines: list[int] = field(default_factory=list)
 
 
-# Links and URLs, kept verbatim: a Markdown link or image, an autolink, a bare URL.
+# Links and URLs: a Markdown link or image, an autolink, a bare URL. Each is
+# rebuilt by :func:`_link` (text escaped, target checked and percent-encoded),
+# never copied verbatim: scraped link text and URLs are as hostile as any text.
 _PROTECTED = re.compile(
-    r"!?\[[^\[\]\n]*\]\((?:<[^<>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\)"
-    r"|<(?:https?|ftp|mailto):[^\s<>]*>"
+    r"(?P<img>!?)\[(?P<text>[^\[\]\n]*)\]\((?:<(?P<pdest>[^<>\n]*)>|(?P<dest>[^()\s]*(?:\([^()\s]*\)[^()\s]*)*))\)"
+    r"|<(?P<auto>(?:https?|ftp|mailto):[^\s<>]*)>"
     r"|(?P<bare>(?:https?|ftp)://[^\s<>]+)"
 )
-_NEEDS_INLINE = re.compile(r"[\\`*_<&~]|://")
+_NEEDS_INLINE = re.compile(r"[\\`*_<&~]|://|\]\(")
+# The only link targets written as links: anything else (javascript:, data:,
+# file:, relative paths) is written as plain escaped text.
+_SAFE_SCHEME = re.compile(r"(?:https?://[^\s]|mailto:[^\s])", re.IGNORECASE)
+# Characters that are not valid in a URL (RFC 3986) or could end a link
+# destination or an autolink early: percent-encoded wherever a URL is written.
+_LABEL_URL = re.compile(r"(?<=[A-Za-z0-9]):(?=//)|(?<![\w.])www\.|(?<=[\w.+-])@(?=\w)", re.IGNORECASE)
+_URL_UNSAFE = re.compile(r"[\x00-\x20\x7f<>\"\\^`{|}]")
 _ENTITY = re.compile(r"&(?=#\d{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 _BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~]|$)")
@@ -90,9 +99,15 @@ def render_markdown(title: str, blocks: list[Block], front_matter: dict[str, Any
         out.lines.append("---")
         out.lines.extend(_yaml(front_matter).splitlines())
         out.lines.append("---")
-    if title.strip() and not any(b.kind is BlockKind.HEADING and b.level == 1 for b in blocks):
+    notice = untranslated_notice(blocks, front_matter)
+    has_title = any(b.kind is BlockKind.HEADING and b.level == 1 for b in blocks)
+    if title.strip() and not has_title:
         out.separate()
         out.lines.append("# " + _heading_text(_escape_inline(_fold(title))))
+    if notice and not has_title:
+        out.separate()
+        out.lines.append(notice)
+        notice = ""
     lists = _ListState()
     for block in blocks:
         if block.kind is BlockKind.LIST_ITEM:
@@ -101,7 +116,51 @@ def render_markdown(title: str, blocks: list[Block], front_matter: dict[str, Any
         lists.reset()
         out.separate()
         _RENDERERS[block.kind](out, block)
+        if notice and block.kind is BlockKind.HEADING and block.level == 1:
+            out.separate()
+            out.lines.append(notice)  # right under the title, where a reader starts
+            notice = ""
     return RenderResult("\n".join(out.lines) + "\n", out.segment_lines)
+
+
+_LANG_NAMES = {"es": "Spanish", "en": "English", "th": "Thai", "und": "an undetermined language"}
+
+
+def untranslated_notice(blocks: list[Block], front_matter: dict[str, Any]) -> str:
+    """A visible blockquote for a lesson some of whose text no model translated, or "".
+
+    The per-segment ``<!-- untranslated -->`` comments vanish once rendered, so
+    a reader of ``en/x.md`` would see Spanish and not know why. The notice says
+    what is untranslated (segments, languages), why (the hops with no model:
+    ``front_matter["missing"]``, e.g. ``["en>th"]``, else each kept language to
+    the lesson's ``lang``) and the command that fixes it.
+    """
+    segments = [s for b in blocks for s in b.segments if s.text.strip()]
+    kept = [s for s in segments if s.untranslated]
+    if not kept:
+        return ""
+    langs = list(dict.fromkeys(code for s in kept for code in _LANG_CODE.sub("", s.untranslated).split(",") if code))
+    target = _LANG_CODE.sub("", str(front_matter.get("lang", "")))
+    hops: list[tuple[str, str]] = []
+    missing = front_matter.get("missing")
+    if isinstance(missing, (list, tuple)):
+        for item in missing:
+            src, sep, tgt = str(item).replace("-", ">").partition(">")
+            src, tgt = _LANG_CODE.sub("", src), _LANG_CODE.sub("", tgt)
+            if sep and src and tgt:
+                hops.append((src, tgt))
+    if not hops and target:
+        hops = [(lang, target) for lang in langs if lang != target]
+    names = ", ".join(f"{_LANG_NAMES.get(lang, lang)} ({lang})" for lang in langs)
+    what = "All" if len(kept) == len(segments) else f"{len(kept)} of"
+    why = (" because no installed model translates " + ", ".join(f"{a}\u2192{b}" for a, b in hops)) if hops else ""
+    demo = hops[0] if hops else (langs[0], target or "en")
+    return (
+        f"> **Not fully translated.** {what} {len(segments)} segments keep text in {names}{why}. "
+        "Install a model with `pipeline models install FILE.argosmodel` "
+        f"(or build a demo one: `python -m pipeline.testing.models demo.argosmodel {demo[0]} {demo[1]} --kind swap`), "
+        "then run `pipeline run` again."
+    )
 
 
 # --- writer -------------------------------------------------------------------
@@ -183,11 +242,12 @@ def _render_table(out: _Writer, block: Block) -> None:
 def _render_source(out: _Writer, block: Block) -> None:
     label = _seg(block.segments[0]) if block.segments else ""
     if len(block.segments) > 1:
-        text = _seg(block.segments[1])
+        seg = block.segments[1]
+        link = _link(_fold(seg.text), block.url) if block.url else _escape_inline(_fold(seg.text))
+        link += _untranslated(seg)
     else:
-        text = _escape_inline(block.url, urls=False)
-    link = f"[{text}]({_destination(block.url)})" if block.url else text
-    line = f"{_escape_line_start(label)} {link}" if label else link
+        link = _link(block.url, block.url)
+    line = f"{_escape_line_start(label)} {link}" if label else _escape_line_start(link)
     out.add(line, len(block.segments))
 
 
@@ -256,24 +316,56 @@ def _escape_line_start(text: str) -> str:
     return text
 
 
-def _escape_inline(text: str, *, urls: bool = True) -> str:
-    """Escape inline Markdown in plain text; links and URLs stay as they are."""
+def _escape_inline(text: str) -> str:
+    """Escape inline Markdown in plain text; links and URLs are rebuilt safely."""
     if not _NEEDS_INLINE.search(text):
         return text
-    if not urls:
-        return _escape_plain(text)
     parts: list[str] = []
     pos = 0
     for m in _PROTECTED.finditer(text):
         parts.append(_escape_plain(text[pos : m.start()]))
         if m.group("bare"):
             url, tail = _trim_url(m.group("bare"))
-            parts.append(f"<{url}>" + _escape_plain(tail))
+            parts.append(_link(url, url) + _escape_plain(tail))
+        elif m.group("auto") is not None:
+            parts.append(_link(m.group("auto"), m.group("auto")))
         else:
-            parts.append(m.group(0))
+            dest = m.group("pdest") if m.group("pdest") is not None else m.group("dest")
+            if dest.startswith("<") and dest.endswith(">"):
+                dest = dest[1:-1]  # repair writes "(<URL>)" for a URL with "<" in it
+            parts.append(_link(m.group("text"), dest, image=bool(m.group("img")), raw=m.group(0)))
         pos = m.end()
     parts.append(_escape_plain(text[pos:]))
     return "".join(parts)
+
+
+def _link(text: str, url: str, *, image: bool = False, raw: str | None = None) -> str:
+    """A link (or image) to ``url`` showing ``text``, safe in any renderer.
+
+    Only http(s) and mailto targets become links (images: http(s) only);
+    anything else is written as the plain escaped text it was (``raw``, or the
+    text and URL). The text is escaped like all other text, brackets included,
+    and the URL is percent-encoded where it could end the destination or
+    smuggle markup. A link whose text is its URL becomes an autolink
+    (``<URL>``): pandoc's GFM reader nests a link inside ``[URL](URL)``.
+    """
+    ok = _SAFE_SCHEME.match(url) is not None and not (image and url[:7].lower() == "mailto:")
+    if not ok:
+        if raw is None:
+            raw = url if text == url else f"{text} {url}"
+        return _escape_plain(raw, brackets=True)
+    safe_url = _encode_url(url)
+    if text == url and not image:
+        return f"<{safe_url}>"
+    # A URL in link text would be linked again inside the link by GFM's
+    # autolink extension (pandoc, cmark-gfm): "\\:", "www\\." and "\\@" read the same
+    # in CommonMark and are never autolinked.
+    label = _LABEL_URL.sub(lambda m: m.group(0)[:-1] + "\\" + m.group(0)[-1], _escape_plain(_fold(text), brackets=True))
+    return f"{'!' if image else ''}[{label}]({_destination(safe_url)})"
+
+
+def _encode_url(url: str) -> str:
+    return _URL_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8")), url)
 
 
 def _trim_url(url: str) -> tuple[str, str]:
@@ -287,16 +379,36 @@ def _trim_url(url: str) -> tuple[str, str]:
     return url[:end], url[end:]
 
 
-def _escape_plain(text: str) -> str:
-    if not text or not _NEEDS_INLINE.search(text):
+def _escape_plain(text: str, *, brackets: bool = False) -> str:
+    """Escape plain text. ``brackets``: every ``[``/``]`` too (link text, and
+    link markup that was refused), else only a ``](`` that could open a link."""
+    if not text or not (_NEEDS_INLINE.search(text) or (brackets and ("[" in text or "]" in text))):
         return text
     text = _BACKSLASH.sub(r"\\\\", text)
     text = text.replace("`", "\\`")
     text = _TAG_START.sub(r"\\<", text)
     text = _ENTITY.sub(r"\\&", text)
+    if brackets:
+        text = text.replace("[", "\\[").replace("]", "\\]")
+    elif "](" in text:
+        text = text.replace("](", "\\](")  # "[x](y)" that is not a kept link stays text
     if "*" in text or "_" in text or "~" in text:
         text = _escape_delimiters(text)
+    if "\\" in text and ("://" in text or "www." in text.lower()):
+        text = _URL_WORD.sub(_unlink_word, text)
     return text
+
+
+# A word GFM's autolink extension would link (``www.x/``, ``ftp://x/``). cmark-gfm's
+# autolink swallows the backslash of an escape inside it (``www.x/\<script>``
+# becomes a link to ``www.x/\`` followed by a raw ``<script>``), so a word that
+# holds an escape is kept from being autolinked: ``www\.`` and ``\://`` read the same.
+_URL_WORD = re.compile(r"[^\s<>]*(?:://|[Ww][Ww][Ww]\.)[^\s<>]*")
+
+
+def _unlink_word(m: re.Match[str]) -> str:
+    word = m.group(0)
+    return _LABEL_URL.sub(lambda u: u.group(0)[:-1] + "\\" + u.group(0)[-1], word) if "\\" in word else word
 
 
 def _escape_delimiters(text: str) -> str:
@@ -319,9 +431,11 @@ def _escape_delimiters(text: str) -> str:
 
 
 def _destination(url: str) -> str:
-    """A link destination; the ``<...>`` form when parentheses are unbalanced."""
-    if " " in url or url.count("(") != url.count(")"):
-        return "<" + url.replace(">", "%3E") + ">"
+    """A link destination (already percent-encoded: no space, ``<`` or ``>``);
+    the ``<...>`` form when parentheses are unbalanced; entity-like ``&`` escaped."""
+    url = _ENTITY.sub(r"\\&", url)
+    if url.count("(") != url.count(")"):
+        return "<" + url + ">"
     return url
 
 
@@ -343,6 +457,12 @@ def _yaml(data: dict[str, Any]) -> str:
         dumped: str = yaml.safe_dump(
             data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1_000_000
         )
+        if "<" in dumped or "](" in dumped:
+            # Every scalar double-quoted, where "\x3c" reads back as "<" (see _YAML_JSON_UNSAFE).
+            dumped = yaml.safe_dump(
+                data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1_000_000,
+                default_style='"',
+            ).replace("<", "\\x3c").replace("](", "]\\x28")
         return dumped
 
 
@@ -352,8 +472,10 @@ class _NotPlain(Exception):
 
 _YAML_PLAIN = re.compile(r"[^\W_][\w .,/()+@'-]*", re.UNICODE)
 _YAML_PLAIN_FLOW = re.compile(r"[^\W_][\w ./()+@'-]*", re.UNICODE)
-# JSON leaves these raw; YAML does not allow them raw (or reads them as line breaks).
-_YAML_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
+# JSON leaves these raw; YAML does not allow them raw (or reads them as line
+# breaks). "<" too: a renderer that does not know front matter shows it as
+# text, and "<script>" there would be raw HTML.
+_YAML_JSON_UNSAFE = re.compile("[<\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
 
 
 def _yaml_mapping(data: dict[Any, Any], pad: str) -> list[str]:
@@ -394,7 +516,8 @@ def _yaml_scalar(value: Any, plain: re.Pattern[str]) -> str:
     import json
 
     quoted = json.dumps(value, ensure_ascii=False)
-    return _YAML_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", quoted)
+    # "](" too: front matter read as text must not hold a link ("[x](javascript:...)").
+    return _YAML_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", quoted).replace("](", "]\\u0028")
 
 
 def _yaml_reads_as_str(value: str) -> bool:
