@@ -24,6 +24,9 @@ ENTITY_CHARS = (
     "\u00a0-\u00ff\u0152\u0153\u0160\u0161\u0178"
     "\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2022\u2026\u20ac\u2122"
 )
+# The same as a set, for membership tests: ``ch in ENTITY_CHARS`` would test
+# for a substring of the regex ranges ("ó" is not in "\u00a0-\u00ff").
+ENTITY_CHAR_SET = frozenset(map(chr, range(0xA0, 0x100))) | frozenset(ENTITY_CHARS[3:])
 # Opening marks: a semicolon right after one is never punctuation.
 OPENING_MARKS = "\u00bf\u00a1\u00ab\u201c\u2018\u201e"
 

@@ -23,8 +23,8 @@ from collections.abc import Callable
 
 from pipeline.document import Edit, Repaired
 from pipeline.repair.base import LATIN, THAI, Candidate, PageContext
-from pipeline.repair.entities import entity_candidates, remnant_candidates
-from pipeline.repair.evidence import page_damage
+from pipeline.repair.entities import entity_candidates
+from pipeline.repair.evidence import guarded_remnants, page_damage
 from pipeline.repair.lost_letters import lost_letter_candidates
 from pipeline.repair.markup import markup_candidates
 from pipeline.repair.controls import control_candidates, line_has_controls, page_has_controls
@@ -41,7 +41,7 @@ PASSES: tuple[Pass, ...] = (
     entity_candidates,
     thai_tail_candidates,
     lost_letter_candidates,
-    remnant_candidates,
+    guarded_remnants,  # remnant_candidates less what the page evidence / Thai pass decide
     markup_candidates,
 )
 MAX_ROUNDS = 4

@@ -1,17 +1,40 @@
-"""Page-level evidence of entity damage.
+"""Page-level evidence of entity damage, and who decides a word-final ``X;``.
 
 A semicolon after an accented letter (``qué; ``) is punctuation in a clean page
-and damage in a page full of damage. We count unambiguous damage markers
-(``mó;dulo``, `` ;mo``, ``¿;``, NBSP + ``;``, entities, mojibake, ``ó;น``) against
-semicolons that are plainly punctuation (after a known word, before a space)
-and turn the two counts into a score in [0, 1]:
+and damage in a page full of damage. Two measures, the larger wins:
 
-    damage = strong / (strong + clean + 1.5)
+* **markers**: unambiguous damage (``mó;dulo``, `` ;mo``, ``¿;``, NBSP + ``;``,
+  entities, mojibake, ``ó;น``) against semicolons that are plainly punctuation
+  (after a known word, before a space)::
 
-so one marker in a page gives 0.4, a page like the damaged study sample > 0.9,
-a clean page 0. Clean semicolons only count after a word the lost-letter rule
-would leave alone, so repairing ``qu;`` into ``qué`` never removes one and the
-score of a repaired page is never higher than before (idempotence).
+      markers = strong / (strong + clean + 1.5)
+
+  one marker in a page gives 0.4, a page like the damaged study sample > 0.9,
+  a clean page 0. Clean semicolons only count after a word the lost-letter
+  rule would leave alone, so repairing ``qu;`` into ``qué`` never removes one.
+* **saturation**: the share of the page's word-inner accented letters that
+  carry a ``;`` (``volvió; a vivir`` in a page where ``relació;n``,
+  ``mó;dulo``, ``Ademá;s`` ... all do), counted once at least
+  :data:`MIN_SATURATED` do::
+
+      saturation = inner_with_semicolon / (inner_accented + 1)
+
+  A page at :data:`SATURATED` (0.8) or more is one where (nearly) every accented
+  letter carries a ``;``.
+
+The rule for a word-final accented letter + ``;`` + space (``murió; en``):
+the remnant pass removes the ``;`` with confidence ``0.15 + 0.8 * damage``
+(so a clean page keeps it: 0.15 < 0.5; a saturated page drops it: >= 0.79),
+**unless what follows reads as a real clause break**: a connective that opens
+a clause after a semicolon (:data:`CLAUSE_OPENERS`: ``pero``, ``sin embargo``,
+``por eso``, ``es decir`` ...). Then the ``;`` is kept and the edit only
+flagged (confidence halved). :func:`guarded_remnants` applies that, and also
+leaves a ``;`` glued to Thai letters to the Thai-tail pass, which restores the
+whole tail or flags it (removing the ``;`` and keeping the Thai would be a
+half-repair).
+
+Both measures only fall as a page is repaired (markers and semicolons go
+away), so a second ``repair()`` is never surer than the first: idempotence.
 """
 
 from __future__ import annotations
@@ -19,7 +42,17 @@ from __future__ import annotations
 import re
 
 from pipeline.repair import lexicon
-from pipeline.repair.base import ENTITY_CHARS, LATIN, OPENING_MARKS, THAI
+from pipeline.repair.base import (
+    ENTITY_CHAR_SET,
+    ENTITY_CHARS,
+    LATIN,
+    OPENING_MARKS,
+    THAI,
+    THAI_ANY_RE,
+    Candidate,
+    PageContext,
+)
+from pipeline.repair.entities import remnant_candidates
 from pipeline.repair.lost_letters import is_clause_end
 
 # Every alternative is anchored on a literal (";", "&", "Ã"/"Â") so the regex
@@ -42,6 +75,21 @@ ENTITY_RE = re.compile(r"&(?:amp;)*(?:[A-Za-z]{2,8}|#[0-9]{2,7}|#[xX][0-9A-Fa-f]
 MOJIBAKE_RE = re.compile("[\u00c2\u00c3][\u0080-\u00bf\u2018-\u203a\u20ac\u2122]")
 TAIL_WORD_RE = re.compile(rf"(?:[{LATIN}]+|[0-9)\]\"'”»])\Z")
 PRIOR = 1.5
+SATURATED = 0.8
+MIN_SATURATED = 3
+# Accented letters inside a word, with and without the ";" (where it is surely damage).
+INNER_ACCENT_RE = re.compile(f"[áéíóúñüÁÉÍÓÚÑÜ](?=;?[{LATIN}])")
+INNER_ACCENT_SEMI_RE = re.compile(f"[áéíóúñüÁÉÍÓÚÑÜ];(?=[{LATIN}])")
+# Words that open a clause after a real semicolon ("...; sin embargo, ...").
+CLAUSE_OPENERS = frozenset(
+    """pero sino aunque además asimismo mientras entonces incluso tampoco
+    finalmente igualmente otros otras unos unas algunos algunas""".split()
+)
+CLAUSE_OPENER_PAIRS = frozenset(
+    """sin-embargo por-eso por-ello por-tanto por-lo es-decir así-que así-pues no-obstante en-cambio
+    de-hecho por-otra por-otro en-consecuencia o-sea esto-es en-cualquier""".split()
+)
+_NEXT_WORDS_RE = re.compile(rf"[ \t\u00a0]+([{LATIN}]+)(?:[ \t\u00a0]+([{LATIN}]+))?")
 
 
 def page_damage(text: str) -> float:
@@ -54,9 +102,43 @@ def page_damage(text: str) -> float:
         strong += len(ENTITY_RE.findall(text))
     if has_moji:
         strong += len(MOJIBAKE_RE.findall(text))
-    if not strong:
+    markers = strong / (strong + _clean_semicolons(text) + PRIOR) if strong else 0.0
+    return max(markers, saturation(text))
+
+
+def saturation(text: str) -> float:
+    """Share of the page's word-inner accented letters that carry a ``;`` (0 below :data:`MIN_SATURATED`).
+
+    Inner letters only (``relació;n``): there the ``;`` is surely damage, so the
+    share measures how the page's decoder behaved without counting the
+    word-final ``X;`` it is meant to decide.
+    """
+    with_semi = len(INNER_ACCENT_SEMI_RE.findall(text))
+    if with_semi < MIN_SATURATED:
         return 0.0
-    return strong / (strong + _clean_semicolons(text) + PRIOR)
+    return with_semi / (len(INNER_ACCENT_RE.findall(text)) + 1)
+
+
+def clause_break(line: str, end: int) -> bool:
+    """Whether the text after a ``;`` ending at ``end`` reads as a new clause."""
+    m = _NEXT_WORDS_RE.match(line, end)
+    if m is None:
+        return False
+    first = m[1].lower()
+    return first in CLAUSE_OPENERS or (m[2] is not None and f"{first}-{m[2].lower()}" in CLAUSE_OPENER_PAIRS)
+
+
+def guarded_remnants(line: str, ctx: PageContext) -> list[Candidate]:
+    """The remnant pass, less the semicolons it must not decide alone (module docstring)."""
+    out = []
+    for c in remnant_candidates(line, ctx):
+        nxt = line[c.end : c.end + 1]
+        if c.rule == "half_entity" and nxt and THAI_ANY_RE.match(nxt):
+            continue  # the Thai-tail pass owns "á;นดอลอ": all or nothing
+        if c.rule == "half_entity" and line[c.start].isalpha() and clause_break(line, c.end):
+            c = c._replace(confidence=c.confidence * 0.5)
+        out.append(c)
+    return out
 
 
 def _clean_semicolons(text: str) -> int:
@@ -74,7 +156,7 @@ def _clean_semicolons(text: str) -> int:
             continue
         word = m[0]
         if not word[-1].isalpha() or (
-            word[-1] not in ENTITY_CHARS and table.get(word.lower(), 0.0) >= 2.0 and is_clause_end(word)
+            word[-1] not in ENTITY_CHAR_SET and table.get(word.lower(), 0.0) >= 2.0 and is_clause_end(word)
         ):
             clean += 1
     return clean

@@ -2,23 +2,36 @@
 
 The decoder dropped the accented letter and a neighbour and left only the
 entity's ``;``. The damaged token (``;mo``, ``c;mo``, ``qu;``) is looked up in an
-index of common Spanish words with such a cut (:func:`lexicon.lost_letter_index`);
-candidates are scored by frequency and by how likely the cut is. The page is
-the context we have offline (wordfreq has no bigrams): when it uses a rival
-candidate elsewhere the choice is less sure and its confidence drops. That
-evidence can only lower confidence, never raise it, because repairing a page
-adds accented words to it; anything else would break idempotence (a flagged
-token could pass on the second run). Case follows the sentence: capital at its
-start, also right after an opening ``¿``/``¡`` that starts it.
+index of common Spanish words with such a cut (:func:`lexicon.lost_letter_index`).
+Candidates are scored by frequency, by how likely the cut is, and by their
+neighbours in the line through a word-bigram model (:mod:`.ngram`): ``el ;o``
+is ``año``, ``¿;mo`` is ``cómo``. A word-final ``pre;`` (``es;``, ``march;``)
+also has the reading "a word and a real semicolon"; the bigram model scores it
+too, weighted by the page's damage evidence, so a clean page keeps its
+punctuation. Page context can only lower confidence (a rival candidate used
+elsewhere on the page), never raise it, because repairing a page adds accented
+words to it; anything else would break idempotence. Case follows the sentence:
+capital at its start, also right after an opening ``¿``/``¡`` that starts it.
+Every output is a lexicon word or the input unchanged.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 
-from pipeline.repair import lexicon
-from pipeline.repair.base import ACCENTED, ENTITY_CHARS, LATIN, Candidate, PageContext, overlaps, protected_spans
+from pipeline.repair import lexicon, ngram
+from pipeline.repair.base import (
+    ACCENTED,
+    ENTITY_CHAR_SET,
+    LATIN,
+    OPENING_MARKS,
+    Candidate,
+    PageContext,
+    overlaps,
+    protected_spans,
+)
 
 # The letters right after a ";" (anchored there: the regex never scans words).
 SUFFIX_RE = re.compile(rf"[{LATIN}]*")
@@ -34,6 +47,9 @@ RIVAL_SHARE = 0.05  # a candidate this unlikely is no rival
 # "qu;" is damage although wordfreq knows "qu" (from broken pages, ironically):
 # a fragment counts as a word only when not much rarer than the repaired word.
 PRE_WORD_MARGIN = 1.5
+# In a page this damaged, short tokens ("m;s", "q;") are read too: the page
+# evidence says a ";" is far likelier a lost letter than a code or typo.
+SHORT_TOKEN_DAMAGE = 0.6
 
 
 def sentence_start(line: str, i: int) -> bool:
@@ -55,11 +71,17 @@ def lost_letter_candidates(line: str, ctx: PageContext) -> list[Candidate]:
         return []
     out: list[Candidate] = []
     spans = protected_spans(line)
+    damaged_page = ctx.damage >= SHORT_TOKEN_DAMAGE
     for start, end, pre, suf in _tokens(line):
-        if not suf and len(pre) < 2 or (pre and suf and len(pre) + len(suf) < 3) or not (pre or suf):
+        if not (pre or suf):
+            continue
+        if not damaged_page and (not suf and len(pre) < 2 or (pre and suf and len(pre) + len(suf) < 3)):
             continue  # "a;b", "c;d", "y;": too few letters to tell a word from a code
         if pre and pre[-1] in ACCENTED:
             continue
+        stacked = line[start] == ";" and line[start + 1 : start + 2] == ";"
+        if suf[:1].isupper() and not pre and not (len(suf) > 1 and suf.isupper()):
+            continue  # "¿;O esa": letters are never lost before a capital
         if not suf:
             # "qu; " could be a clause end: only a non-word before it is damage.
             nxt = line[end : end + 1]
@@ -71,18 +93,15 @@ def lost_letter_candidates(line: str, ctx: PageContext) -> list[Candidate]:
             prev = line[start - 1]
             if not (prev.isspace() or prev in "¿¡\"'“«("):
                 continue
-            if prev in ENTITY_CHARS and lexicon.is_word(suf):
-                continue  # "¿;Qué": the ";" is the remnant of the "¿" entity
-
+            if not stacked and prev in ENTITY_CHAR_SET and is_clause_end(suf, _best_word(pre, suf)):
+                continue  # "¿;esto": the ";" is the remnant of the "¿" entity, not "¿;mo" (cómo)
         if overlaps(start, end, spans):
             continue
-        cand = _choose(pre, suf, ctx)
+        cand = _choose(pre, suf, line, start + stacked, end, ctx)
         if cand is None:
             continue
         word, share = cand
-        if not suf and is_clause_end(pre, word):
-            continue  # "esta;", "ella;": a real word before a real semicolon
-        if len(suf) > 1 and lexicon.zipf(suf) > lexicon.zipf(word):
+        if not pre and len(suf) > 1 and lexicon.zipf(suf) > lexicon.zipf(word):
             share *= 0.3  # " ;es": a stray ";" before a common word, not lost letters
         after = _cased(word, pre, suf, sentence_start(line, start) and not pre)
         scale = 0.55 + 0.45 * ctx.damage if suf else 0.3 + 0.7 * ctx.damage
@@ -91,7 +110,11 @@ def lost_letter_candidates(line: str, ctx: PageContext) -> list[Candidate]:
 
 
 def _tokens(line: str) -> list[tuple[int, int, str, str]]:
-    """``(start, end, pre, suf)`` for each word holding exactly one ``;`` (``c;mo``, `` ;mo``, ``qu;``)."""
+    """``(start, end, pre, suf)`` for each word holding exactly one ``;`` (``c;mo``, `` ;mo``, ``qu;``).
+
+    A ``;`` right after an opening mark's own remnant (``¿;;mo`` for ``¿Cómo``)
+    counts as one token spanning both semicolons.
+    """
     out = []
     for m in SEMI_RE.finditer(line):
         i = m.start()
@@ -101,7 +124,9 @@ def _tokens(line: str) -> list[tuple[int, int, str, str]]:
         b = SUFFIX_RE.match(line, i + 1).end()  # type: ignore[union-attr]
         before = line[a - 1] if a > 0 else ""
         after = line[b] if b < len(line) else ""
-        if before != ";" and after != ";":
+        if before == ";" and a == i and a >= 2 and line[a - 2] in OPENING_MARKS and after != ";" and b > i + 1:
+            out.append((a - 1, b, "", line[i + 1 : b]))
+        elif before != ";" and after != ";":
             out.append((a, b, line[a:i], line[i + 1 : b]))
     return out
 
@@ -131,14 +156,42 @@ def _best_by_frequency(pre: str, suf: str) -> tuple[str, float, tuple[tuple[floa
     return scored[0][1], scored[0][0] / total, tuple((s / total, w) for s, w in scored[1:])
 
 
-def _choose(pre: str, suf: str, ctx: PageContext) -> tuple[str, float] | None:
-    """The likeliest word and how sure we are: its share of the candidates'
-    probability mass, lowered when the page uses a rival candidate."""
+def _best_word(pre: str, suf: str) -> str | None:
     best = _best_by_frequency(pre, suf)
-    if best is None:
+    return None if best is None else best[0]
+
+
+def _choose(pre: str, suf: str, line: str, start: int, end: int, ctx: PageContext) -> tuple[str, float] | None:
+    """The likeliest word and how sure we are: its share of the candidates'
+    probability mass in this context (bigram model), lowered when the page
+    uses a rival candidate.
+
+    A word before a ``;`` (``es;``) may be just that: the reading "word +
+    semicolon" joins the rivals, weighted by the odds that the page is clean.
+    """
+    options = lexicon.lost_letter_index().get(pre.lower() + ";" + suf.lower())
+    if not options:
         return None
-    word, share, rivals = best
-    if any(s >= RIVAL_SHARE and ctx.on_page(w) for s, w in rivals):
+    prev, nxt = ngram.context(line, start, end)
+    model = ngram.model()
+    scored = sorted(
+        ((math.log(lexicon.WINDOW_WEIGHT[w]) + model.score(prev, word, nxt), word) for word, _, w in options),
+        key=lambda s: (-s[0], s[1]),
+    )
+    top = scored[0][0]
+    mass = [(math.exp(s - top), w) for s, w in scored]
+    total = sum(p for p, _ in mass)
+    if not suf and is_clause_end(pre):
+        d = min(max(ctx.damage, 0.02), 0.98)
+        punct = (
+            math.log((1 - d) / d)
+            + model.score(prev, pre, ";")
+            + (math.log(model.prob(";", nxt) / model.prior(nxt)) if nxt is not None else 0.0)
+        )
+        total += math.exp(min(punct - top, 50.0))
+    word = scored[0][1]
+    share = mass[0][0] / total
+    if any(p / total >= RIVAL_SHARE and ctx.on_page(w) for p, w in mass[1:]):
         share *= RIVAL_ON_PAGE
     return word, share
 

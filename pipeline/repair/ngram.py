@@ -1,0 +1,147 @@
+"""A small Spanish word-bigram model: context for choosing between repair candidates.
+
+Lost-letter damage (``;o`` for ``año``, ``cómo``, ``sólo``, ...) and Thai tails
+often leave several lexicon words that fit; single-word frequency picks the
+commonest one whatever the sentence says. The neighbours decide: ``el ;o``
+is ``año``, ``¿;mo`` is ``cómo``.
+
+The model (``data/es_ngrams.tsv.gz``) is counted offline from the UD Spanish
+AnCora treebank by ``bench/damage_corpus.py build`` (licence beside it). To
+stay small it keeps every unigram count and only the bigrams that touch a word
+with an accented letter: the words repairs choose between. Probabilities are
+smoothed towards wordfreq's unigram frequency (a Dirichlet prior with weight
+:data:`MU`), so an unseen context falls back to plain frequency and a word the
+treebank never saw still competes.
+
+Tokens are lower-case words, ``<num>`` for digits, single punctuation marks,
+and ``<s>`` / ``</s>`` for the start and end of a sentence (or line).
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.repair import lexicon
+from pipeline.repair.base import LATIN
+
+MODEL_PATH = Path(__file__).parent / "data" / "es_ngrams.tsv.gz"
+MU = 8.0  # prior weight: a context seen this often counts as much as the unigram prior
+TOKEN_RE = re.compile(rf"[{LATIN}]+|[0-9]+|[¿?¡!.,;:()«»\"]")
+_ACCENTS = frozenset("áéíóúñü")
+PUNCT_PRIOR = 1e-3  # unigram prior of a punctuation token (not in wordfreq)
+FLOOR = 1e-9  # prior of a word wordfreq does not know
+
+
+def tokenize(sentence: str) -> list[str]:
+    toks = ["<s>"]
+    for t in TOKEN_RE.findall(sentence):
+        toks.append("<num>" if t[0].isdigit() else t.lower())
+    toks.append("</s>")
+    return toks
+
+
+def count_ngrams(sentences: Iterable[str]) -> tuple[Counter[str], Counter[tuple[str, str]]]:
+    """Unigram counts and the bigrams that touch an accented word or a ``;``."""
+    unigrams: Counter[str] = Counter()
+    bigrams: Counter[tuple[str, str]] = Counter()
+    for s in sentences:
+        toks = tokenize(s)
+        unigrams.update(toks)
+        for a, b in zip(toks, toks[1:], strict=False):
+            if ";" in (a, b) or not _ACCENTS.isdisjoint(a) or not _ACCENTS.isdisjoint(b):
+                bigrams[a, b] += 1
+    return unigrams, bigrams
+
+
+def write_model(path: Path, unigrams: Counter[str], bigrams: Counter[tuple[str, str]]) -> None:
+    lines = [f"1\t{w}\t{c}" for w, c in sorted(unigrams.items())]
+    lines += [f"2\t{a} {b}\t{c}" for (a, b), c in sorted(bigrams.items())]
+    # mtime 0: the same counts give the same bytes
+    with path.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as fh:
+        fh.write(("\n".join(lines) + "\n").encode("utf-8"))
+
+
+class Bigrams:
+    """Counts plus the smoothed conditional probability ``P(b | a)``."""
+
+    def __init__(self, unigrams: dict[str, int], bigrams: dict[tuple[str, str], int]) -> None:
+        self.unigrams = unigrams
+        self.bigrams = bigrams
+
+    def prior(self, word: str) -> float:
+        if word in self.unigrams and not word[0].isalpha():
+            return PUNCT_PRIOR
+        z = lexicon.zipf(word)
+        return 10 ** (z - 9.0) if z else FLOOR
+
+    def prob(self, a: str | None, b: str) -> float:
+        """``P(b | a)`` smoothed towards the prior; ``a`` None: no usable context."""
+        p0 = self.prior(b)
+        if a is None:
+            return p0
+        return (self.bigrams.get((a, b), 0) + MU * p0) / (self.unigrams.get(a, 0) + MU)
+
+    def score(self, prev: str | None, word: str, nxt: str | None) -> float:
+        """log of ``P(word | prev) * P(nxt | word) / P(nxt)``: how well ``word`` fits between its neighbours."""
+        w = word.lower()
+        s = math.log(self.prob(prev, w))
+        if nxt is not None:
+            s += math.log(self.prob(w, nxt) / self.prior(nxt))
+        return s
+
+
+@lru_cache(maxsize=1)
+def model() -> Bigrams:
+    """The shipped model, loaded once per process (about 0.1 s); empty if the file is missing."""
+    unigrams: dict[str, int] = {}
+    bigrams: dict[tuple[str, str], int] = {}
+    if MODEL_PATH.is_file():
+        with gzip.open(MODEL_PATH, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                kind, key, count = line.rstrip("\n").split("\t")
+                if kind == "1":
+                    unigrams[key] = int(count)
+                else:
+                    a, b = key.split(" ")
+                    bigrams[a, b] = int(count)
+    return Bigrams(unigrams, bigrams)
+
+
+def context(line: str, start: int, end: int) -> tuple[str | None, str | None]:
+    """The model tokens just before ``line[start:end]`` and just after it.
+
+    A neighbour that is itself damaged (holds a ``;`` glued to letters, or
+    Thai) is no evidence: None. The line's edges are sentence edges.
+    """
+    return _neighbour(line[:start], before=True), _neighbour(line[end:], before=False)
+
+
+_PREV_RE = re.compile(rf"(?:([{LATIN}]+)|([0-9]+)|([¿?¡!.,;:()«»\"]))[ \t\u00a0]*\Z")
+_NEXT_RE = re.compile(rf"[ \t\u00a0]*(?:([{LATIN}]+)|([0-9]+)|([¿?¡!.,;:()«»\"]))")
+
+
+def _neighbour(text: str, *, before: bool) -> str | None:
+    if not text.strip():
+        return "<s>" if before else "</s>"
+    if before:
+        m = _PREV_RE.search(text[-60:])
+        if m is None:
+            return None
+        tail = text[: len(text) - len(m[0])]
+        if m[1] and tail[-1:] in (";", "&"):
+            return None  # "c;mo": a damaged word
+    else:
+        m = _NEXT_RE.match(text)
+        if m is None:
+            return None
+        if m[1] and text[m.end() : m.end() + 1] in (";", "&"):
+            return None
+    if m[1]:
+        return m[1].lower()
+    return "<num>" if m[2] else m[3]
