@@ -58,6 +58,9 @@ class DaskExecutor:
     def __init__(self, client: Any, cluster: Any, config: PipelineConfig) -> None:
         self._client, self._cluster, self._config = client, cluster, config
         self.workers = max(1, len(client.scheduler_info().get("workers", {})))
+        # Local workers share this machine's cores; a remote worker uses all of its own (0: auto).
+        local = LOCAL.match(config.cluster or "")
+        self._threads = _threads_per_worker(int(local.group(1))) if local else 0
 
     @classmethod
     def start(cls, config: PipelineConfig) -> DaskExecutor:
@@ -109,18 +112,24 @@ class DaskExecutor:
                 f.release()
 
     def hop_runner(self) -> HopRunner | None:
-        """Translation hops as tasks: each chunk of sentences goes to a worker, which keeps its models loaded."""
-        from pipeline.translate import engine
+        """Translation hops as tasks: each chunk of sentences goes to a worker, which keeps its models loaded.
 
-        run_hop = getattr(engine, "run_hop", None)
-        if run_hop is None:
-            return None  # an engine without hop runners: translation stays in the driver
+        Chunks are cut the same way whatever the number of workers, and
+        CTranslate2 decodes each sentence independently of its batch, so the
+        outputs do not depend on the cluster's size.
+        """
+        import dataclasses
 
-        def hop(package: str, texts: list[str], settings: Any = None) -> list[str]:
-            chunks = [texts[i : i + HOP_CHUNK] for i in range(0, len(texts), HOP_CHUNK)]
+        from pipeline.translate.engine import run_hop
+
+        threads = self._threads
+
+        def hop(models_dir: str, package: str, texts: list[str], settings: Any) -> list[str]:
+            if threads and getattr(settings, "threads", 0) == 0:
+                settings = dataclasses.replace(settings, threads=threads)  # share the cores, do not fight over them
+            calls = [(models_dir, package, texts[i : i + HOP_CHUNK], settings) for i in range(0, len(texts), HOP_CHUNK)]
             out: list[str] = []
-            for part in self.map(run_hop, [(settings.models_dir if settings else None, package, c, settings)
-                                           for c in chunks]):
+            for part in self.map(run_hop, calls):
                 out.extend(part)
             return out
 
@@ -134,11 +143,14 @@ class DaskExecutor:
                 self._cluster.close()
 
 
-def _worker_env(n_workers: int) -> dict[str, str]:
-    """Each local worker gets its share of the cores for CTranslate2 and the libraries under it."""
+def _threads_per_worker(n_workers: int) -> int:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    threads = str(max(1, cores // n_workers))
-    return {"OMP_NUM_THREADS": threads, "PIPELINE_WORKER_THREADS": threads}
+    return max(1, cores // n_workers)
+
+
+def _worker_env(n_workers: int) -> dict[str, str]:
+    """Each local worker gets its share of the cores for the libraries under CTranslate2."""
+    return {"OMP_NUM_THREADS": str(_threads_per_worker(n_workers))}
 
 
 def _reason(exc: BaseException) -> str:

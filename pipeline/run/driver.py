@@ -66,6 +66,9 @@ class Runner:
 
     def run(self) -> RunReport:
         t0 = time.monotonic()
+        if self.config.targets:  # --device cuda without one: exit 4 before anything is written
+            self._stage = TranslateStage(self.config, self.state, None, self.report, hop_runner=None,
+                                         on_progress=self._sentences_progress, should_stop=lambda: self.stop_requested)
         self._check_folders()
         lock = self._lock()
         try:
@@ -135,9 +138,8 @@ class Runner:
         stage_sig = self.config.stage_signature()
         if self.config.targets:
             self._installed = _installed_models(self.config.models_dir)
-            self._stage = TranslateStage(self.config, self.state, self._glossary, self.report, hop_runner=None,
-                                         on_progress=self._sentences_progress, should_stop=lambda: self.stop_requested)
-            self._stage.check_device()  # --device cuda without one: exit 4 before anything is written
+        if self._stage is not None:
+            self._stage.glossary = self._glossary
         self._record_digest = self._settings_digest(stage_sig)
         manifest = Manifest(self.state)
         try:
@@ -145,7 +147,7 @@ class Runner:
             planner = Planner(self.config, self.raw, self.out, manifest, self.report, self._is_current,
                               self._lessons_progress)
             writer = Writer(self.config, self.out, self.report, stage_sig, self._record_digest, self._installed,
-                            self._glossary, self.report.device or "none", self.report.compute_type or "none")
+                            self._glossary, self._stage.signature if self._stage is not None else {})
             for chunk in planner.chunks():
                 self._do_chunk(chunk, manifest, writer)
             self._discovering = False
@@ -271,8 +273,7 @@ class Runner:
             "stage": stage_sig,
             "targets": list(self.config.targets),
             "beam": self.config.beam_size,
-            "compute": self.report.compute_type or None,
-            "device": self.report.device.split(":")[0] or None,
+            "device": self._stage.signature if self._stage is not None else None,
             "glossary": self._glossary.checksum if self._glossary is not None else None,
         }
         return digest(json.dumps(settings, sort_keys=True))

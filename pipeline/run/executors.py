@@ -16,8 +16,9 @@ from pipeline.config import PipelineConfig
 
 POOL_MIN_LESSONS = 8  # fewer lessons to build than this: a pool's start-up costs more than it saves
 
-# Translate one hop: (package folder, texts) -> outputs, in order. None: in this process.
-HopRunner = Callable[[str, list[str]], list[str]]
+# Translate one hop, as the engine's run_hop: (models folder, package folder, texts, settings) -> outputs,
+# in order. None: the engine runs it in this process.
+HopRunner = Callable[[str, str, list[str], Any], list[str]]
 
 
 class Executor(Protocol):

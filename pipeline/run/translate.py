@@ -7,42 +7,16 @@ Dedup, memory look-up and batching happen across all lessons of a chunk.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pipeline.config import PipelineConfig
 from pipeline.document import BlockKind, Lesson
-from pipeline.errors import ModelError
 from pipeline.run.executors import HopRunner
 from pipeline.run.report import RunReport
 
 PIVOT = "en"
-
-
-def resolve_device(config: PipelineConfig) -> tuple[str, str]:
-    """(device, compute type) as this machine will run them: ``auto`` made concrete.
-
-    auto device: CUDA when CTranslate2 sees a CUDA device, else CPU. auto
-    compute type: int8 on CPU, int8_float16 on CUDA (each device's fastest
-    type that keeps int8 weights). Both go into the output signature.
-    """
-    device = config.device
-    if device == "auto":
-        import ctranslate2
-
-        device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
-    compute = config.compute_type
-    if compute == "auto":
-        compute = "int8_float16" if device == "cuda" else "int8"
-    return device, compute
-
-
-def device_label(config: PipelineConfig, device: str) -> str:
-    if device == "cuda":
-        return "cuda:" + ",".join(str(i) for i in config.device_index)
-    return device
 
 
 class TranslateStage:
@@ -51,23 +25,20 @@ class TranslateStage:
                  should_stop: Callable[[], bool] | None) -> None:
         self.config, self.state, self.glossary, self.report = config, state, glossary, report
         self.hop_runner, self.on_progress, self.should_stop = hop_runner, on_progress, should_stop
-        self.device, self.compute_type = resolve_device(config)
-        report.device, report.compute_type = device_label(config, self.device), self.compute_type
+        from pipeline.translate.engine import device_signature
+
+        self.signature = device_signature(self.settings())  # device and resolved compute type, for outputs
+        report.device = self.signature["device"] + (f":{self.signature['device_index']}"
+                                                    if "device_index" in self.signature else "")
+        report.compute_type = self.signature["compute"]
         self._translator: Any = None
 
     def settings(self) -> Any:
         from pipeline.translate.engine import TranslateSettings
 
-        wanted: dict[str, Any] = {
-            "models_dir": self.config.models_dir,
-            "beam_size": self.config.beam_size,
-            "compute_type": self.compute_type,
-            "max_batch_tokens": self.config.max_batch_tokens,
-            "device": self.device,
-            "device_index": tuple(self.config.device_index),
-        }
-        known = {f.name for f in dataclasses.fields(TranslateSettings)}
-        return TranslateSettings(**{k: v for k, v in wanted.items() if k in known})
+        return TranslateSettings(models_dir=self.config.models_dir, beam_size=self.config.beam_size,
+                                 compute_type=self.config.compute_type, max_batch_tokens=self.config.max_batch_tokens,
+                                 device=self.config.device, device_index=tuple(self.config.device_index))
 
     def use_hop_runner(self, hop_runner: HopRunner | None) -> None:
         """Where model hops run from now on (set once the executor is chosen)."""
@@ -77,31 +48,18 @@ class TranslateStage:
 
     def check_device(self) -> None:
         """Before anything is written: ``--device cuda`` without a CUDA device is one line, exit 4."""
-        from pipeline.translate import engine
+        from pipeline.translate.engine import check_device
 
-        check = getattr(engine, "check_device", None)
-        if check is not None:
-            check(self.settings())
-            return
-        if self.device == "cuda":
-            import ctranslate2
-
-            if ctranslate2.get_cuda_device_count() == 0:
-                raise ModelError("--device cuda: no CUDA device is visible to CTranslate2 on this machine; "
-                                 "use --device cpu (or auto), or run where a GPU and its driver are installed")
+        check_device(self.settings())
 
     def translator(self) -> Any:
         if self._translator is None:
-            import inspect
-
             from pipeline.translate.engine import Translator
 
             memory = self.config.memory_path or str(self.state / "memory.sqlite")
-            hooks: dict[str, Any] = {"hop_runner": self.hop_runner, "on_progress": self.on_progress,
-                                     "should_stop": self.should_stop}
-            params = inspect.signature(Translator).parameters
-            kwargs = {k: v for k, v in hooks.items() if k in params and v is not None}
-            self._translator = Translator(self.settings(), memory_path=memory, glossary=self.glossary, **kwargs)
+            self._translator = Translator(self.settings(), memory_path=memory, glossary=self.glossary,
+                                          hop_runner=self.hop_runner, on_progress=self.on_progress,
+                                          should_stop=self.should_stop)
         return self._translator
 
     def translate(self, lessons: list[Lesson]) -> list[dict[str, list[Any]]]:

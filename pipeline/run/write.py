@@ -59,11 +59,11 @@ def fit_name(rel: str) -> str:
 
 class Writer:
     def __init__(self, config: PipelineConfig, out: Path, report: RunReport, stage_sig: dict[str, str],
-                 record_digest: str, installed: dict[str, str], glossary: Any, device: str, compute_type: str) -> None:
+                 record_digest: str, installed: dict[str, str], glossary: Any, device: dict[str, str]) -> None:
         self.config, self.out, self.report = config, out, report
         self.stage_sig, self.record_digest = stage_sig, record_digest
         self.installed, self.glossary = installed, glossary
-        self.device, self.compute_type = device, compute_type
+        self.device = device  # {"device": "cpu", "compute": "int8"}: the engine's device signature
 
     def write_lesson(self, lesson: Lesson, per_target: dict[str, list[Any]], input_hash: str) -> dict[str, Any]:
         """Write every file of one lesson; return its record. Raises WriteFailed (this lesson) or DiskFull."""
@@ -183,8 +183,7 @@ class Writer:
         parts = {
             "models": ",".join(f"{m}@{self.installed.get(m, '?')}" for m in models) or "none",
             "beam": str(self.config.beam_size),
-            "compute": self.compute_type,
-            "device": self.device,
+            **self.device,
         }
         if self.glossary is not None:
             parts["glossary"] = self.glossary.checksum[:12]
