@@ -31,9 +31,7 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sqlite3
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -42,11 +40,9 @@ from pathlib import Path
 from typing import Any, Self
 
 from pipeline.errors import EXIT_FAILED, ConfigError, PipelineError
-from pipeline.fsutil import atomic_write_bytes
 
 SCHEMA_VERSION = 2
 _CHUNK = 500  # SQLite bound-parameter batches
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 _TABLE = """
 CREATE TABLE IF NOT EXISTS tm (
@@ -227,32 +223,10 @@ class TranslationMemory:
         }
 
     def export_tmx(self, path: str | os.PathLike[str], *, tool_version: str = "") -> int:
-        """Write every entry as TMX 1.4 (atomically); return the number of units written."""
-        root = ET.Element("tmx", version="1.4")
-        ET.SubElement(root, "header", {
-            "creationtool": "pipeline", "creationtoolversion": tool_version or "0",
-            "segtype": "sentence", "o-tmf": "pipeline-sqlite", "adminlang": "en",
-            "srclang": "*all*", "datatype": "plaintext",
-        })
-        body = ET.SubElement(root, "body")
-        rows = self.rows(
-            "SELECT source, src_lang, tgt_lang, model, glossary, target, created FROM tm "
-            "ORDER BY src_lang, tgt_lang, source, model, glossary"
-        )
-        n = 0
-        for source, src_lang, tgt_lang, model, glossary, target, created in rows:
-            tu = ET.SubElement(body, "tu", {"srclang": src_lang, "creationdate": created})
-            ET.SubElement(tu, "prop", type="x-model").text = model
-            if glossary:
-                ET.SubElement(tu, "prop", type="x-glossary").text = glossary
-            for lang, text in ((src_lang, source), (tgt_lang, target)):
-                tuv = ET.SubElement(tu, "tuv", {"xml:lang": lang})
-                ET.SubElement(tuv, "seg").text = _XML_INVALID.sub("\ufffd", text)
-            n += 1
-        ET.indent(root)
-        data = b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode").encode("utf-8") + b"\n"
-        atomic_write_bytes(path, data)
-        return n
+        """Write every entry as TMX 1.4; the exporter lives in :mod:`pipeline.translate.tmx`."""
+        from pipeline.translate.tmx import export_tmx
+
+        return export_tmx(self, path, tool_version=tool_version).units
 
     def close(self) -> None:
         self._db.close()
