@@ -16,7 +16,9 @@ Files = dict[str, dict[tuple[str, str], Path]]
 
 
 def _snapshot(folder: Path) -> list[str]:
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) if folder.exists() else []
+    """Everything in a models folder but its install lock file (which is not a package)."""
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
+                  if p.name != ".pipeline-install.lock") if folder.exists() else []
 
 
 def _members(package: Path) -> list[tuple[str, bytes]]:
@@ -50,7 +52,8 @@ def test_list_install_and_remove(echo_models: Path) -> None:
     assert argos.remove_package("es_en", echo_models).folder == "translate-es_en-1_0"
     assert argos.remove_package("translate-th_en-1_0", echo_models).name == "th_en"
     assert [p.name for p in argos.list_packages(echo_models)] == ["en_es", "en_th"]
-    assert not [p for p in echo_models.iterdir() if p.name.startswith(".")]
+    # nothing left behind but the install lock file
+    assert [p.name for p in echo_models.iterdir() if p.name.startswith(".")] in ([], [".pipeline-install.lock"])
     with pytest.raises(ModelError, match="no installed package named 'es_en'.*installed: en_es"):
         argos.remove_package("es_en", echo_models)
 
@@ -59,7 +62,7 @@ def test_default_models_dir_honours_argos_packages_dir() -> None:
     assert argos.default_models_dir() == Path(os.environ["ARGOS_PACKAGES_DIR"])
 
 
-def test_install_uses_argos_own_code_and_the_package_loads(argos_package_files: Files, tmp_path: Path) -> None:
+def test_install_result_is_read_by_argos_own_loader(argos_package_files: Files, tmp_path: Path) -> None:
     pkg = argos.install_package(argos_package_files["echo"][("es", "en")], tmp_path / "models")
     assert pkg.path == tmp_path / "models" / "translate-es_en-1_0"
     from argostranslate.package import get_installed_packages
@@ -113,27 +116,69 @@ def test_hostile_archives_are_refused_and_install_nothing(
     assert not (tmp_path / "evil.txt").exists()
 
 
-def test_a_second_package_for_an_installed_pair_is_refused(echo_models: Path, tmp_path: Path) -> None:
+def test_a_newer_version_replaces_the_old_and_an_older_one_needs_force(echo_models: Path, tmp_path: Path,
+                                                                       argos_package_files: Files) -> None:
     from pipeline.testing.models import build_package
 
     newer = build_package(tmp_path, "es", "en", package_version="1.1")
-    with pytest.raises(ArchiveRejected, match=r"translate-es_en-1_0 already provides es->en.*pipeline models remove"):
-        argos.install_package(newer, echo_models)
-    argos.remove_package("es_en", echo_models)
-    assert argos.install_package(newer, echo_models).package_version == "1.1"
+    result = argos.install(newer, echo_models)
+    assert result.action == "replaced" and result.package.package_version == "1.1"
+    assert [p.folder for p in result.replaced] == ["translate-es_en-1_0"]
+    assert "replaced translate-es_en-1_0 (version 1.0)" in result.message()
+    assert [p.folder for p in argos.list_packages(echo_models) if p.pair == ("es", "en")] == ["translate-es_en-1_1"]
+    older = argos_package_files["echo"][("es", "en")]
+    before = _snapshot(echo_models)
+    with pytest.raises(ArchiveRejected, match=r"version 1.0 is older than the installed translate-es_en-1_1.*--force"):
+        argos.install(older, echo_models)
+    assert _snapshot(echo_models) == before
+    forced = argos.install(older, echo_models, force=True)
+    assert forced.action == "replaced" and forced.package.package_version == "1.0"
+    assert [p.folder for p in argos.list_packages(echo_models) if p.pair == ("es", "en")] == ["translate-es_en-1_0"]
 
 
-def test_the_same_package_twice_is_refused(echo_models: Path, argos_package_files: Files) -> None:
-    with pytest.raises(ArchiveRejected, match="already exists"):
-        argos.install_package(argos_package_files["echo"][("es", "en")], echo_models)
+def test_the_same_package_twice_is_a_no_op(echo_models: Path, argos_package_files: Files) -> None:
+    before = {p: p.stat().st_mtime_ns for p in echo_models.rglob("*") if p.is_file() and not p.name.startswith(".")}
+    result = argos.install(argos_package_files["echo"][("es", "en")], echo_models)
+    assert result.action == "unchanged" and "already installed" in result.message()
+    after = {p: p.stat().st_mtime_ns for p in echo_models.rglob("*") if p.is_file() and not p.name.startswith(".")}
+    assert after == before
+    assert not [p.name for p in echo_models.iterdir() if p.name.startswith(".pipeline-staging")]
+
+
+def test_two_installed_versions_the_newest_wins(echo_models: Path, tmp_path: Path) -> None:
+    """A folder holding 1.0 and 1.9 of one pair (copied in by hand): 1.9 is used, with a line."""
+    import shutil
+
+    from pipeline.testing.models import build_package
+    from pipeline.translate.engine import TranslateSettings, Translator
+
+    other = tmp_path / "other"
+    argos.install(build_package(tmp_path, "es", "en", package_version="1.9"), other)
+    shutil.copytree(other / "translate-es_en-1_9", echo_models / "translate-es_en-1_9")
+    assert argos.active_packages(echo_models)[("es", "en")].package_version == "1.9"
+    (line,) = argos.shadowed_lines(echo_models)
+    assert line.startswith("es_en: translate-es_en-1_0 (version 1.0) is not used, translate-es_en-1_9")
+    assert argos.installed_identities(echo_models)["es_en"].startswith("1.9#")
+    tr = Translator(TranslateSettings(models_dir=str(echo_models)), memory_path=str(tmp_path / "tm.sqlite"))
+    try:
+        tr.preflight({("es", "en")})
+        assert [m["version"] for m in tr.models_signature()] == ["1.9"]
+    finally:
+        tr.close()
+    # versions compare as numbers, not text: 1.10 is newer than 1.9
+    argos.install(build_package(tmp_path, "es", "en", package_version="1.10"), other / "x")
+    shutil.copytree(other / "x" / "translate-es_en-1_10", echo_models / "translate-es_en-1_10")
+    assert argos.active_packages(echo_models)[("es", "en")].package_version == "1.10"
 
 
 # --------------------------------------------------------------------------- index
 
+from pipeline.translate import index as model_index  # noqa: E402
+
 
 def test_install_from_index(index_server: tuple[str, Path], tmp_path: Path) -> None:
     url, _ = index_server
-    pkg = argos.install_from_index("th", "en", index_url=url, models_dir=tmp_path / "models")
+    pkg = model_index.install_from_index("th", "en", index_url=url, models_dir=tmp_path / "models").package
     assert pkg.name == "th_en" and pkg.path.is_dir()
 
 
@@ -144,16 +189,16 @@ def test_index_checksum_mismatch_installs_nothing(index_server: tuple[str, Path]
         e["sha256"] = "0" * 64
     (root / "index.json").write_text(json.dumps(index))
     with pytest.raises(ArchiveRejected, match="does not match the index"):
-        argos.install_from_index("es", "en", index_url=url, models_dir=tmp_path / "models")
+        model_index.install_from_index("es", "en", index_url=url, models_dir=tmp_path / "models")
     assert _snapshot(tmp_path / "models") == []
 
 
 def test_index_without_the_pair_names_what_it_has(index_server: tuple[str, Path], tmp_path: Path) -> None:
     url, _ = index_server
     with pytest.raises(ModelError, match=r"no package for es->th.*en->es"):
-        argos.install_from_index("es", "th", index_url=url, models_dir=tmp_path)
+        model_index.install_from_index("es", "th", index_url=url, models_dir=tmp_path)
 
 
 def test_unreachable_index_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="cannot download the package index"):
-        argos.install_from_index("es", "en", index_url="http://127.0.0.1:9/index.json", models_dir=tmp_path)
+        model_index.install_from_index("es", "en", index_url="http://127.0.0.1:9/index.json", models_dir=tmp_path)

@@ -2,10 +2,15 @@
 
 An ``.argosmodel`` file is a zip of one folder (``translate-es_en-1_0/``) holding
 ``metadata.json``, a CTranslate2 ``model/`` and a tokenizer. Archives come from
-strangers, so every check runs on a private copy *before* anything is written
-to the models folder; only then does argostranslate's own
-``install_from_path`` extract it. A failed check raises
-:class:`~pipeline.errors.ArchiveRejected` and leaves the folder untouched.
+strangers, so every check runs on a private copy *before* anything is visible
+in the models folder: the copy is validated, extracted into a hidden staging
+folder beside the packages, its tokenizer loaded, and only then renamed into
+place (argostranslate's own loader reads the result). A failed check raises
+:class:`~pipeline.errors.ArchiveRejected` and leaves the folder as it was.
+
+Versions: one package per language pair is used, the newest; installing the
+same version again does nothing, a newer one replaces the old, an older one
+needs ``force``. Installs and removals of one models folder take a file lock.
 
 Package names: the folder name (``translate-es_en-1_0``) is what is on disk;
 the short name (``es_en``) is what routes and signatures show. ``remove``
@@ -18,41 +23,26 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
-import stat
 import tempfile
 import threading
-import urllib.parse
-import urllib.request
-import zipfile
-import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from pipeline.errors import ArchiveRejected, ModelError
+from pipeline.translate.archive import (
+    DEFAULT_LIMITS, SAFE_NAME, TOKENIZERS, ArchiveInfo, ArchiveLimits, check_archive, extract_archive,
+    metadata_problem,
+)
+from pipeline.text import printable
 
-DEFAULT_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
-_CODE = re.compile(r"^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})?$")
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
-_TOKENIZERS = ("sentencepiece.model", "bpe.model")
 _INSTALL_LOCK = threading.Lock()
 
 
-@dataclass(frozen=True)
-class ArchiveLimits:
-    """Bounds against zip bombs and junk. Real Argos packages are 30-400 MB, ~1.1:1."""
 
-    max_total_bytes: int = 4 * 1024**3  # uncompressed, all members
-    max_members: int = 2000
-    max_ratio: float = 100.0  # uncompressed/compressed, per member ...
-    ratio_min_bytes: int = 1024**2  # ... for members bigger than this
-    max_metadata_bytes: int = 1024**2
-    max_download_bytes: int = 2 * 1024**3
-
-
-DEFAULT_LIMITS = ArchiveLimits()
 
 
 @dataclass(frozen=True)
@@ -89,16 +79,6 @@ class InstalledPackage:
         return _checksum(self.path)
 
 
-@dataclass(frozen=True)
-class ArchiveInfo:
-    """What validation learnt about an archive."""
-
-    top: str
-    metadata: dict[str, object]
-
-    @property
-    def pair(self) -> tuple[str, str]:
-        return (str(self.metadata["from_code"]), str(self.metadata["to_code"]))
 
 
 # --------------------------------------------------------------------------- discovery
@@ -123,10 +103,10 @@ def read_package(path: Path) -> InstalledPackage:
     except (OSError, ValueError) as exc:
         raise ModelError(f"{meta_path}: unreadable package metadata ({exc}); "
                          f"remove the folder and install the package again") from None
-    problem = _metadata_problem(meta)
+    problem = metadata_problem(meta)
     if problem:
         raise ModelError(f"{meta_path}: {problem}; remove the folder and install the package again")
-    tokenizer = next((path / t for t in _TOKENIZERS if (path / t).is_file()), None)
+    tokenizer = next((path / t for t in TOKENIZERS if (path / t).is_file()), None)
     if tokenizer is None or not (path / "model" / "model.bin").is_file():
         raise ModelError(f"{path}: package has no model/model.bin or no tokenizer; "
                          f"remove the folder and install the package again")
@@ -142,38 +122,96 @@ def read_package(path: Path) -> InstalledPackage:
 
 
 def list_packages(models_dir: str | os.PathLike[str] | None = None) -> list[InstalledPackage]:
-    """Installed translate packages, sorted by folder name. Broken folders are skipped
-    (see :func:`broken_packages`)."""
+    """Installed translate packages: by language pair, the newest version of a pair first
+    (then by folder name). Broken folders are left out (see :func:`list_broken`).
+
+    Code that picks one package per pair takes the first it meets, so the
+    newest version of a pair is the one used (:func:`active_packages`).
+    """
     root = resolve_models_dir(models_dir)
     out = []
-    for path in sorted(root.iterdir()) if root.is_dir() else []:
-        if path.is_dir() and not path.name.startswith("."):
-            try:
-                out.append(read_package(path))
-            except ModelError:
-                continue
+    for path in _package_folders(root):
+        try:
+            out.append(read_package(path))
+        except ModelError:
+            continue
+    return sorted(out, key=lambda p: (p.pair, _negated(_version_key(p.package_version)), p.folder))
+
+
+def _negated(key: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(-k for k in key) + (1,)  # (1, 1) sorts before (1,): longer is newer
+
+
+def _package_folders(root: Path) -> list[Path]:
+    """Candidate package folders: not hidden (staging, lock and retired folders are)."""
+    try:
+        entries = sorted(root.iterdir()) if root.is_dir() else []
+    except OSError:
+        return []
+    return [p for p in entries if not p.name.startswith(".") and (p.is_dir() or p.is_symlink())]
+
+
+def active_packages(models_dir: str | os.PathLike[str] | None = None) -> dict[tuple[str, str], InstalledPackage]:
+    """The package each language pair uses: the newest installed version of that pair."""
+    found: dict[tuple[str, str], InstalledPackage] = {}
+    for pkg in list_packages(models_dir):
+        found.setdefault(pkg.pair, pkg)
+    return found
+
+
+def shadowed_packages(models_dir: str | os.PathLike[str] | None = None) -> list[tuple[InstalledPackage, InstalledPackage]]:
+    """(unused older package, the newer one used instead) for every pair installed twice."""
+    packages = list_packages(models_dir)
+    active: dict[tuple[str, str], InstalledPackage] = {}
+    for pkg in packages:
+        active.setdefault(pkg.pair, pkg)
+    return [(pkg, active[pkg.pair]) for pkg in packages if active[pkg.pair] is not pkg]
+
+
+def shadowed_lines(models_dir: str | os.PathLike[str] | None = None) -> list[str]:
+    """One line per unused older version: what is used instead, and how to tidy up."""
+    return [f"{old.name}: {printable(old.folder)} (version {old.package_version}) is not used, "
+            f"{printable(new.folder)} (version {new.package_version}) is newer; "
+            f"remove the old one with `pipeline models remove {printable(old.folder)}`"
+            for old, new in shadowed_packages(models_dir)]
+
+
+@dataclass(frozen=True)
+class BrokenPackage:
+    """A folder in the models folder that is not a usable package (no metadata, no model, ...)."""
+
+    path: Path
+    problem: str  # the whole message: which file, what is wrong, what to do
+
+    @property
+    def folder(self) -> str:
+        return self.path.name
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def list_broken(models_dir: str | os.PathLike[str] | None = None) -> list[BrokenPackage]:
+    """Every folder of the models folder that is not a usable package, with what is wrong."""
+    root = resolve_models_dir(models_dir)
+    out = []
+    for path in _package_folders(root):
+        try:
+            read_package(path)
+        except ModelError as exc:
+            out.append(BrokenPackage(path, str(exc)))
     return out
 
 
 def broken_packages(models_dir: str | os.PathLike[str] | None = None) -> list[str]:
     """One message per folder in the models folder that is not a usable package."""
-    root = resolve_models_dir(models_dir)
-    problems = []
-    for path in sorted(root.iterdir()) if root.is_dir() else []:
-        if path.is_dir() and not path.name.startswith("."):
-            try:
-                read_package(path)
-            except ModelError as exc:
-                problems.append(str(exc))
-    return problems
+    return [b.problem for b in list_broken(models_dir)]
 
 
 def installed_identities(models_dir: str | os.PathLike[str] | None = None) -> dict[str, str]:
-    """Short name -> ``version#checksum16`` of every installed package (what a run depends on)."""
-    out: dict[str, str] = {}
-    for pkg in list_packages(models_dir):
-        out.setdefault(pkg.name, f"{pkg.package_version}#{pkg.checksum()[:16]}")
-    return out
+    """Short name -> ``version#checksum16`` of the package each pair uses (what a run depends on)."""
+    return {pkg.name: f"{pkg.package_version}#{pkg.checksum()[:16]}" for pkg in active_packages(models_dir).values()}
 
 
 _CHECKSUMS: dict[tuple[str, tuple[tuple[str, int, int], ...]], str] = {}
@@ -181,7 +219,7 @@ _CHECKSUMS: dict[tuple[str, tuple[tuple[str, int, int], ...]], str] = {}
 
 def _checksum(path: Path) -> str:
     files = sorted(p for p in path.rglob("*") if p.is_file()
-                   and (p.parent.name == "model" or p.name in _TOKENIZERS))
+                   and (p.parent.name == "model" or p.name in TOKENIZERS))
     stamp = tuple((str(p.relative_to(path)), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
     key = (str(path), stamp)
     if key not in _CHECKSUMS:
@@ -198,309 +236,316 @@ def _checksum(path: Path) -> str:
 # --------------------------------------------------------------------------- validation
 
 
-def _metadata_problem(meta: object) -> str | None:
-    if not isinstance(meta, dict):
-        return "metadata.json is not a JSON object"
-    for key in ("from_code", "to_code"):
-        value = meta.get(key)
-        if not isinstance(value, str) or not _CODE.match(value):
-            return f"metadata.json has no valid {key} (got {value!r})"
-    # argostranslate treats a missing type as "translate"; anything else is not ours
-    if meta.get("type", "translate") != "translate":
-        return f"metadata.json type is {meta.get('type')!r}, not 'translate'"
-    if meta["from_code"] == meta["to_code"]:
-        return "metadata.json from_code and to_code are the same"
-    return None
-
-
-def _member_problem(info: zipfile.ZipInfo) -> str | None:
-    name = info.filename
-    mode = info.external_attr >> 16
-    if "\\" in name or "\0" in name:
-        return f"member {name!r} has a backslash or NUL in its name"
-    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
-        return f"member {name!r} has an absolute path"
-    if any(part == ".." for part in PurePosixPath(name).parts):
-        return f"member {name!r} escapes the package folder (..)"
-    if mode and stat.S_ISLNK(mode):
-        return f"member {name!r} is a symbolic link"
-    # type bits 0: zip tools that store permissions only; a plain file or folder
-    if stat.S_IFMT(mode) and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-        return f"member {name!r} is not a regular file or folder"
-    return None
-
-
 def validate_archive(path: str | os.PathLike[str], models_dir: str | os.PathLike[str] | None = None,
                      *, limits: ArchiveLimits = DEFAULT_LIMITS) -> ArchiveInfo:
-    """Check an archive without extracting it. Raises ArchiveRejected saying why.
+    """Check an archive without extracting it (:func:`pipeline.translate.archive.check_archive`).
 
-    With ``models_dir``, also refuse to overwrite an installed folder or to add a
-    second package for a language pair that already has one.
+    With ``models_dir``, also refuse what installing it there would refuse:
+    overwriting another pair's folder, or an older version of an installed pair.
     """
-    path = Path(path)
-
-    def reject(problem: str, hint: str = "use a package from the Argos index or rebuild it") -> ArchiveRejected:
-        return ArchiveRejected(f"{path}: {problem}; nothing was installed; {hint}")
-
-    if not path.is_file():
-        raise reject("no such file", "check the path")
-    if not zipfile.is_zipfile(path):
-        raise reject("not a zip archive (an .argosmodel file is a zip)")
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            top = _check_members(infos, limits, reject)
-            meta = _read_metadata(zf, top, limits, reject)
-            # Read every member once (sizes are already capped above): a bad CRC or
-            # deflate stream is refused here, not half-way through extraction.
-            bad = zf.testzip()
-            if bad is not None:
-                raise reject(f"damaged zip archive (member {bad} fails its CRC check)")
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise reject(f"damaged zip archive ({exc})") from None
-    problem = _metadata_problem(meta)
-    if problem:
-        raise reject(problem)
-    names = {i.filename for i in infos}
-    if f"{top}/model/model.bin" not in names:
-        raise reject(f"no {top}/model/model.bin (the CTranslate2 model)")
-    if not any(f"{top}/{t}" in names for t in _TOKENIZERS):
-        raise reject(f"no tokenizer ({top}/sentencepiece.model or {top}/bpe.model)")
-    info = ArchiveInfo(top, meta)
+    info = check_archive(path, limits=limits)
     if models_dir is not None:
-        _check_collisions(info, Path(models_dir), reject)
+        def reject(problem: str, hint: str = "") -> ArchiveRejected:
+            return ArchiveRejected(f"{path}: {problem}; nothing was installed; {hint}")
+
+        _plan(info, Path(models_dir), reject)
     return info
 
 
-def _check_members(infos: list[zipfile.ZipInfo], limits: ArchiveLimits, reject: Callable[..., ArchiveRejected]) -> str:
-    if not infos:
-        raise reject("empty archive")
-    if len(infos) > limits.max_members:
-        raise reject(f"{len(infos)} members, more than the limit of {limits.max_members}")
-    total = 0
-    tops = set()
-    for info in infos:
-        problem = _member_problem(info)
-        if problem:
-            raise reject(problem)
-        parts = PurePosixPath(info.filename).parts
-        tops.add(parts[0])
-        if len(parts) == 1 and not info.is_dir():
-            raise reject(f"file {info.filename!r} is outside the package folder")
-        total += info.file_size
-        if (info.file_size > limits.ratio_min_bytes
-                and info.file_size > limits.max_ratio * max(info.compress_size, 1)):
-            raise reject(f"member {info.filename!r} expands {info.file_size // max(info.compress_size, 1)}x "
-                         f"(limit {limits.max_ratio:.0f}x): a zip bomb")
-    if total > limits.max_total_bytes:
-        raise reject(f"expands to {total} bytes, more than the limit of {limits.max_total_bytes}")
-    if len(tops) != 1:
-        raise reject(f"{len(tops)} top-level entries ({', '.join(sorted(tops)[:3])}...); "
-                     f"a package is exactly one folder")
-    top = tops.pop()
-    if not _SAFE_NAME.match(top):
-        raise reject(f"package folder name {top!r} is not a plain name")
-    return top
 
 
-def _read_metadata(zf: zipfile.ZipFile, top: str, limits: ArchiveLimits, reject: Callable[..., ArchiveRejected]) -> dict[str, object]:
-    name = f"{top}/metadata.json"
-    try:
-        info = zf.getinfo(name)
-    except KeyError:
-        raise reject(f"no {name}") from None
-    if info.file_size > limits.max_metadata_bytes:
-        raise reject(f"{name} is {info.file_size} bytes, too big for metadata")
-    try:
-        meta = json.loads(zf.read(name).decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise reject(f"{name} is not valid UTF-8 JSON ({exc})") from None
-    return meta if isinstance(meta, dict) else {"_not_an_object": meta}
+@dataclass(frozen=True)
+class _Plan:
+    action: str  # "install", "replace", "unchanged"
+    replaced: tuple[InstalledPackage | BrokenPackage, ...] = ()
+    existing: InstalledPackage | None = None
 
 
-def _check_collisions(info: ArchiveInfo, models_dir: Path, reject: Callable[..., ArchiveRejected]) -> None:
-    target = models_dir / info.top
+def _plan(info: ArchiveInfo, root: Path, reject: Callable[..., ArchiveRejected], *, force: bool = False) -> _Plan:
+    """What installing ``info`` into ``root`` does, by the version rules (or why it is refused).
+
+    Same pair and version as installed: nothing to do. Newer: replaces the
+    installed versions of the pair. Older: refused unless ``force``. A broken
+    folder of the same name is replaced; another pair's folder never is.
+    """
+    target = root / info.top
+    replaced: list[InstalledPackage | BrokenPackage] = []
     if target.exists() or target.is_symlink():
-        raise reject(f"{target} already exists (another installed package's folder)",
-                     f"remove it first with `pipeline models remove {info.top}`")
-    for pkg in list_packages(models_dir):
-        if pkg.pair == info.pair:
-            raise reject(f"{pkg.folder} already provides {pkg.from_code}->{pkg.to_code}",
-                         f"remove it first with `pipeline models remove {pkg.folder}`")
+        try:
+            at_target = read_package(target)
+        except ModelError as exc:
+            replaced.append(BrokenPackage(target, str(exc)))
+        else:
+            if at_target.pair != info.pair:
+                raise reject(f"{target} already exists (another installed package's folder)",
+                             f"remove it first with `pipeline models remove {info.top}`")
+    same_pair = [p for p in list_packages(root) if p.pair == info.pair]
+    version = str(info.metadata.get("package_version", ""))
+    if same_pair and not force:
+        newest = same_pair[0]
+        if _version_key(version) < _version_key(newest.package_version):
+            raise reject(f"version {version or '?'} is older than the installed {newest.folder} "
+                         f"(version {newest.package_version})",
+                         "pass --force to replace it with this older version")
+        if _version_key(version) == _version_key(newest.package_version) and newest.folder == info.top:
+            return _Plan("unchanged", existing=newest)
+    replaced += same_pair
+    return _Plan("replace" if replaced else "install", tuple(replaced))
+
+
+@dataclass(frozen=True)
+class InstallResult:
+    """What an install did: ``installed`` (new pair), ``replaced`` (older versions or a broken
+    folder removed), ``unchanged`` (this version was already installed: nothing written)."""
+
+    package: InstalledPackage
+    action: str
+    replaced: tuple[InstalledPackage | BrokenPackage, ...] = ()
+
+    def message(self) -> str:
+        pkg = self.package
+        what = f"{pkg.name} ({pkg.from_code} -> {pkg.to_code}, version {pkg.package_version})"
+        if self.action == "unchanged":
+            return (f"{what} is already installed in {printable(str(pkg.path))}; nothing to do "
+                    f"(pass --force to install it again)")
+        line = f"Installed {what} in {printable(str(pkg.path))}"
+        for old in self.replaced:
+            if isinstance(old, BrokenPackage):
+                line += f"; replaced the broken folder {printable(old.folder)}"
+            else:
+                line += f"; replaced {printable(old.folder)} (version {old.package_version})"
+        return line
 
 
 # --------------------------------------------------------------------------- install / remove
+#
+# The models folder is changed only under a lock (``.pipeline-install.lock`` in it),
+# and only by renames: an archive is copied and extracted into a hidden staging
+# folder *inside* the models folder (same file system), checked there, then
+# renamed into place. A killed install leaves only hidden folders, which nothing
+# lists and the next models command sweeps away.
+
+_LOCK_NAME = ".pipeline-install.lock"
+_STAGING = ".pipeline-staging-"  # + pid-random: an install or download in progress
+_OLD = ".pipeline-old-"  # + pid-random-folder: a replaced package, until the new one is in place
+_REMOVING = ".pipeline-removing-"  # + pid-random-folder: being deleted
+LOCK_TIMEOUT = 900.0  # seconds an install waits for another one on the same models folder
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def _legacy_pid(name: str) -> int | None:
+    tail = name.rsplit("-", 1)[-1]  # .removing-FOLDER-PID, from earlier versions
+    return int(tail) if tail.isdigit() else None
+
+
+def _owner_pid(name: str, prefix: str) -> int | None:
+    head = name[len(prefix):].split("-", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+def sweep_stale(models_dir: str | os.PathLike[str] | None = None) -> int:
+    """Remove what killed installs left in the models folder; return how many entries.
+
+    Only entries whose owning process is gone: a staging folder (a half
+    extraction or a partial download), a package folder being removed. A
+    replaced package whose successor never arrived is put back instead.
+    """
+    root = resolve_models_dir(models_dir)
+    n = 0
+    try:
+        entries = sorted(root.iterdir()) if root.is_dir() else []
+    except OSError:
+        return 0
+    for entry in entries:
+        for prefix in (_STAGING, _OLD, _REMOVING, ".removing-"):
+            if entry.name.startswith(prefix):
+                break
+        else:
+            continue
+        pid = _owner_pid(entry.name, prefix) if prefix != ".removing-" else _legacy_pid(entry.name)
+        if pid == os.getpid() or (pid is not None and _pid_alive(pid)):
+            continue
+        if prefix == _OLD:
+            folder = entry.name[len(_OLD):].split("-", 2)[-1]
+            if SAFE_NAME.match(folder) and not (root / folder).exists():
+                try:
+                    os.replace(entry, root / folder)  # the new one never came: put the old one back
+                    n += 1
+                    continue
+                except OSError:
+                    pass
+        shutil.rmtree(entry, ignore_errors=True)
+        n += not entry.exists()
+    return n
 
 
 @contextmanager
-def _argos_packages_dir(models_dir: Path) -> Iterator[None]:
-    """Point argostranslate's install code at ``models_dir`` for the duration."""
-    from argostranslate import settings
+def models_lock(root: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold the models folder's install lock (across processes and threads), then sweep."""
+    from filelock import FileLock, Timeout
 
-    with _INSTALL_LOCK:
-        saved_dir, saved_dirs = settings.package_data_dir, list(settings.package_dirs)
-        settings.package_data_dir = models_dir
-        settings.package_dirs[:] = [models_dir]
-        try:
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ModelError(f"{root}: cannot create the models folder ({exc.strerror or exc}); "
+                         f"choose a writable --models-dir") from None
+    lock = FileLock(str(root / _LOCK_NAME))
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout:
+        raise ModelError(f"{root}: another `pipeline models` command is installing or removing there; "
+                         f"wait for it to finish and run again") from None
+    except OSError as exc:
+        raise ModelError(f"{root / _LOCK_NAME}: cannot take the install lock ({exc.strerror or exc}); "
+                         f"make the models folder writable") from None
+    try:
+        with _INSTALL_LOCK:
+            sweep_stale(root)
             yield
-        finally:
-            settings.package_data_dir = saved_dir
-            settings.package_dirs[:] = saved_dirs
+    finally:
+        lock.release()
 
 
-def install_package(path: str | os.PathLike[str], models_dir: str | os.PathLike[str] | None = None,
-                    *, limits: ArchiveLimits = DEFAULT_LIMITS) -> InstalledPackage:
-    """Validate ``path`` and install it with argostranslate's ``install_from_path``.
+def staging_folder(root: Path) -> Path:
+    return Path(tempfile.mkdtemp(prefix=f"{_STAGING}{os.getpid()}-", dir=root))
 
-    The archive is copied to a private temp file first, so what is validated is
-    exactly what is extracted.
+
+def _aside(root: Path, prefix: str, folder: str) -> Path:
+    return root / f"{prefix}{os.getpid()}-{secrets.token_hex(4)}-{folder}"
+
+
+def install(path: str | os.PathLike[str], models_dir: str | os.PathLike[str] | None = None, *,
+            force: bool = False, limits: ArchiveLimits = DEFAULT_LIMITS) -> InstallResult:
+    """Validate the archive at ``path`` and install it atomically, by the version rules of :func:`_plan`.
+
+    The archive is copied into a staging folder first, so what is validated is
+    exactly what is extracted, and a kill at any moment leaves the models
+    folder as it was (plus a hidden folder the next call sweeps).
     """
     root = resolve_models_dir(models_dir)
     src = Path(path)
     if not src.is_file():
-        raise ArchiveRejected(f"{src}: no such file; nothing was installed; check the path")
-    with tempfile.TemporaryDirectory(prefix="pipeline-install-") as tmp:
-        private = Path(tmp) / "package.argosmodel"
-        shutil.copyfile(src, private)
+        raise ArchiveRejected(f"{printable(str(src))}: no such file; nothing was installed; check the path")
+    with models_lock(root):
+        staging = staging_folder(root)
         try:
-            info = validate_archive(private, root, limits=limits)
-        except ArchiveRejected as exc:
-            raise ArchiveRejected(str(exc).replace(str(private), str(src))) from None
-        return _install_validated(private, info, root)
+            private = staging / "package.argosmodel"
+            try:
+                shutil.copyfile(src, private)
+            except OSError as exc:
+                raise ArchiveRejected(f"{src}: cannot be copied ({exc.strerror or exc}); nothing was installed; "
+                                      f"check the file and free space in {root}") from None
+            return install_staged(private, root, staging, label=str(src), force=force, limits=limits)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
 
 
-def _install_validated(private: Path, info: ArchiveInfo, root: Path) -> InstalledPackage:
-    from argostranslate import package as argos_package
+def install_package(path: str | os.PathLike[str], models_dir: str | os.PathLike[str] | None = None,
+                    *, limits: ArchiveLimits = DEFAULT_LIMITS, force: bool = False) -> InstalledPackage:
+    """:func:`install`, returning the package (installed now or already there)."""
+    return install(path, models_dir, force=force, limits=limits).package
 
-    root.mkdir(parents=True, exist_ok=True)
-    target = root / info.top
+
+def install_staged(private: Path, root: Path, staging: Path, *, label: str, force: bool,
+                       limits: ArchiveLimits) -> InstallResult:
+    """Validate ``private`` (in ``staging``), extract it beside, check it loads, rename it into place."""
+
+    def reject(problem: str, hint: str = "use a package from the Argos index or rebuild it") -> ArchiveRejected:
+        return ArchiveRejected(f"{label}: {problem}; nothing was installed; {hint}")
+
     try:
-        with _argos_packages_dir(root):
-            argos_package.install_from_path(private)
-        return read_package(target)
-    except BaseException:
-        shutil.rmtree(target, ignore_errors=True)  # it did not exist before: validated
-        raise
+        info = check_archive(private, limits=limits)
+    except ArchiveRejected as exc:
+        raise ArchiveRejected(str(exc).replace(str(private), label)) from None
+    plan = _plan(info, root, reject, force=force)
+    if plan.action == "unchanged" and plan.existing is not None:
+        return InstallResult(plan.existing, "unchanged")
+    unpacked = staging / "unpacked"
+    extract_archive(private, unpacked, reject)
+    try:
+        staged = read_package(unpacked / info.top)
+    except ModelError as exc:
+        raise reject(str(exc).replace(str(unpacked / info.top), info.top)) from None
+    _check_loads(staged, reject)
+    target = root / info.top
+    old = None
+    if target.exists() or target.is_symlink():  # a broken folder, or the same folder forced
+        old = _aside(root, _OLD, info.top)
+        os.replace(target, old)
+    os.replace(unpacked / info.top, target)  # the moment the new package appears, whole
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True) if old.is_dir() and not old.is_symlink() else old.unlink()
+    for gone in plan.replaced:
+        if gone.path != target and (gone.path.exists() or gone.path.is_symlink()):
+            _delete_folder(gone.path, root)
+    return InstallResult(read_package(target), "replaced" if plan.replaced else "installed", plan.replaced)
+
+
+def _check_loads(pkg: InstalledPackage, reject: Callable[..., ArchiveRejected]) -> None:
+    """The tokenizer must load: a garbage sentencepiece.model would fail every run that uses the pair."""
+    if pkg.tokenizer.name != "sentencepiece.model":
+        return
+    import sentencepiece as spm
+
+    try:
+        spm.SentencePieceProcessor(model_file=str(pkg.tokenizer))
+    except Exception as exc:  # noqa: BLE001 - sentencepiece raises RuntimeError/OSError/ValueError
+        reason = " ".join(str(exc).split())[:200]
+        raise reject(f"its tokenizer {pkg.folder}/{pkg.tokenizer.name} cannot be loaded ({reason})") from None
+
+
+def _delete_folder(path: Path, root: Path) -> None:
+    """Rename away, then delete: a crash never leaves half a package at a listed name."""
+    doomed = _aside(root, _REMOVING, path.name)
+    os.replace(path, doomed)
+    if doomed.is_dir() and not doomed.is_symlink():
+        shutil.rmtree(doomed, ignore_errors=True)
+    else:
+        doomed.unlink(missing_ok=True)
 
 
 def find_installed(name: str, models_dir: str | os.PathLike[str] | None = None) -> InstalledPackage:
-    """An installed package by folder name (``translate-es_en-1_0``) or short name (``es_en``)."""
+    """An installed package by folder name (``translate-es_en-1_0``) or short name (``es_en``).
+
+    A short name with several versions installed means the one in use (the newest).
+    """
     root = resolve_models_dir(models_dir)
     packages = list_packages(root)
     for pkg in packages:
         if name in (pkg.folder, pkg.name):
             return pkg
     known = ", ".join(f"{p.name} ({p.folder})" for p in packages) or "none"
-    raise ModelError(f"{root}: no installed package named {name!r}; installed: {known}; "
+    raise ModelError(f"{root}: no installed package named {printable(name)!r}; installed: {known}; "
                      f"see `pipeline models list`")
 
 
-def remove_package(name: str, models_dir: str | os.PathLike[str] | None = None) -> InstalledPackage:
-    """Remove an installed package. Renamed away first, so a crash never leaves half a package."""
-    pkg = find_installed(name, models_dir)
-    doomed = pkg.path.with_name(f".removing-{pkg.folder}-{os.getpid()}")
-    os.replace(pkg.path, doomed)
-    shutil.rmtree(doomed, ignore_errors=True)
-    return pkg
-
-
-# --------------------------------------------------------------------------- index
-
-
-def _open_url(url: str, timeout: float = 60.0):  # type: ignore[no-untyped-def]
-    parsed = urllib.parse.urlparse(url)
-    if parsed.scheme in ("", "file"):
-        return open(urllib.request.url2pathname(parsed.path) if parsed.scheme else url, "rb")
-    if parsed.scheme not in ("http", "https"):
-        raise ModelError(f"{url}: unsupported URL scheme; use https://, http:// or a file path")
-    return urllib.request.urlopen(url, timeout=timeout)
-
-
-def fetch_index(index_url: str, *, limit: int = 64 * 1024**2) -> list[dict[str, object]]:
-    """Download and parse a package index (a JSON list of package metadata, as argospm's)."""
-    try:
-        with _open_url(index_url) as fh:
-            data = fh.read(limit + 1)
-    except OSError as exc:
-        raise ModelError(f"{index_url}: cannot download the package index ({exc}); "
-                         f"check the URL and the network, or install from a file") from None
-    if len(data) > limit:
-        raise ModelError(f"{index_url}: package index larger than {limit} bytes; check the URL")
-    try:
-        index = json.loads(data.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ModelError(f"{index_url}: package index is not JSON ({exc}); check the URL") from None
-    if not isinstance(index, list):
-        raise ModelError(f"{index_url}: package index is not a JSON list of packages; check the URL")
-    return [e for e in index if isinstance(e, dict)]
+def remove_package(name: str, models_dir: str | os.PathLike[str] | None = None) -> InstalledPackage | BrokenPackage:
+    """Remove an installed package, or a broken package folder by its folder name."""
+    root = resolve_models_dir(models_dir)
+    with models_lock(root):
+        try:
+            found: InstalledPackage | BrokenPackage = find_installed(name, root)
+        except ModelError:
+            broken = [b for b in list_broken(root) if b.folder == name]
+            if not broken:
+                raise
+            found = broken[0]
+        _delete_folder(found.path, root)
+    return found
 
 
 def _version_key(v: object) -> tuple[int, ...]:
-    return tuple(int(x) for x in re.findall(r"\d+", str(v))) or (0,)
-
-
-def pick_from_index(index: list[dict[str, object]], src: str, tgt: str, index_url: str) -> dict[str, object]:
-    """The newest translate package for ``src``->``tgt`` in the index."""
-    hits = [e for e in index if e.get("from_code") == src and e.get("to_code") == tgt
-            and e.get("type", "translate") == "translate" and e.get("links")]
-    if not hits:
-        pairs = sorted({f"{e.get('from_code')}->{e.get('to_code')}" for e in index})
-        raise ModelError(f"{index_url}: no package for {src}->{tgt} in the index; "
-                         f"it has: {', '.join(pairs) or 'nothing'}")
-    return max(hits, key=lambda e: _version_key(e.get("package_version")))
-
-
-def _expected_sha256(entry: dict[str, object]) -> str | None:
-    for key in ("sha256", "checksum"):
-        value = entry.get(key)
-        if isinstance(value, str) and value:
-            return value.split(":", 1)[1].lower() if value.startswith("sha256:") else value.lower()
-    return None
-
-
-def download(url: str, dest: Path, *, limit: int) -> str:
-    """Stream ``url`` to ``dest`` (at most ``limit`` bytes); return its sha256."""
-    h = hashlib.sha256()
-    size = 0
-    try:
-        with _open_url(url) as fh, open(dest, "wb") as out:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                size += len(chunk)
-                if size > limit:
-                    raise ModelError(f"{url}: download larger than {limit} bytes; refused")
-                h.update(chunk)
-                out.write(chunk)
-    except OSError as exc:
-        raise ModelError(f"{url}: download failed ({exc}); check the network or install from a file") from None
-    return h.hexdigest()
-
-
-def install_from_index(src: str, tgt: str, *, index_url: str | None = None,
-                       models_dir: str | os.PathLike[str] | None = None,
-                       limits: ArchiveLimits = DEFAULT_LIMITS) -> InstalledPackage:
-    """Find ``src``->``tgt`` in the index, download it, verify its checksum, validate, install."""
-    url = index_url or DEFAULT_INDEX_URL
-    root = resolve_models_dir(models_dir)
-    entry = pick_from_index(fetch_index(url), src, tgt, url)
-    raw_links = entry["links"]
-    links = [urllib.parse.urljoin(url, str(link)) for link in (raw_links if isinstance(raw_links, list) else [raw_links])]
-    expected = _expected_sha256(entry)
-    with tempfile.TemporaryDirectory(prefix="pipeline-download-") as tmp:
-        private = Path(tmp) / "package.argosmodel"
-        errors = []
-        for link in links:
-            try:
-                digest = download(link, private, limit=limits.max_download_bytes)
-                break
-            except ModelError as exc:
-                errors.append(str(exc))
-        else:
-            raise ModelError("; ".join(errors) or f"{url}: the {src}->{tgt} entry has no links")
-        if expected and digest != expected:
-            raise ArchiveRejected(f"{link}: sha256 {digest} does not match the index's {expected}; "
-                                  f"nothing was installed; the download is corrupt or tampered with")
-        try:
-            info = validate_archive(private, root, limits=limits)
-        except ArchiveRejected as exc:
-            raise ArchiveRejected(str(exc).replace(str(private), link)) from None
-        return _install_validated(private, info, root)
+    """``"1.10"`` -> (1, 10); trailing zeros dropped, so ``1`` and ``1.0`` are the same version."""
+    key = [int(x) for x in re.findall(r"\d+", str(v))]
+    while key and key[-1] == 0:
+        key.pop()
+    return tuple(key)
