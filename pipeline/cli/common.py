@@ -113,7 +113,9 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except PipelineError as exc:
-            raise PipelineClickError(str(exc), exc.exit_code) from None
+            from pipeline.text import printable  # names in messages come from strangers
+
+            raise PipelineClickError(printable(str(exc)), exc.exit_code) from None
         except KeyboardInterrupt:
             click.echo(
                 "Interrupted: what was written is complete, nothing half-written is left; "

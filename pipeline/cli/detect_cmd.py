@@ -10,6 +10,7 @@ import click
 
 from pipeline.cli.common import handle_errors, languages_option, read_input
 from pipeline.errors import EXIT_FAILED, InputError
+from pipeline.text import printable, printable_lines
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def detect(files: tuple[str, ...], languages: str, fmt: str) -> None:
         try:
             rows = detect_file_rows(path, read_input(path), langs)
         except InputError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {printable(str(exc))}", err=True)
             failed = True
             continue
         if fmt == "jsonl":
@@ -83,7 +84,7 @@ def detect(files: tuple[str, ...], languages: str, fmt: str) -> None:
         else:
             if i:
                 click.echo("")
-            click.echo(_table(path, rows))
+            click.echo(printable_lines(_table(path, rows)))
     if failed:
         sys.exit(EXIT_FAILED)
 

@@ -11,6 +11,7 @@ import click
 
 from pipeline.cli.common import glossary_option, handle_errors
 from pipeline.errors import EXIT_FAILED, GlossaryError
+from pipeline.text import printable
 
 if TYPE_CHECKING:
     from pipeline.glossary import Glossary
@@ -78,7 +79,7 @@ def lint(file: str | None, source: str | None, target: str | None, quiet: bool) 
     warnings = len(issues) - errors
     for issue in issues:
         if issue.severity == "error" or not quiet:
-            click.echo(str(issue))
+            click.echo(printable(str(issue)))
     click.echo(
         f"{file}: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}",
         err=True,
@@ -130,7 +131,9 @@ def check(out_dir: str, glossary_path: str | None, glossary_source: str | None, 
             )
         )
     else:
-        click.echo(format_table(violations))
+        from pipeline.text import printable_lines  # lesson and file names come from strangers
+
+        click.echo(printable_lines(format_table(violations)))
     if violations:
         sys.exit(EXIT_FAILED)
 

@@ -103,6 +103,8 @@ def stats_cmd(memory_path: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{stats['path']}: {stats['entries']} entries")
+    from pipeline.text import printable
+
+    click.echo(f"{printable(str(stats['path']))}: {stats['entries']} entries")
     for row in stats["pairs"]:  # type: ignore[attr-defined]
         click.echo(f"  {row['source']} -> {row['target']}  {row['entries']:>7}  {row['model']}")

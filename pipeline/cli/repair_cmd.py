@@ -117,7 +117,9 @@ def repair(files: tuple[str, ...], output_dir: str | None, edits_path: str | Non
                 click.echo(text if not text or text.endswith("\n") else text + "\n", nl=False)
         except InputError as exc:
             failed += 1
-            click.echo(f"Error: {exc}", err=True)
+            from pipeline.text import printable
+
+            click.echo(f"Error: {printable(str(exc))}", err=True)
             continue
         edits = sorted(result.edits + result.flagged, key=lambda e: (e.start, e.end, not e.applied))
         rows.extend(_log_rows(path, decoded.note, edits))

@@ -32,13 +32,14 @@ def report(out_dir: str, output: str | None, glossary_path: str | None, glossary
       pipeline report output/ -o report.html
     """
     from pipeline.report import write_report
+    from pipeline.text import printable
 
     dest = output if output is not None else str(Path(out_dir) / "report.html")
     result = write_report(out_dir, dest, glossary_path, source=glossary_source, target=glossary_target)
     t = result.totals()
     click.echo(
-        f"Wrote {dest}: {t['lessons']} lessons, {t['edits']} edits, {t['flagged']} flagged, "
+        f"Wrote {printable(dest)}: {t['lessons']} lessons, {t['edits']} edits, {t['flagged']} flagged, "
         f"{t['untranslated']} untranslated segments, {t['glossary']} glossary violations, {t['thai']} Thai runs"
     )
     for problem in result.problems:
-        click.echo(f"Skipped: {problem}", err=True)
+        click.echo(f"Skipped: {printable(str(problem))}", err=True)
