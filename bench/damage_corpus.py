@@ -182,14 +182,15 @@ def _lost(word: str, rng: random.Random) -> str | None:
     return word[:a] + ";" + word[b:]
 
 
-def _restorable(word: str) -> bool:
-    """Lost letters are measured on lexicon words only: a name the lexicon lacks
-    cannot come back, and repair must never invent a word (it flags or keeps)."""
+def _restorable(word: str, floor: float = 2.0) -> bool:
+    """Lost letters and Thai tails are measured on lexicon words only (Zipf >=
+    ``floor``, the repairs' own floors): a name the lexicon lacks cannot come
+    back, and repair must never invent a word (it flags or keeps)."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     from pipeline.repair import lexicon
 
-    return lexicon.zipf(word) >= lexicon.MIN_ZIPF_LOST
+    return lexicon.zipf(word) >= floor
 
 
 @dataclass
@@ -233,7 +234,13 @@ def _damage_page(kind: str, sents: list[str], rng: random.Random) -> Page:
                     lost = _lost(word, rng)
                     if lost is not None:
                         new, cls = lead + lost + trail, "lost_letters"
-                elif kind == "thai_tail" and word[-1] not in ACCENTED and len(pos) == 1 and rng.random() < 0.5:
+                elif (
+                    kind == "thai_tail"
+                    and word[-1] not in ACCENTED
+                    and len(pos) == 1
+                    and rng.random() < 0.5
+                    and _restorable(word, 1.5)
+                ):
                     i = pos[0]
                     new, cls = lead + word[: i + 1] + ";" + thai_spelling(word[i + 1 :], rng) + trail, "thai_tail"
         if new != tok:

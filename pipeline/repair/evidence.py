@@ -76,7 +76,7 @@ MOJIBAKE_RE = re.compile("[\u00c2\u00c3][\u0080-\u00bf\u2018-\u203a\u20ac\u2122]
 TAIL_WORD_RE = re.compile(rf"(?:[{LATIN}]+|[0-9)\]\"'”»])\Z")
 PRIOR = 1.5
 SATURATED = 0.8
-MIN_SATURATED = 3
+MIN_SATURATED = 2
 # Accented letters inside a word, with and without the ";" (where it is surely damage).
 INNER_ACCENT_RE = re.compile(f"[áéíóúñüÁÉÍÓÚÑÜ](?=;?[{LATIN}])")
 INNER_ACCENT_SEMI_RE = re.compile(f"[áéíóúñüÁÉÍÓÚÑÜ];(?=[{LATIN}])")

@@ -1,21 +1,40 @@
-"""Thai letters glued onto a Spanish stem: ``atenció;น`` -> ``atención``.
+"""Thai letters glued onto a Spanish stem: ``atenció;น`` -> ``atención``, ``aplicá;นดอลอ`` -> ``aplicándolo``.
 
 A partial machine translation into Thai sometimes transliterated the end of a
-Spanish word (``น`` = n, ``ส`` = s, longer tails of a syllable or two). We
-romanise the Thai tail with our own letter table (how Thai spells Spanish
-letters) and, when no table reading makes a word, with pythainlp's offline
-Royal Institute rules; a reading is kept only when stem + tail is a Spanish
-word. The table comes first because pythainlp reads a syllable-final ``ส`` as
-Thai pronounces it (``t``) while the translator spelled the Spanish letter
-(``s``), and because pythainlp's first use costs about two seconds. A Thai word standing on its own (space before it) is real Thai and
-never matched.
+Spanish word: one letter (``น`` = n, ``ส`` = s) or whole syllables with vowels
+before, after, above or below their consonant, tone marks and silenced
+letters (``นดอลอ`` = ndolo, ``ซิคอ`` = xico, ``สเส`` = ses).
+
+How a tail is read:
+
+1. The Thai is split into clusters (leading vowel + consonant + marks, see
+   :func:`clusters`); each cluster has Latin readings from our table of how
+   Thai spells Spanish letters (first reading likeliest; ``เ-`` also read after
+   its consonant, the order a careless translator writes; a silenced ``-์``
+   consonant read or not).
+2. Candidate words are the lexicon words that start with the stem
+   (``aplicá`` -> ``aplicándolo``, ``aplicándose``, ...), and end with any Latin
+   letters after the Thai.
+3. Each candidate's tail is aligned with the clusters by an edit-distance
+   dynamic programme on a phonetic key (``c``/``qu``/``k``, ``s``/``z``/``ce``,
+   ``b``/``v``, ``ll``/``y``, silent ``h`` fold together): a cluster read as
+   one of its readings costs its rank, a letter no cluster gives costs 1 (0.5
+   for a vowel: Thai leaves inherent vowels unwritten), a cluster read as
+   nothing costs 1. The cheapest candidate, with frequency as the tie-break,
+   is kept when its cost is within :func:`_max_cost` of the tail's length.
+
+Then the whole glued token is replaced, or, when no candidate is close enough,
+it is left exactly as it was and flagged: never a half-repair (the ``;``
+removed and the Thai kept). A Thai word standing on its own (space before it)
+is real Thai and never matched; without a ``;`` the reading must be near exact
+and the stem must not be a word on its own (``Canvasของ``).
 """
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
-from collections.abc import Callable
 from functools import lru_cache
 
 from pipeline.repair import lexicon
@@ -166,62 +185,149 @@ def readings(thai: str) -> tuple[str, ...]:
     return tuple(r for r in seen if r.isalpha())
 
 
+# --- matching against the lexicon -------------------------------------------
+
+_FOLD = str.maketrans("áéíóúü", "aeiouu")
+_KEY_RULES = (
+    (re.compile("qu(?=[ei])"), "k"),
+    (re.compile("c(?=[ei])"), "s"),
+    (re.compile("g(?=[ei])"), "h"),
+    (re.compile("ch"), "C"),
+    (re.compile("ll"), "y"),
+    (re.compile("x"), "ks"),
+    (re.compile("[cq]"), "k"),
+    (re.compile("[zç]"), "s"),
+    (re.compile("v"), "b"),
+    (re.compile("j"), "h"),
+    (re.compile("h(?=[aeiou]|$)|(?<=[aeiou])h"), ""),
+    (re.compile(r"(.)\1+"), r"\1"),
+)
+VOWELS = frozenset("aeiou")
+SKIP_COST = 1.0  # a cluster read as nothing
+INSERT_COST = 1.0  # a letter of the word no cluster gives
+VOWEL_COST = 0.5  # an unwritten (inherent) vowel
+MIN_ZIPF_TAIL = 1.5
+
+
+@lru_cache(maxsize=65536)
+def key(latin: str) -> str:
+    """Phonetic key of Latin letters: spellings a Thai transliteration cannot tell apart fold together."""
+    k = latin.lower().translate(_FOLD)
+    for rule, repl in _KEY_RULES:
+        k = rule.sub(repl, k)
+    return k
+
+
 @lru_cache(maxsize=4096)
-def royin(thai: str) -> str:
-    """pythainlp's offline Royal Institute romanisation: the fallback reading.
+def _cluster_keys(cluster: str) -> tuple[tuple[str, float], ...]:
+    """Keyed readings of one cluster with their cost (rank, misplaced vowel, silencer)."""
+    out: dict[str, float] = {}
 
-    Asked only when the table finds no word, because its first use costs ~2 s
-    per process and it reads syllable-final consonants the Thai way.
-    """
-    from pythainlp.transliterate import romanize  # lazy, rule-based, no download
+    def add(reading: str, cost: float) -> None:
+        k = key(reading) if reading else ""
+        if k not in out or cost < out[k]:
+            out[k] = cost
 
-    try:
-        return str(romanize(thai, engine="royin")).lower()
-    except (KeyError, IndexError, ValueError):  # a malformed cluster: no reading rather than a crash
-        return ""
-
-
-def _accent_variants(word: str, start: int) -> list[str]:
-    """``informacion`` -> ``información``: an accent on one vowel of the tail."""
-    out = []
-    for i in range(len(word) - 1, start - 1, -1):
-        acc = ACCENT.get(word[i])
-        if acc:
-            out.append(word[:i] + acc + word[i + 1 :])
-    return out
-
-
-def _best(stem: str, tail_clusters: list[str], rest: str) -> tuple[str, float, int] | None:
-    """Best Spanish word for stem + a prefix of the Thai tail: (word, zipf, clusters used).
-
-    Readings that use the whole tail win; a shorter prefix (the rest being real
-    Thai glued on) only when no whole reading is a word.
-    """
-    found = _search(stem, tail_clusters, rest, readings)
-    return found if found is not None else _search(stem, tail_clusters, rest, lambda t: (royin(t),))
+    heads = _cluster_readings(cluster.replace(SILENCER, ""))
+    for rank, r in enumerate(heads):
+        add(r, 0.0 if rank == 0 else 0.1)
+    consonant = next((ch for ch in cluster if ch in CONSONANTS), "")
+    lead = "".join(LEADING.get(ch, "") for ch in cluster if ch in LEADING)
+    if lead and consonant:  # "สเส" for "ses": the vowel written before the consonant it follows
+        after = "".join(FOLLOWING.get(ch, "") for ch in cluster if ch in FOLLOWING)
+        for h in CONSONANTS[consonant]:
+            add(lead + h + after, 0.3)
+    if SILENCER in cluster:
+        add("", 0.2)
+        out = {k: (c + 0.2 if k else c) for k, c in out.items()}
+    return tuple(out.items())
 
 
-def _search(
-    stem: str, tail_clusters: list[str], rest: str, read: Callable[[str], tuple[str, ...]]
-) -> tuple[str, float, int] | None:
-    best: tuple[str, float, int] | None = None
-    n = len(tail_clusters)
-    for k in range(min(n, MAX_CLUSTERS), 0, -1):
-        full = k == n
-        if not full and rest:
-            continue
-        for reading in read("".join(tail_clusters[:k])):
-            if not reading.isalpha():
+def _align(parts: tuple[tuple[tuple[str, float], ...], ...], target: str) -> float:
+    """Least cost of reading ``target`` (a key) from the clusters' readings (edit distance)."""
+    n, m = len(parts), len(target)
+    inf = float("inf")
+    cost = [[inf] * (m + 1) for _ in range(n + 1)]
+    cost[0][0] = 0.0
+    for i in range(n + 1):
+        row = cost[i]
+        for j in range(m + 1):
+            c = row[j]
+            if c == inf:
                 continue
-            base = stem + reading + (rest if full else "")
-            tried = [base] + ([] if lexicon.is_word(base) else _accent_variants(base, len(stem)))
-            for word in tried:
-                z = lexicon.zipf(word)
-                if z >= 2.0 and (best is None or z > best[1]):
-                    best = (word, z, k)
-        if best is not None:
-            return best
-    return None
+            if j < m:
+                ch = target[j]
+                step = (
+                    VOWEL_COST if ch in VOWELS else (0.3 if ch == "k" and target[j + 1 : j + 2] == "s" else INSERT_COST)
+                )
+                if c + step < row[j + 1]:
+                    row[j + 1] = c + step
+            if i < n:
+                nxt = cost[i + 1]
+                if c + SKIP_COST < nxt[j]:
+                    nxt[j] = c + SKIP_COST
+                for reading, rc in parts[i]:
+                    if target.startswith(reading, j):
+                        e = j + len(reading)
+                        if c + rc < nxt[e]:
+                            nxt[e] = c + rc
+    return cost[n][m]
+
+
+def _max_cost(target: str) -> float:
+    return 0.3 + 0.25 * len(target)
+
+
+@lru_cache(maxsize=1)
+def _sorted_words() -> tuple[list[str], dict[str, float]]:
+    table = lexicon.zipf_table()
+    return sorted(w for w, z in table.items() if z >= MIN_ZIPF_TAIL), table
+
+
+@lru_cache(maxsize=4096)
+def prefixed(stem: str) -> tuple[tuple[str, float], ...]:
+    """Lexicon words longer than ``stem`` (lower case) that start with it, with their Zipf frequency."""
+    words, table = _sorted_words()
+    at = bisect.bisect_right(words, stem)
+    out = []
+    while at < len(words) and words[at].startswith(stem):
+        out.append((words[at], table[words[at]]))
+        at += 1
+    return tuple(out)
+
+
+@lru_cache(maxsize=8192)
+def match(stem: str, thai: str, rest: str = "") -> tuple[str, float, float] | None:
+    """Best lexicon word for ``stem`` + the Thai tail + ``rest``: (word, cost, margin to the runner-up).
+
+    ``stem`` and ``rest`` are lower case; the word is lower case.
+    """
+    if not rest:  # "-ción" spelled the English way ("-tion" = ชั่น): no letter reading recovers it
+        whole = [(lexicon.zipf(stem + r), stem + r) for r in SYLLABLES.get(thai, ())]
+        whole = [w for w in whole if w[0] >= MIN_ZIPF_TAIL]
+        if whole:
+            return max(whole)[1], 0.0, 9.0
+    parts = tuple(_cluster_keys(c) for c in clusters(thai))
+    n = len(parts)
+    best: list[tuple[float, float, str]] = []
+    for word, z in prefixed(stem):
+        tail = word[len(stem) :]
+        if rest:
+            if not tail.endswith(rest) or len(tail) == len(rest):
+                continue
+            tail = tail[: -len(rest)]
+        target = key(tail)
+        if not target or len(target) > 3 * n + 2 or 2 * len(target) < n:
+            continue
+        cost = _align(parts, target)
+        if cost <= _max_cost(target):
+            best.append((cost - 0.05 * z, cost, word))
+    if not best:
+        return None
+    best.sort()
+    score, cost, word = best[0]
+    margin = best[1][0] - score if len(best) > 1 else 9.0
+    return word, cost, margin
 
 
 def thai_tail_candidates(line: str, ctx: PageContext) -> list[Candidate]:
@@ -232,22 +338,39 @@ def thai_tail_candidates(line: str, ctx: PageContext) -> list[Candidate]:
     for m in GLUED_RE.finditer(line):
         if overlaps(m.start(), m.end(), spans):
             continue
-        stem, semi, thai, rest = m["stem"], m["semi"], m["thai"], m["rest"]
-        parts = clusters(thai)
-        found = _best(stem, parts, rest)
-        if found is None:
-            if semi:  # surely damage, but we cannot read the tail: report it only
-                guess = stem + (readings("".join(parts))[:1] or ("",))[0] + rest
-                out.append(Candidate(m.start(), m.end(), guess, "thai_tail", 0.3 * ctx.damage))
-            continue
-        word, z, used = found
-        full = used == len(parts)
-        if not semi and lexicon.zipf(stem) >= 2.0 and z < lexicon.zipf(stem) + 1.0:
-            continue  # "Canvasของ": a real word next to real Thai
-        end = m.end() if full else m.start("thai") + len("".join(parts[:used]))
-        after = stem + match_case(word[len(stem) :], stem)
-        conf = (0.8 + 0.15 * ctx.damage + (0.04 if z >= 3.0 else 0.0)) if semi else 0.4 + 0.45 * ctx.damage
-        if not full:
-            conf -= 0.15
-        out.append(Candidate(m.start(), end, after, "thai_tail", min(conf, 0.99)))
+        cand = _tail_candidate(m, ctx)
+        if cand is not None:
+            out.append(cand)
     return out
+
+
+def _tail_candidate(m: re.Match[str], ctx: PageContext) -> Candidate | None:
+    stem, semi, thai, rest = m["stem"], m["semi"], m["thai"], m["rest"]
+    found = match(stem.lower(), thai, rest.lower())
+    if found is not None:
+        word, cost, margin = found
+        if not semi and (cost > 0.2 or lexicon.zipf(stem) >= 2.0 and lexicon.zipf(word) < lexicon.zipf(stem) + 1.0):
+            return None  # "Canvasของ": a real word next to real Thai, unless the reading is exact
+        after = stem + match_case(word[len(stem) :], stem)
+        if semi:
+            conf = 0.97 - 0.15 * cost / max(_max_cost(key(word[len(stem) :])), 0.3)
+            if margin < 0.25:
+                conf -= 0.4 * (0.25 - margin) / 0.25
+        else:
+            conf = 0.4 + 0.45 * ctx.damage
+        return Candidate(m.start(), m.end(), after, "thai_tail", min(conf, 0.99))
+    # Real Thai glued after the tail ("relació;นกับลูกค้า"): a prefix of the clusters.
+    parts = clusters(thai)
+    if not rest and len(parts) > 1:
+        for k in range(min(len(parts) - 1, MAX_CLUSTERS), 0, -1):
+            head = "".join(parts[:k])
+            for reading in readings(head):
+                word = stem + reading
+                if lexicon.zipf(word) >= 2.0 and (semi or lexicon.zipf(stem) < 2.0):
+                    end = m.start("thai") + len(head)
+                    conf = (0.8 if semi else 0.25) + 0.15 * ctx.damage
+                    return Candidate(m.start(), end, stem + match_case(reading, stem), "thai_tail", conf)
+    if semi:  # surely damage, but we cannot read the tail: leave it whole and report it
+        guess = stem + (readings(thai)[:1] or ("",))[0] + rest
+        return Candidate(m.start(), m.end(), guess, "thai_tail", 0.3)
+    return None
