@@ -302,6 +302,7 @@ class Glossary:
         claimed: list[tuple[int, int]] = []
         edits: dict[int, tuple[int, int, str]] = {}
         pending: list[int] = []
+        recovered = 0
         for i, item in enumerate(items):
             span = self._exact(output, protected, item, claimed)
             if span is None:
@@ -311,7 +312,13 @@ class Glossary:
             surface = output[span[0] : span[1]]
             if protected.attempt > 0 or (self.term(item.term_id).case and surface != item.target):
                 edits[i] = (*span, item.target)
-        recovered = 0
+            elif not self._accepted(surface, item, protected.tgt):
+                # The term's pattern is lenient (every word may inflect, hyphens may go):
+                # what it matched is the model's rendering, so it can be set right.
+                tail = re.search(r"(?:'s|')$", surface) if protected.tgt == "en" else None
+                end = span[1] - (len(tail.group()) if tail else 0)
+                edits[i] = (span[0], end, _like(surface, item.target))
+                recovered += 1
         failures: list[str] = []
         if pending:
             src_tokens = R.tokens(protected.text, [x for it in items for x in (it.start, it.end)])
@@ -339,13 +346,29 @@ class Glossary:
                 )
                 continue
             claimed.append(span)
-            edits[i] = (*span, _placed(output, span, item.target))
+            # A nonce is capitalised whatever the source said: its case means nothing.
+            rep = _placed(output, span, item.target) if protected.attempt == 0 or span[0] == span[1] else item.target
+            edits[i] = (*span, rep)
             recovered += 1
         failures += self._repeats(output, protected)
         text = output
         for s, e, rep in sorted(edits.values(), reverse=True):
             text = text[:s] + rep + text[e:]
         return Enforced(text, len(items) - len(failures), recovered, failures)
+
+    def _accepted(self, surface: str, item: Protection, tgt: str) -> bool:
+        """Whether an output span found by the term's pattern is one of the term's own forms in
+        ``tgt`` (a variant, in the singular or the plural), not a form only the lenient pattern
+        lets through ("customers relationship")."""
+        term = self.term(item.term_id)
+        if term.dnt or any(M.is_thai(c) for c in surface):
+            return True
+        got = " ".join(M.fold_term(re.sub(r"(?:'s|')$", "", surface)).split())
+        for form in (item.target, *term.forms.get(tgt, ())):
+            for number in ("sg", "pl"):
+                if got == " ".join(M.fold_term(M.inflect_phrase(form, tgt, number)).split()):
+                    return True
+        return False
 
     def _occurrences(self, text: str, p: Protected, item: Protection) -> list[tuple[int, int]]:
         """Where ``item`` stands in ``text`` as the designed path expects it (term or nonce)."""
@@ -366,7 +389,10 @@ class Glossary:
             return spans
         spans = self.find_term(text, p.tgt, item.term_id)
         if not spans and item.target:
-            spans = [m.span() for m in re.finditer(re.escape(item.target), text, re.IGNORECASE)]
+            # Not glued to letters of its own script ("customer relationshipel" is not the term).
+            edges = ("", "") if any(M.is_thai(c) for c in item.target) else (M.BEFORE, M.AFTER)
+            pattern = edges[0] + re.escape(item.target) + edges[1]
+            spans = [m.span() for m in re.finditer(pattern, text, re.IGNORECASE)]
         return spans
 
     def _exact(

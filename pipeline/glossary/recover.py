@@ -67,16 +67,18 @@ def term_words(needles: Sequence[str]) -> list[str]:
 
 
 def term_like(token: Token, words: Sequence[str]) -> bool:
-    """Whether a token could be (a mangled) word of the term: similar to one of its words,
-    or, for Thai (no spaces), a piece of one or holding one."""
+    """Whether a token could be (a mangled) word of the term: similar to one of its words and
+    about as long, or, for Thai (no spaces), a piece of one."""
     k = token.key
     for w in words:
         if k == w:
             return True
         if not (k[:1].isalnum() and w[:1].isalnum()):
             continue
-        if M.is_thai(k[0]) and M.is_thai(w[0]) and len(k) >= 2 and (k in w or w in k):
-            return True
+        if M.is_thai(k[0]) and M.is_thai(w[0]) and len(k) >= 2 and k in w:
+            return True  # a piece of a Thai term word (never a run holding more than the term)
+        if abs(len(k) - len(w)) > max(1, len(w) // 8):
+            continue  # "relationshipcacada" holds another word glued on: not the term's
         if difflib.SequenceMatcher(None, k, w, autojunk=False).ratio() >= WORD_MIN:
             return True
     return False
@@ -105,6 +107,9 @@ def aligned(
     rendering = out[jl:jr]
     if len(rendering) > (b - a) + EXTRA_TOKENS:
         return None  # the model wrote more than a term between the anchors: not only the term
+    lost = {t.key for k, t in enumerate(src) if (k < a or k >= b) and k not in eq}
+    if any(t.key in lost for t in rendering):
+        return None  # a word the alignment lost elsewhere shows up here: it moved into the span
     if not (left and right) and not all(term_like(t, words) for t in rendering):
         return None  # an edge of the sentence is a weak anchor: the span must look like the term
     if rendering:

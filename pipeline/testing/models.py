@@ -557,24 +557,30 @@ def mangling_rewrites(behaviour: str, term: str, *, partial: str = "cliente") ->
     """
     words = term.split()
     first, last = words[0], words[-1]
+
+    def rules(r: Mapping[str, str]) -> dict[str, str]:
+        # Also the capitalised word (the term opening a sentence), capitalised the same way.
+        caps = {a[:1].upper() + a[1:]: b[:1].upper() + b[1:] for a, b in r.items()}
+        return word_rewrites({**caps, **r})
+
     if behaviour == "inflect":
-        return word_rewrites({first: first + "s"})
+        return rules({first: first + "s"})
     if behaviour == "drop_word":
-        return word_rewrites({first: ""})
+        return rules({first: ""})
     if behaviour == "partial":
-        return word_rewrites({first: partial})
+        return rules({first: partial})
     if behaviour == "move":
-        out = word_rewrites({w: "" for w in words})
+        out = rules({w: "" for w in words})
         out["."] = "".join("\u2581" + w for w in words) + "."
         return out
     if behaviour == "duplicate":
-        return word_rewrites({last: f"{last} {term}"})
+        return rules({last: f"{last} {term}"})
     if behaviour == "delete":
-        return word_rewrites({w: "" for w in words})
+        return rules({w: "" for w in words})
     if behaviour == "placeholder":
         from pipeline.glossary.core import NONCES
 
-        out = word_rewrites({last: f"{last} {term}"})
+        out = rules({last: f"{last} {term}"})
         out.update(word_rewrites({n: n[:-1] for n in NONCES}))
         return out
     raise ValueError(f"behaviour must be one of {MANGLERS}, not {behaviour!r}")
