@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 from pipeline.document import Span
 from pipeline.translate.engine import Job, TranslateSettings, Translator, split_tokens
 
@@ -176,3 +178,110 @@ def test_glossary_protect_restore_and_retry(swap_models: Path, tmp_path: Path) -
     tr2 = _tr(swap_models, tmp_path, glossary=other)
     assert tr2.translate([_job("Sin término.", "es", "en")])[0].status == "translated"
     tr2.close()
+
+
+# --------------------------------------------------------------------------- stopping, progress, hop runners, faults
+
+
+def test_a_stop_request_ends_between_sub_batches_and_loses_nothing(swap_models: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.translate import engine
+
+    monkeypatch.setattr(engine, "SUB_BATCH_MIN", 8)
+    monkeypatch.setattr(engine, "SUB_BATCH_MAX", 8)
+    jobs = [_job(f"Frase número {i} del cliente.", "es", "en") for i in range(40)]
+    seen: list[tuple[int, int]] = []
+    tr = _tr(swap_models, tmp_path, on_progress=lambda d, t: seen.append((d, t)),
+             should_stop=lambda: len(seen) >= 2)
+    tr._batch = 8
+    with pytest.raises(engine.Stopped):
+        tr.translate(jobs)
+    assert seen == [(8, 40), (16, 40)]  # two sub-batches done, then it stopped
+    assert isinstance(engine.Stopped(), KeyboardInterrupt)  # the CLI's Ctrl-C path: exit 130
+    tr.close()
+    again = _tr(swap_models, tmp_path)
+    out = again.translate(jobs)
+    assert again.stats["sentences"] == 24 and again.stats["memory_hits"] == 16  # what finished was kept
+    assert [o.text for o in out] == [j.text.replace("cliente", "customer") for j in jobs]
+    again.close()
+
+
+def test_progress_counts_up_to_the_total(swap_models: Path, tmp_path: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    tr = _tr(swap_models, tmp_path, on_progress=lambda d, t: seen.append((d, t)))
+    tr.translate([_job(f"Hola {i}.", "es", "th") for i in range(30)])  # two hops each
+    assert seen[-1] == (30, 30) and [d for d, _ in seen] == sorted(d for d, _ in seen)
+    tr.close()
+
+
+def test_an_injected_hop_runner_runs_every_hop_and_the_driver_keeps_the_memory(swap_models: Path,
+                                                                                tmp_path: Path) -> None:
+    from pipeline.translate.model import cached_model, run_hop
+
+    calls: list[tuple[str, int]] = []
+
+    def runner(models_dir: str, package: str, texts: list[str], settings: TranslateSettings) -> list[str]:
+        calls.append((package, len(texts)))
+        return run_hop(models_dir, package, texts, settings)
+
+    jobs = [_job("hola mundo.", "es", "th"), _job("El cliente.", "es", "en")]
+    tr = _tr(swap_models, tmp_path, hop_runner=runner)
+    out = tr.translate(jobs)
+    local = Translator(TranslateSettings(models_dir=str(swap_models))).translate(jobs)
+    assert [o.text for o in out] == [o.text for o in local]
+    assert calls == [("translate-es_en-1_0", 2), ("translate-en_th-1_0", 1)]  # hop by hop, all routes together
+    assert tr._models == {}  # nothing loaded in the driver
+    assert tr.memory.stats()["entries"] == 3
+    settings = TranslateSettings(models_dir=str(swap_models))
+    assert cached_model(str(swap_models), "translate-es_en-1_0", settings) is cached_model(
+        str(swap_models), "translate-es_en-1_0", settings)  # loaded once per process
+    tr.close()
+
+
+def test_a_package_with_a_garbage_tokenizer_is_named_and_the_other_pairs_go_on(
+        argos_package_files: dict, tmp_path: Path) -> None:
+    from pipeline.translate.argos import install_package
+
+    models = tmp_path / "models"
+    for pair in (("es", "en"), ("th", "en")):
+        install_package(argos_package_files["swap"][pair], models)
+    (models / "translate-th_en-1_0" / "sentencepiece.model").write_bytes(b"\x00garbage" * 64)
+    tr = Translator(TranslateSettings(models_dir=str(models)))
+    out = tr.translate([_job("El cliente. ลูกค้าจะเลือกเรา", "es", "en", runs=[("ลูกค้าจะเลือกเรา", "th")]),
+                        _job("hola mundo", "es", "en")])
+    assert out[0].text == "El customer. ลูกค้าจะเลือกเรา" and out[0].status == "partial"
+    assert out[0].kept == [(13, 29, "th")] and out[0].missing == [("th", "en")]
+    assert out[1].text == "hello world"
+    (problem,) = tr.problems
+    assert "translate-th_en-1_0" in problem and "sentencepiece.model" in problem and "reinstall" in problem
+    assert "\n" not in problem
+    tr.close()
+
+
+def test_devices_resolve_here_and_cuda_without_a_device_fails_before_anything(tmp_path: Path) -> None:
+    from pipeline.errors import EXIT_MODEL, ModelError
+    from pipeline.translate.settings import cuda_device_count, device_signature, resolve_compute_type
+
+    from pipeline.translate.engine import check_device
+
+    assert TranslateSettings().device == "auto" and TranslateSettings().compute_type == "auto"
+    assert resolve_compute_type(TranslateSettings(), "cpu") == "int8"
+    assert resolve_compute_type(TranslateSettings(), "cuda") == "int8_float16"
+    assert resolve_compute_type(TranslateSettings(compute_type="float32"), "cuda") == "float32"
+    assert device_signature(TranslateSettings(device="cpu")) == {"device": "cpu", "compute": "int8"}
+    with pytest.raises(ModelError, match="unknown device"):
+        check_device(TranslateSettings(device="tpu"))
+    if cuda_device_count() > 0:
+        pytest.skip("a CUDA device is present: the no-device error cannot be shown here")
+    assert device_signature(TranslateSettings())["device"] == "cpu"  # auto: CPU without CUDA
+    with pytest.raises(ModelError) as info:
+        check_device(TranslateSettings(device="cuda"))
+    assert info.value.exit_code == EXIT_MODEL and "--device cuda" in str(info.value) and "\n" not in str(info.value)
+
+
+@pytest.mark.skipif("not __import__('pipeline.translate.settings', fromlist=['x']).cuda_device_count()")
+def test_cuda_and_cpu_give_the_same_output(echo_models: Path, tmp_path: Path) -> None:
+    jobs = [_job(f"Frase número {i} del cliente.", "es", "en") for i in range(20)]
+    cpu = Translator(TranslateSettings(models_dir=str(echo_models), device="cpu")).translate(jobs)
+    gpu = Translator(TranslateSettings(models_dir=str(echo_models), device="cuda")).translate(jobs)
+    assert [o.text for o in cpu] == [o.text for o in gpu] == [j.text for j in jobs]

@@ -612,8 +612,10 @@ class Translator:
 def _matching_rows_digest(g: Any, terms: list[Any], src: str, tgt: str) -> str:
     """A digest of the rows that match a text: what of them can change its translation.
 
-    Not a row's line number, id or note (moving or annotating a row changes no
-    translation); the matcher version, since a new matcher can match differently.
+    Only the hop's two languages of each row (an edit of the Thai side of a row
+    redoes the en->th hop of a pivot, not its es->en hop); not a row's line
+    number, id or note (moving or annotating a row changes no translation); the
+    matcher version, since a new matcher can match differently.
     """
     if not terms:
         return ""
@@ -621,8 +623,8 @@ def _matching_rows_digest(g: Any, terms: list[Any], src: str, tgt: str) -> str:
 
     body = {
         "matcher": MATCHER_VERSION, "pair": [src, tgt],
-        "rows": sorted(json.dumps({"forms": {k: list(v) for k, v in sorted(t.forms.items())},
-                                   "forbidden": {k: list(v) for k, v in sorted(getattr(t, "forbidden", {}).items())},
+        "rows": sorted(json.dumps({"forms": {k: list(v) for k, v in sorted(t.forms.items()) if k in (src, tgt)},
+                                   "forbidden": list(getattr(t, "forbidden", {}).get(tgt, ())),
                                    "dnt": t.dnt, "case": t.case, "pos": t.pos},
                                   sort_keys=True, ensure_ascii=False) for t in terms),
     }
