@@ -80,7 +80,7 @@ class DaskExecutor:
                                        silence_logs=logging.ERROR, env=_worker_env(n))
                 client = Client(cluster)
             else:
-                client = Client(address, timeout="10s")
+                client = Client(address, timeout="5s")
         except (OSError, TimeoutError) as exc:
             if cluster is not None:
                 cluster.close()
