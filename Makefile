@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q torch==2.13.0
 	# The distribution was called `pipeline` before (a name PyPI gives to another project).
 	$(PY) -m pip uninstall -q -y pipeline 2>/dev/null || true
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,cluster]'
 	touch $@
 
 run: $(STAMP)
