@@ -54,17 +54,21 @@ def glossary() -> None:
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=str))
 @_pair_options
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only, not warnings.")
+@click.option("--notes", is_flag=True, help="Also print notes (terms nested in longer terms: by design).")
 @handle_errors
-def lint(file: str | None, source: str | None, target: str | None, quiet: bool) -> None:
+def lint(file: str | None, source: str | None, target: str | None, quiet: bool, notes: bool) -> None:
     """Report every problem in a glossary as FILE:LINE: message (header = line 1).
 
     Exit 1 when there are errors, 0 when there are only warnings or none.
+    Notes are not problems (a term inside a longer term, where the longer one
+    wins by design); they are counted, and listed with --notes.
 
     \b
     Examples:
       pipeline glossary lint
       pipeline glossary lint terms.csv
       pipeline glossary lint deepl.csv --source es --target en
+      pipeline glossary lint --notes
     """
     from pathlib import Path
 
@@ -76,14 +80,15 @@ def lint(file: str | None, source: str | None, target: str | None, quiet: bool) 
         file = "glossary.csv"
     issues = lint_file(file, source=source, target=target)
     errors = sum(i.severity == "error" for i in issues)
-    warnings = len(issues) - errors
+    warnings = sum(i.severity == "warning" for i in issues)
+    n_notes = sum(i.severity == "note" for i in issues)
     for issue in issues:
-        if issue.severity == "error" or not quiet:
+        if issue.severity == "error" or (not quiet and (issue.severity == "warning" or notes)):
             click.echo(printable(str(issue)))
-    click.echo(
-        f"{file}: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}",
-        err=True,
-    )
+    summary = f"{file}: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+    if n_notes:
+        summary += f" ({n_notes} note{'s' if n_notes != 1 else ''}{'' if notes else '; --notes lists them'})"
+    click.echo(summary, err=True)
     if errors:
         sys.exit(EXIT_FAILED)
 

@@ -25,16 +25,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import re
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import GlossaryError
 from pipeline.glossary import match as M
 from pipeline.glossary import recover as R
+from pipeline.glossary.index import AnchorIndex, Entry, anchor
 from pipeline.glossary.model import Enforced, Protected, Protection, Term, TermMatch
 from pipeline.glossary.parse import LINT_HINT, Parsed, parse
 
@@ -74,27 +73,6 @@ NONCES = [
 ]
 
 
-@dataclass(frozen=True)
-class _Entry:
-    key: int  # index of the term
-    form: str
-    regex: re.Pattern[str]
-    folded: bool  # matched on the folded text (False: exact, case-sensitive)
-    thai: bool  # needs the Thai word-edge check
-    anchor: str  # a substring every match contains: a cheap pre-filter
-
-
-def _anchor(form: str, lang: str, inflect: bool) -> str:
-    """The longest prefix shared by all forms of the first word: a cheap substring pre-filter
-    that every match contains, so most terms cost one ``in`` test per text."""
-    first = re.split(r"[\s\-]+", form, maxsplit=1)[0]
-    if M.is_thai(first[:1]):
-        return first[:2]
-    word_forms = M.WORD_FORMS.get(lang) if inflect else None
-    forms = word_forms(first) if word_forms and first.isalpha() else {first}
-    return os.path.commonprefix(sorted(forms))
-
-
 class Glossary:
     """A loaded glossary. Immutable once built; safe to share between threads."""
 
@@ -103,7 +81,7 @@ class Glossary:
         self.languages: tuple[str, ...] = tuple(languages)
         self.path = path
         self._by_id = {t.id: i for i, t in enumerate(self.terms)}
-        self._entries: dict[str, list[_Entry]] = {}
+        self._indexes: dict[str, AnchorIndex] = {}
         self._lock = threading.Lock()
         self.checksum = self._checksum()
 
@@ -158,7 +136,7 @@ class Glossary:
         state = dict(self.__dict__)
         state.pop("_lock", None)
         state.pop("_thai_terms", None)
-        state["_entries"] = {}
+        state["_indexes"] = {}
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
@@ -173,25 +151,25 @@ class Glossary:
 
     # -- finding ---------------------------------------------------------------
 
-    def _entries_for(self, lang: str) -> list[_Entry]:
+    def _index(self, lang: str) -> AnchorIndex:
         with self._lock:
-            entries = self._entries.get(lang)
-            if entries is None:
-                entries = [e for i, t in enumerate(self.terms) for e in self._compile(i, t, lang)]
-                self._entries[lang] = entries
-            return entries
+            index = self._indexes.get(lang)
+            if index is None:
+                index = self._indexes[lang] = AnchorIndex(
+                    e for i, t in enumerate(self.terms) for e in self._entries(i, t, lang)
+                )
+            return index
 
-    def _compile(self, key: int, term: Term, lang: str) -> list[_Entry]:
+    @staticmethod
+    def _entries(key: int, term: Term, lang: str) -> list[Entry]:
         out = []
         for form in term.forms.get(lang, ()):
             if any(M.is_thai(c) for c in form):
-                pattern = M.thai_pattern(M.fold_term(form), M.thai_words_of(M.fold_term(form)))
-                out.append(_Entry(key, form, re.compile(pattern), True, True, _anchor(M.fold_term(form), lang, False)))
+                out.append(Entry(key, form, lang, True, True, False, anchor(M.fold_term(form), lang, False)))
                 continue
             folded = not term.case
             f = M.fold_term(form) if folded else form
-            pattern = M.latin_pattern(f, lang, inflect=term.inflects)
-            out.append(_Entry(key, form, re.compile(pattern), folded, False, _anchor(f, lang, term.inflects)))
+            out.append(Entry(key, form, lang, folded, False, term.inflects, anchor(f, lang, term.inflects)))
         return out
 
     @functools.cached_property
@@ -207,18 +185,15 @@ class Glossary:
 
     def _candidates(
         self, text: str, lang: str, *, keys: set[int] | None = None, edges: bool = True
-    ) -> list[tuple[M.Candidate, _Entry]]:
-        entries = [e for e in self._entries_for(lang) if keys is None or e.key in keys]
-        if not entries or not text:
+    ) -> list[tuple[M.Candidate, Entry]]:
+        index = self._index(lang)
+        if not index or not text:
             return []
         folded, where = M.fold(text)
-        found: list[tuple[M.Candidate, _Entry]] = []
+        found: list[tuple[M.Candidate, Entry]] = []
         thai_terms: frozenset[str] | None = None
-        for e in entries:
-            hay = folded if e.folded else text
-            if e.anchor not in hay:
-                continue
-            for m in e.regex.finditer(hay):
+        for is_folded, hay in ((True, folded), (False, text)):
+            for e, m in index.matches(hay, is_folded, keys):
                 s, t = (where[m.start()], where[m.end()]) if e.folded else m.span()
                 if s == t:
                     continue
@@ -233,7 +208,7 @@ class Glossary:
         """Glossary terms of language ``lang`` in ``text``: longest first, no overlaps, in order."""
         return self._select(text, lang, self._candidates(text, lang))
 
-    def _select(self, text: str, lang: str, cands: list[tuple[M.Candidate, _Entry]]) -> list[TermMatch]:
+    def _select(self, text: str, lang: str, cands: list[tuple[M.Candidate, Entry]]) -> list[TermMatch]:
         form_of = {(c.start, c.end, c.key): e.form for c, e in cands}
         return [
             TermMatch(
@@ -428,7 +403,7 @@ class Glossary:
     def apply_in_target(self, text: str, tgt: str) -> Enforced:
         """Replace glossary terms of *other* languages inside a segment already in ``tgt``."""
         keep = self._candidates(text, tgt)
-        cands: list[tuple[M.Candidate, _Entry, str]] = []
+        cands: list[tuple[M.Candidate, Entry, str]] = []
         for lang in self.languages:
             if lang == tgt:
                 continue

@@ -93,7 +93,7 @@ class Enforced:
 class LintIssue:
     path: str
     line: int
-    severity: str  # "error" or "warning"
+    severity: str  # "error", "warning" or "note" (not a problem: worth knowing)
     message: str
 
     def __str__(self) -> str:

@@ -29,7 +29,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.glossary.match import fold_term, latin_pattern
+from pipeline.glossary.index import AnchorIndex, Entry, anchor
+from pipeline.glossary.match import fold_term, is_thai
 from pipeline.glossary.model import LintIssue, Term
 
 ISO_639_1 = frozenset(
@@ -90,6 +91,9 @@ class _Collector:
 
     def warn(self, line: int, message: str) -> None:
         self.issues.append(LintIssue(self.path, line, "warning", message))
+
+    def note(self, line: int, message: str) -> None:
+        self.issues.append(LintIssue(self.path, line, "note", message))
 
 
 def read_text(path: str, out: _Collector) -> str:
@@ -170,7 +174,8 @@ def parse(path: str, *, source: str | None = None, target: str | None = None, te
     terms = _build_terms(rows, langs, out)
     _check_conflicts(terms, langs, out)
     _check_hidden(terms, langs, out)
-    issues = sorted(out.issues, key=lambda i: (i.line, i.severity != "error", i.message))
+    rank = {"error": 0, "warning": 1, "note": 2}
+    issues = sorted(out.issues, key=lambda i: (i.line, rank[i.severity], i.message))
     return Parsed(path, langs, terms, issues)
 
 
@@ -334,23 +339,33 @@ def _check_conflicts(terms: list[Term], langs: tuple[str, ...], out: _Collector)
 
 
 def _check_hidden(terms: list[Term], langs: tuple[str, ...], out: _Collector) -> None:
-    """A term inside a longer one only matches where the longer one does not: worth knowing."""
+    """A term inside a longer one matches only where the longer one does not.
+
+    That is how a glossary is meant to work (the longest match wins: "canal"
+    inside "canal de distribución"), so it is a note, not a warning; ``glossary
+    lint --notes`` lists them. Found through the anchor index: linear in the
+    number of terms, not quadratic.
+    """
     for lang in langs:
         forms = [(fold_term(f), f, t) for t in terms for f in t.forms.get(lang, ())]
-        for short_key, short, st in forms:
-            for long_key, long, lt in forms:
-                if lt is st or len(long_key) <= len(short_key):
+        index = AnchorIndex(
+            Entry(n, key, lang, True, any(is_thai(c) for c in key), True, anchor(key, lang, True))
+            for n, (key, _, _) in enumerate(forms)
+        )
+        inside: dict[int, int] = {}  # short form -> first longer form (in file order) holding it
+        for n_long, (long_key, _, lt) in enumerate(forms):
+            for e, _m in index.matches(long_key, True):
+                n_short = e.key
+                short_key, _, st = forms[n_short]
+                if st is lt or len(long_key) <= len(short_key):
                     continue
-                if _contains(long_key, short_key, lang):
-                    out.warn(
-                        st.line,
-                        f"{lang} term {short!r} also occurs inside {long!r} (line {lt.line}); "
-                        "the longer term wins where both match",
-                    )
-                    break
-
-
-def _contains(long: str, short: str, lang: str) -> bool:
-    if lang == "th":
-        return short in long
-    return re.search(latin_pattern(short, lang), long) is not None
+                if n_short not in inside or n_long < inside[n_short]:
+                    inside[n_short] = n_long
+        for n_short in sorted(inside, key=lambda n: n):
+            _, short, st = forms[n_short]
+            _, long, lt = forms[inside[n_short]]
+            out.note(
+                st.line,
+                f"{lang} term {short!r} also occurs inside {long!r} (line {lt.line}); "
+                "the longer term wins where both match",
+            )

@@ -1,0 +1,115 @@
+"""Which glossary terms can occur in a text, without trying every term.
+
+Every term's regex starts with its *anchor* (the prefix shared by all
+inflections of its first word), so a term can only match where its anchor
+stands at a possible start: after a non-Latin character for Latin anchors,
+anywhere in a Thai run for Thai ones. The index maps anchors to terms; a text
+is scanned once, looking up the text at each possible start for each anchor
+length in use. Cost: the text's length times the number of distinct anchor
+lengths (a few dozen), whatever the number of terms, so loading, lint and
+matching stay linear in the glossary's size. Regexes are compiled only for
+terms whose anchor was seen (a 100k-row glossary compiles what a text needs).
+
+A pure-Python dict beats an Aho-Corasick automaton here: anchors are short,
+starts are few (word starts), and it needs no compiled dependency.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from pipeline.glossary import match as M
+
+_LATIN_CHAR = re.compile(f"[{M.LATIN_CLASS}]")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One form of one term, as the matcher sees it."""
+
+    key: int  # caller's id (index of the term)
+    form: str
+    lang: str
+    folded: bool  # matched on the folded text (False: exact, case-sensitive)
+    thai: bool  # needs the Thai word-edge check
+    inflect: bool
+    anchor: str  # a prefix every match starts with
+
+
+def anchor(form: str, lang: str, inflect: bool) -> str:
+    """The longest prefix shared by all forms of the (folded) form's first word: every match
+    of the form starts with it."""
+    first = re.split(r"[\s\-]+", form, maxsplit=1)[0]
+    if M.is_thai(first[:1]):
+        return first[:2]
+    word_forms = M.WORD_FORMS.get(lang) if inflect else None
+    forms = word_forms(first) if word_forms and first.isalpha() else {first}
+    return os.path.commonprefix(sorted(forms))
+
+
+def pattern_of(e: Entry) -> str:
+    """The entry's regex (built on first use: Thai forms need the word cutter)."""
+    f = M.fold_term(e.form) if e.folded else e.form
+    if e.thai:
+        return M.thai_pattern(f, M.thai_words_of(f))
+    return M.latin_pattern(f, e.lang, inflect=e.inflect)
+
+
+class AnchorIndex:
+    """Entries by anchor, for the folded text and for the exact text."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self.entries: list[Entry] = list(entries)
+        self._by: dict[bool, dict[str, list[int]]] = {True: {}, False: {}}
+        self._always: dict[bool, list[int]] = {True: [], False: []}
+        for n, e in enumerate(self.entries):
+            if e.anchor:
+                self._by[e.folded].setdefault(e.anchor, []).append(n)
+            else:
+                self._always[e.folded].append(n)
+        self._lengths = {
+            f: (
+                sorted({len(a) for a in by if not M.is_thai(a[0])}),
+                sorted({len(a) for a in by if M.is_thai(a[0])}),
+            )
+            for f, by in self._by.items()
+        }
+        self._compiled: dict[int, re.Pattern[str]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.entries)
+
+    def regex(self, n: int) -> re.Pattern[str]:
+        rx = self._compiled.get(n)
+        if rx is None:
+            rx = self._compiled[n] = re.compile(pattern_of(self.entries[n]))
+        return rx
+
+    def hits(self, hay: str, folded: bool) -> list[int]:
+        """Entries (by position in ``entries``) whose anchor occurs in ``hay`` at a possible start."""
+        by = self._by[folded]
+        latin, thai = self._lengths[folded]
+        found: set[int] = set(self._always[folded])
+        if not by:
+            return sorted(found)
+        prev_latin = False
+        for i, ch in enumerate(hay):
+            lengths = thai if M.is_thai(ch) else (latin if not prev_latin else ())
+            for n in lengths:
+                got = by.get(hay[i : i + n])
+                if got:
+                    found.update(got)
+            prev_latin = bool(_LATIN_CHAR.match(ch))
+        return sorted(found)
+
+    def matches(self, hay: str, folded: bool, keys: set[int] | None = None) -> Iterator[tuple[Entry, re.Match[str]]]:
+        """Every regex match of a hit entry in ``hay`` (only entries whose key is in ``keys``)."""
+        for n in self.hits(hay, folded):
+            e = self.entries[n]
+            if keys is not None and e.key not in keys:
+                continue
+            for m in self.regex(n).finditer(hay):
+                yield e, m
