@@ -206,7 +206,7 @@ def test_missing_glossary_exits_3(small_raw: Path, tmp_path: Path, models: Path)
 
 
 REFUSED = ["truncated", "not-a-zip", "empty-file", "dotdot", "absolute", "symlink", "two-folders",
-           "no-model", "bad-metadata", "bomb"]
+           "no-model", "bad-metadata", "bomb", "bad-tokenizer"]
 
 
 @pytest.fixture(scope="module")

@@ -499,7 +499,7 @@ def _check_loads(pkg: InstalledPackage, reject: Callable[..., ArchiveRejected]) 
     try:
         spm.SentencePieceProcessor(model_file=str(pkg.tokenizer))
     except Exception as exc:  # noqa: BLE001 - sentencepiece raises RuntimeError/OSError/ValueError
-        reason = " ".join(str(exc).split())[:200]
+        reason = " ".join(str(exc).replace(f" from {pkg.tokenizer}", "").replace(str(pkg.tokenizer), "it").split())[:200]
         raise reject(f"its tokenizer {pkg.folder}/{pkg.tokenizer.name} cannot be loaded ({reason})") from None
 
 

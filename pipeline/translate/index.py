@@ -43,9 +43,15 @@ def check_url(url: str, what: str = "URL") -> str:
 
 
 class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
-        check_url(newurl, f"redirect from {req.full_url}")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+    """Follow redirects only to http(s) (urllib alone would follow one to ftp:)."""
+
+    def http_error_302(self, req, fp, code, msg, headers):  # type: ignore[no-untyped-def]
+        location = headers.get("location") or headers.get("uri")
+        if location:
+            check_url(urllib.parse.urljoin(req.full_url, location), f"redirect from {req.full_url}")
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
 
 # No FileHandler, FTPHandler or DataHandler: only what http(s) needs.

@@ -189,6 +189,11 @@ def make_archives(folder: Path, good: Path) -> dict[str, Path]:
     zf.writestr("translate-es_en-1_0/metadata.json", b"{not json")
     zf.close()
 
+    _, zf = new("bad-tokenizer")  # every member fine, but the tokenizer is garbage: refused at install
+    _copy_members(good, zf, skip="sentencepiece.model")
+    zf.writestr("translate-es_en-1_0/sentencepiece.model", b"\x08\x01garbage, not a ModelProto\xff" * 40)
+    zf.close()
+
     _, zf = new("bomb")  # small on disk, huge when extracted
     _copy_members(good, zf)
     info = zipfile.ZipInfo("translate-es_en-1_0/model/padding.bin")
