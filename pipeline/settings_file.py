@@ -19,6 +19,7 @@ variable, and exits 3 (:func:`settings_error`).
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from pathlib import Path
@@ -109,6 +110,36 @@ def prepare_command(cmd: click.Command, command_path: list[str]) -> None:
         for sub_name, sub in cmd.commands.items():
             prepare_command(sub, [*command_path, sub_name])
     cmd._pipeline_settings_ready = True  # type: ignore[attr-defined]
+
+
+def unknown_variables(cmd: click.Command, command_path: list[str]) -> list[str]:
+    """One line per ``PIPELINE_<COMMAND>_…`` variable set for this command that no option reads.
+
+    A misspelt variable would otherwise do nothing, silently, like the
+    internal names did before; the settings file refuses such keys outright,
+    a variable (shared by every process of a shell or CI job) only warns.
+    """
+    prefix = "_".join([ENV_PREFIX, *command_path]).upper().replace("-", "_") + "_"
+    known: set[str] = set()
+
+    def walk(c: click.Command) -> None:
+        for p in c.params:
+            if isinstance(p, click.Option):
+                known.update([p.envvar] if isinstance(p.envvar, str) else (p.envvar or []))
+        if isinstance(c, click.Group):
+            for sub in c.commands.values():
+                walk(sub)
+
+    walk(cmd)
+    lines = []
+    for name in sorted(os.environ):
+        if name.startswith(prefix) and name not in known:
+            command = " ".join(command_path)
+            close = difflib.get_close_matches(name, sorted(k for k in known if k.startswith(prefix)), n=1)
+            hint = f"did you mean {close[0]}? " if close else f"see `pipeline {command} --help` for the options; "
+            lines.append(f"environment variable {name} is read by no option of `pipeline {command}`; "
+                         f"{hint}fix its name or unset it")
+    return lines
 
 
 # --------------------------------------------------------------------------- the file as a default_map

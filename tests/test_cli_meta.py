@@ -280,3 +280,40 @@ def test_completion_offers_language_codes_and_model_names(tmp_path: Path) -> Non
     subprocess.run([sys.executable, "-m", "pipeline", "models", "install", str(pkg), "--models-dir", str(models)],
                    check=True, capture_output=True)
     assert complete("pipeline models remove --models-dir " + str(models) + " ") == ["es_en"]
+
+
+def test_two_column_glossaries_work_in_every_command_that_reads_a_glossary(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--source/--target` (the DeepL/Google layout) in run, glossary check, report and export, not only lint."""
+    _lesson(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pair.csv").write_text("propuesta de valor,value proposition\ncliente,customer\n", encoding="utf-8")
+    pair = ["--glossary", "pair.csv", "--source", "es", "--target", "en"]
+    env = _clean_env()
+    runner = CliRunner()
+    # without the languages the file is refused (its first row is not a header): the option is really used
+    assert runner.invoke(main, ["run", "raw", "bad", "--to", "en", "--glossary", "pair.csv"], env=env).exit_code == 3
+    r = runner.invoke(main, ["run", "raw", "out", "--to", "en", *pair], env=env)
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(main, ["glossary", "check", "out", *pair], env=env)
+    assert r.exit_code == 0, r.output
+    assert runner.invoke(main, ["glossary", "check", "out", "--glossary", "pair.csv"], env=env).exit_code == 3
+    r = runner.invoke(main, ["report", "out", "-o", "r.html", *pair], env=env)
+    assert r.exit_code == 0, r.output
+    assert "pair.csv checked" in (tmp_path / "r.html").read_text("utf-8")
+    r = runner.invoke(main, ["glossary", "export", "--tbx", "g.tbx", *pair], env=env)
+    assert r.exit_code == 0 and "value proposition" in (tmp_path / "g.tbx").read_text("utf-8")
+    # and from the settings file, like every option
+    (tmp_path / "pipeline.toml").write_text('[glossary.check]\nglossary = "pair.csv"\nsource = "es"\ntarget = "en"\n',
+                                            encoding="utf-8")
+    assert runner.invoke(main, ["glossary", "check", "out"], env=env).exit_code == 0
+
+
+def test_a_misspelt_variable_is_named_not_ignored(tmp_path: Path) -> None:
+    raw = _lesson(tmp_path)
+    env = {**_clean_env(), "PIPELINE_RUN_TOO": "en"}
+    r = CliRunner().invoke(main, ["run", str(raw), str(tmp_path / "out")], env=env)
+    assert r.exit_code == 0
+    assert "PIPELINE_RUN_TOO is read by no option of `pipeline run`; did you mean PIPELINE_RUN_TO?" in r.stderr
+    r = CliRunner().invoke(main, ["run", str(raw), str(tmp_path / "out")], env={**_clean_env(), "PIPELINE_RUN_TO": "en"})
+    assert "Warning" not in r.stderr

@@ -66,6 +66,15 @@ class LazyGroup(click.Group):
         with _settings_errors():
             return super().invoke(ctx)
 
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        name, cmd, rest = super().resolve_command(ctx, args)
+        if name and cmd is not None and not ctx.resilient_parsing and (ctx.obj or {}).get("verbosity", 0) >= 0:
+            from pipeline.settings_file import unknown_variables
+
+            for line in unknown_variables(cmd, [name]):
+                click.echo(f"Warning: {line}", err=True)
+        return name, cmd, rest
+
 
 @contextmanager
 def _settings_errors() -> Iterator[None]:

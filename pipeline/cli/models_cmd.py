@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from pipeline.cli.common import handle_errors, models_dir_option
+from pipeline.cli.common import complete_model_names, handle_errors, models_dir_option
 from pipeline.text import printable
 
 
@@ -105,7 +105,7 @@ def install_cmd(file: str | None, from_index: tuple[str, str] | None, index_url:
 
 
 @models.command("remove")
-@click.argument("name")
+@click.argument("name", shell_complete=complete_model_names)
 @models_dir_option
 @handle_errors
 def remove_cmd(name: str, models_dir: str | None) -> None:
