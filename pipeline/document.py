@@ -17,7 +17,17 @@ class Edit:
     ``start``/``end`` index the text *given to* :func:`pipeline.repair.repair`
     (the decoded raw page), so the edit log can be laid over the page as it
     was scraped; ``offset`` is the same as ``start`` and is the public name in
-    the edit log.
+    the edit log. ``before`` is the text the rule replaced *as it was then*.
+
+    Chains: an edit made on the output of an earlier one (``Ã³;`` -> ``ó;`` ->
+    ``ó``) is logged in raw offsets too, and every position inside an earlier
+    replacement maps to that replacement's raw start. So a later edit's span
+    covers the earlier one's, ``end - start`` may differ from ``len(before)``,
+    and an edit on the tail of a replacement (``ñí``, then ``í;`` -> ``í``)
+    gets the whole replacement's span. The edit log is sorted by
+    ``(start, end)`` (stable: edits with one span keep the order they were
+    made in). :func:`pipeline.report_data.chain_result` replays a chain to
+    find what it left in the text.
     """
 
     start: int
@@ -49,7 +59,7 @@ class Repaired:
     """What :func:`pipeline.repair.repair` returns: the text and how it got there."""
 
     text: str
-    edits: list[Edit] = field(default_factory=list)  # applied, in order of application
+    edits: list[Edit] = field(default_factory=list)  # applied, sorted by (start, end); see Edit
     flagged: list[Edit] = field(default_factory=list)  # below threshold, not applied
 
 

@@ -38,13 +38,19 @@ EVIL = '<script>document.body.setAttribute("data-pwned","1")</script><img src=x 
 
 
 def _apply(raw: str, edits: list[tuple[str, str, str, float]]) -> tuple[str, list[dict[str, Any]]]:
-    """Apply edits one after another at the first occurrence of ``before``; offsets as Edit defines them."""
+    """Apply edits one after another at the first occurrence of ``before``, logging offsets as
+    :class:`pipeline.document.Edit` defines them: into the raw text, through every earlier edit
+    (a position inside an earlier ``after`` maps to that edit's raw start), sorted by (offset, end)."""
     text, out = raw, []
+    pos = list(range(len(raw) + 1))  # pos[i]: raw offset of boundary i of the current text
     for before, after, rule, conf in edits:
         i = text.index(before)
-        out.append({"offset": i, "end": i + len(before), "before": before, "after": after, "rule": rule,
+        j = i + len(before)
+        out.append({"offset": pos[i], "end": pos[j], "before": before, "after": after, "rule": rule,
                     "confidence": conf, "applied": True})
-        text = text[:i] + after + text[i + len(before):]
+        text = text[:i] + after + text[j:]
+        pos = pos[:i] + [pos[i]] * len(after) + pos[j:]
+    out.sort(key=lambda e: (e["offset"], e["end"]))
     return text, out
 
 
@@ -104,7 +110,10 @@ def make_out(out: Path) -> Path:
         ],
         translations={"en": [
             {"text": "Customer relationships", "status": "translated"},
-            {"text": "Attention is key. ลูกค้าสำคัญมาก", "status": "untranslated", "missing": ["th", "en"]},
+            {"text": "Attention is key. ลูกค้าสำคัญมาก", "status": "partial", "kept": [[18, 32, "th"]],
+             "missing": [["th", "en"]],
+             "route": [{"start": 0, "end": 22, "lang": "es", "hops": ["es", "en"], "how": "model"},
+                       {"start": 22, "end": 36, "lang": "th", "hops": [], "how": "kept"}]},
             {"text": "The module explains how it goes.", "status": "translated"},
         ]},
     )
@@ -187,36 +196,58 @@ def _page(out: Path, **kw: Any) -> Page:
 # --------------------------------------------------------------------------- locating edits
 
 
-def test_locate_edits_with_sequential_offsets() -> None:
+def test_locate_edits_through_raw_offsets() -> None:
     raw = "mó;dulo y Relació;n y atenció;น"
     text, edits = _apply(raw, [("ó;", "ó", "half_entity", 0.9), ("ó;", "ó", "half_entity", 0.9), ("ó;น", "ón", "thai_tail", 0.8)])
     assert text == "módulo y Relación y atención"
-    pos, _ = locate_edits(text, edits, [])
-    assert pos == [1, 15, 26]
+    assert [e["offset"] for e in edits] == [1, 16, 28]  # raw offsets
+    pos, _, _, tops = locate_edits(text, edits, [])
+    assert pos == [1, 15, 26] and tops == [0, 1, 2]
     assert [text[p:p + len(e["after"])] for p, e in zip(pos, edits)] == ["ó", "ó", "ón"]
 
 
-def test_locate_edits_with_raw_offsets() -> None:
-    """A repair step that reports every offset into the raw text is placed too."""
-    raw = "mó;dulo y Relació;n"
-    edits = [{"offset": 1, "end": 3, "before": "ó;", "after": "ó", "rule": "r", "confidence": 1},
-             {"offset": 16, "end": 18, "before": "ó;", "after": "ó", "rule": "r", "confidence": 1}]
-    text = "módulo y Relación"
-    assert raw.replace(";", "") == text
-    pos, _ = locate_edits(text, edits, [])
-    assert pos == [1, 15]
+@pytest.mark.parametrize("raw, steps, marked", [
+    # mojibake then the half entity it revealed: one chain, then a later repair
+    ("El mÃ³;dulo de relaciÃ³n y mÃ³;s", [("Ã³", "ó"), ("ó;", "ó"), ("Ã³", "ó"), ("Ã³", "ó"), ("ó;", "ó")],
+     [("m", "ó", "d"), ("i", "ó", "n"), ("m", "ó", "s")]),
+    # a double-escaped entity decoded in two steps, before "</script>"-like text
+    ("x &amp;lt;/script&amp;gt; cÃ³mo", [("&amp;", "&"), ("&lt;", "<"), ("&amp;", "&"), ("&gt;", ">"), ("Ã³", "ó")],
+     [(" ", "<", "/"), ("t", ">", " "), ("c", "ó", "m")]),
+    # a chain that grows to the left and a deletion after it
+    ("a Ã±Ã­; b ;; c Ã³", [("Ã±Ã­", "ñí"), ("í;", "í"), (";;", ""), ("Ã³", "ó")],
+     [("a ", "ñí", " b"), (" ", "", " c"), ("c ", "ó", "")]),
+])
+def test_chained_edits_are_marked_where_they_landed(raw: str, steps: list[tuple[str, str]], marked: list[tuple[str, str, str]]) -> None:
+    text, edits = _apply(raw, [(b, a, "r", 1.0) for b, a in steps])
+    pos, shown_all, _, tops = locate_edits(text, edits, [])
+    got = []
+    for k in sorted(set(tops), key=lambda k: edits[k]["offset"]):
+        p, shown = pos[k], shown_all[k]
+        assert p is not None
+        got.append((text[max(0, p - len(marked[len(got)][0])):p], text[p:p + len(shown)],
+                    text[p + len(shown):p + len(shown) + len(marked[len(got)][2])]))
+    assert got == marked
+    assert all(pos[i] == pos[t] for i, t in enumerate(tops))  # every edit of a chain points at its result
 
 
 def test_locate_flagged_finds_the_unapplied_text() -> None:
     text = "especificar ;mo se va"
     flagged = [{"offset": 12, "end": 15, "before": ";mo", "after": "cómo", "rule": "lost", "confidence": 0.3}]
-    _, fpos = locate_edits(text, [], flagged)
+    _, _, fpos, _ = locate_edits(text, [], flagged)
     assert fpos == [12]
+
+
+def test_locate_flagged_after_chained_edits() -> None:
+    raw = "mÃ³;dulo y ;mo"
+    text, edits = _apply(raw, [("Ã³", "ó", "mojibake", 1.0), ("ó;", "ó", "half_entity", 1.0)])
+    flagged = [{"offset": 11, "end": 14, "before": ";mo", "after": "cómo", "rule": "lost", "confidence": 0.3}]
+    _, _, fpos, _ = locate_edits(text, edits, flagged)
+    assert text == "módulo y ;mo" and fpos == [9]
 
 
 def test_locate_edits_unfindable_is_none() -> None:
     edits = [{"offset": 0, "end": 2, "before": "x;", "after": "Q", "rule": "r", "confidence": 1}]
-    assert locate_edits("nothing here", edits, []) == ([None], [])
+    assert locate_edits("nothing here", edits, []) == ([None], ["Q"], [], [0])
 
 
 def test_locate_segments_in_order_and_missing() -> None:
@@ -281,7 +312,10 @@ def test_lesson_body_rows_are_aligned_and_marked(out: Path) -> None:
     # Row 1: the Thai tail repair and the Thai run, and the untranslated translation.
     assert ["ón", "es", "e1"] in rows[1]["src"]
     assert ["ลูกค้าสำคัญมาก", "th", ""] in rows[1]["src"]
-    assert rows[1]["tr"]["en"] == {"text": "Attention is key. ลูกค้าสำคัญมาก", "status": "untranslated", "missing": ["th", "en"]}
+    # The translation is coloured by the language each run is in: the kept Thai run stays Thai.
+    assert rows[1]["tr"]["en"] == {"pieces": [["Attention is key. ", "en"], ["ลูกค้าสำคัญมาก", "th"]],
+                                   "status": "partial", "missing": ["th\u2192en"], "route": ["es\u2192en", "kept"]}
+    assert rows[0]["tr"]["en"] == {"pieces": [["Customer relationships", "en"]], "status": "translated"}
     assert rows[1]["issues"] == ["edits", "thai", "untranslated"]
     # Row 2: a repair and a flagged (not applied) edit.
     assert [";mo", "es", "f0"] in rows[2]["src"]

@@ -12,7 +12,8 @@
   var q = $("q"), kind = $("kind"), only = $("only"), shown = $("shown"), none = $("none");
   var KNOWN = { th: 1, es: 1, en: 1 };
   var STATUS = { translated: "translated", unchanged: "unchanged (already in the target language)",
-                 untranslated: "untranslated", missing: "no such segment in this output" };
+                 untranslated: "untranslated", partial: "partly translated: some runs kept in their language",
+                 missing: "no such segment in this output" };
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -33,6 +34,15 @@
       " (rule " + e.rule + ", confidence " + e.confidence + ")";
   }
 
+  // A mark names one edit ("e3", "f0") or a chain of edits made one on the
+  // output of the other ("e0 e1"): the title lists each step in order.
+  function marksTitle(refs, data) {
+    return refs.split(" ").map(function (ref) {
+      var applied = ref.charAt(0) === "e";
+      return editTitle((applied ? data.edits : data.flagged)[Number(ref.slice(1))], applied);
+    }).join("; then ");
+  }
+
   function rowId(i, seg) { return "l" + i + "-s" + seg; }
 
   function renderPieces(cell, pieces, data) {
@@ -40,9 +50,8 @@
       var node;
       if (p[2]) {
         var applied = p[2].charAt(0) === "e";
-        var e = (applied ? data.edits : data.flagged)[Number(p[2].slice(1))];
         node = el("mark", (applied ? "m-e " : "m-f ") + langClass(p[1]) + (p[0] ? "" : " m-del"), p[0]);
-        node.title = editTitle(e, applied);
+        node.title = marksTitle(p[2], data);
         node.setAttribute("data-ref", p[2]);
       } else {
         node = el("span", langClass(p[1]), p[0]);
@@ -55,15 +64,17 @@
   function targetCell(t, c, row) {
     var td = el("td", "tr st-" + c.status);
     if (c.same) {
-      // Left as it was: show the source's language runs, without repair marks.
-      row.src.forEach(function (p) { td.appendChild(el("span", langClass(p[1]), p[0])); });
+      // Left as it was: the source's language runs, without repair marks.
+      row.src.forEach(function (p) { var s = el("span", langClass(p[1]), p[0]); if (p[1]) s.title = p[1]; td.appendChild(s); });
     } else {
-      td.appendChild(el("span", langClass(c.status === "untranslated" && c.missing ? c.missing[0] : t), c.text));
+      // Each run in the language it is actually in: a kept run in its own, the rest in the target's.
+      (c.pieces || []).forEach(function (p) { var s = el("span", langClass(p[1]), p[0]); if (p[1]) s.title = p[1]; td.appendChild(s); });
     }
     td.title = STATUS[c.status] || c.status;
-    if (c.status === "untranslated") {
-      var why = c.missing ? "no model " + c.missing[0] + "\u2192" + c.missing[1] : "not translated";
-      td.appendChild(el("span", "flag untranslated", "untranslated: " + why));
+    if (c.route) td.appendChild(el("span", "route", "route: " + c.route.join(", ")));
+    if (c.status === "untranslated" || c.status === "partial") {
+      var why = c.missing ? "no model " + c.missing.join(", ") : "not translated";
+      td.appendChild(el("span", "flag untranslated", (c.status === "partial" ? "partly untranslated: " : "untranslated: ") + why));
     }
     (c.gf || []).forEach(function (g) { td.appendChild(el("span", "flag glossary", "glossary (during the run): " + g)); });
     (c.gv || []).forEach(function (g) { td.appendChild(el("span", "flag glossary", "glossary: " + g)); });
@@ -73,7 +84,10 @@
   function sideBySide(i, data) {
     var table = el("table", "seg");
     var head = el("tr");
-    ["#", "kind", "source"].concat(data.targets).forEach(function (h) { head.appendChild(el("th", null, h)); });
+    // Fixed layout: "#" and "kind" are narrow, the source and every target share the rest equally.
+    head.appendChild(el("th", "c-num", "#"));
+    head.appendChild(el("th", "c-kind", "kind"));
+    ["source"].concat(data.targets).forEach(function (h) { head.appendChild(el("th", "c-text", h)); });
     table.appendChild(el("thead")).appendChild(head);
     var tbody = table.appendChild(el("tbody"));
     data.rows.forEach(function (row) {
@@ -201,6 +215,8 @@
     var d = ev.target;
     if (d.open && d.classList && d.classList.contains("lesson") && !d.hasAttribute("data-rendered")) renderBody(d);
   }, true);
+  // Enter in the filter submits the form: filter in place, never reload (which would close every lesson).
+  $("filters").addEventListener("submit", function (ev) { ev.preventDefault(); onChange(); });
   q.addEventListener("input", onChange);
   kind.addEventListener("change", onChange);
   only.addEventListener("change", onChange);
