@@ -217,6 +217,8 @@ def to_table(cmd: click.Command, raw: dict[str, Any], path: Path, table: str) ->
             raise ConfigError(f"{path}: [{table}] {key} is a table; give it a value (key = value)")
         if isinstance(v, list) and not (param.multiple or param.nargs != 1):
             v = ",".join(map(str, v))  # languages = ["es", "en"] means --languages es,en
+        elif param.multiple and not isinstance(v, list):
+            v = [v]  # pair = "es-en" for a repeatable --pair: one value, not its characters
         values[param.name] = v
         origin[param.name] = key
     return _Table(path, table, values, origin)

@@ -6,6 +6,7 @@ library CAT pipelines use, not with our own parser.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,21 @@ def test_same_memory_same_bytes(tmp_path: Path) -> None:
         export_tmx(tm, tmp_path / "1.tmx", multilingual=True)
         export_tmx(tm, tmp_path / "2.tmx", multilingual=True)
     assert (tmp_path / "1.tmx").read_bytes() == (tmp_path / "2.tmx").read_bytes()
+
+
+def test_pairs_from_the_settings_file_and_a_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _memory(tmp_path / "tm.sqlite").close()
+    monkeypatch.chdir(tmp_path)
+    for var in [v for v in os.environ if v.startswith("PIPELINE_")]:
+        monkeypatch.delenv(var)
+    (tmp_path / "pipeline.toml").write_text('[memory.export]\npair = "es-en"\nmemory = "tm.sqlite"\n', encoding="utf-8")
+    r = CliRunner().invoke(main, ["memory", "export", "--tmx", "a.tmx"])
+    assert r.exit_code == 0 and "(es-en)" in r.stdout, r.output
+    (tmp_path / "pipeline.toml").write_text('[memory.export]\npair = ["es-en", "es-th"]\nmemory = "tm.sqlite"\n',
+                                            encoding="utf-8")
+    r = CliRunner().invoke(main, ["memory", "export", "--tmx", "b.tmx"])
+    assert r.exit_code == 0 and "(es-en, es-th)" in r.stdout, r.output
+    r = CliRunner().invoke(main, ["memory", "export", "--tmx", "c.tmx"], env={"PIPELINE_MEMORY_EXPORT_PAIR": "en-th"})
+    assert r.exit_code == 0 and "(en-th)" in r.stdout, r.output
+    r = CliRunner().invoke(main, ["memory", "export", "--tmx", "d.tmx"], env={"PIPELINE_MEMORY_EXPORT_PAIR": "en-xx"})
+    assert r.exit_code == 3 and "PIPELINE_MEMORY_EXPORT_PAIR='en-xx'" in r.stderr
