@@ -13,6 +13,8 @@ Rules (each one a reported line, never a silent drop):
 - Reads are confined at open time too (:func:`read_lesson`): every folder on
   the way and the file itself are opened relative to RAW with ``O_NOFOLLOW``,
   so a file swapped for a link after discovery is refused, not followed.
+- A name that is not valid UTF-8 is refused (an error line): lesson names
+  end up in UTF-8 files and the run's state.
 - Two files that would become the same lesson (``dup.txt``, ``dup.TXT``, NFC
   and NFD spellings, names that differ only in case) are a collision: the
   first in discovery order (folders and files sorted, top-down) is kept, every
@@ -130,6 +132,10 @@ def iter_lessons(raw: str | os.PathLike[str], out: str | os.PathLike[str]) -> It
                     continue
                 inner = target.relative_to(root).as_posix() if target != root else None
             rel = below.with_suffix("").as_posix()
+            if not utf8_ok(rel):
+                # Refused here, before the name reaches the state, sidecars or Markdown (all UTF-8).
+                yield FileProblem(shown(path), "its name or folder name is not valid UTF-8", "rename it to a UTF-8 name")
+                continue
             key = lesson_key(rel)
             if key in seen:
                 kept = here_kept.get(key)
