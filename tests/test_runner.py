@@ -178,3 +178,70 @@ def test_parallel_and_serial_runs_write_the_same_bytes(tmp_path: Path, jobs: str
     assert _run(str(raw), str(out_a), "-j", jobs)[0] == 0
     assert _run(str(raw), str(out_b), "-j", "1")[0] == 0
     assert _snapshot(out_a) == _snapshot(out_b)
+
+
+def test_a_rerun_with_nothing_to_do_says_so_and_how_to_rebuild(tmp_path: Path) -> None:
+    raw, out = _tree(tmp_path)
+    _run(str(raw), str(out))
+    code, stdout, _ = _run(str(raw), str(out))
+    assert code == 0
+    assert (f"All 3 lessons are up to date: nothing needed rebuilding. To rebuild them anyway: "
+            f"pipeline run {raw} {out} --force") in stdout
+    assert "elapsed" in stdout and "inline" in stdout
+
+
+def test_json_names_the_executor_workers_device_and_elapsed_time(tmp_path: Path) -> None:
+    raw, out = _tree(tmp_path)
+    report = json.loads(_run(str(raw), str(out), "--json", "--to", "en")[1])
+    assert report["executor"] == "inline" and report["workers"] == 1  # 3 lessons: no pool start-up
+    assert report["device"] == "cpu" and report["compute_type"] == "int8"
+    assert report["elapsed_s"] > 0
+    import yaml
+
+    front = yaml.safe_load((out / "en" / "a-propuesta.md").read_text("utf-8").split("---\n")[1])
+    assert "device:cpu|compute:int8" in front["signature"]
+    assert front["missing"] == ["es>en"]  # no model installed here: the renderer's notice names the hop
+
+
+def test_strict_says_why_it_exits_1(tmp_path: Path) -> None:
+    raw, out = _tree(tmp_path)
+    code, _, stderr = _run(str(raw), str(out), "--to", "en", "--strict")
+    assert code == 1
+    assert "exit 1 because of --strict" in stderr and "no model for es->en" in stderr
+
+
+def test_the_missing_model_hint_names_the_missing_hop_and_every_way_to_install(tmp_path: Path) -> None:
+    raw, out = _tree(tmp_path)
+    _, _, stderr = _run(str(raw), str(out), "--to", "en")
+    hint = next(line for line in stderr.splitlines() if line.startswith("No model for es->en"))
+    assert "pipeline models install FILE.argosmodel" in hint
+    assert "pipeline models install --from-index es en" in hint
+    assert "python -m pipeline.testing.models DEST es en --kind swap" in hint
+
+
+def test_device_cuda_without_a_gpu_is_exit_4_and_nothing_written(tmp_path: Path) -> None:
+    import ctranslate2
+
+    if ctranslate2.get_cuda_device_count() > 0:
+        pytest.skip("a CUDA device is present")
+    raw, out = _tree(tmp_path)
+    code, _, stderr = _run(str(raw), str(out), "--to", "en", "--device", "cuda")
+    assert code == 4
+    assert len(stderr.strip().splitlines()) == 1 and stderr.startswith("Error: --device cuda: no CUDA device")
+    assert not out.exists()
+
+
+def test_progress_counts_lessons_as_they_are_built_and_written(tmp_path: Path) -> None:
+    from pipeline.config import PipelineConfig
+    from pipeline.run import Runner
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for i in range(10):
+        (raw / f"l{i}.txt").write_text(LESSON_ES, encoding="utf-8")
+    calls: list[tuple[str, int, int | None]] = []
+    Runner(PipelineConfig(jobs=1, chunk_size=4), raw, tmp_path / "out", lambda *a: calls.append(a)).run()
+    done = [d for stage, d, _ in calls if stage == "lessons"]
+    assert done == sorted(done) and done[-1] == 10
+    assert len(set(done)) >= 10  # one step per lesson written, not one jump at the end
+    assert calls[-1] == ("lessons", 10, 10)
