@@ -317,3 +317,10 @@ def test_a_misspelt_variable_is_named_not_ignored(tmp_path: Path) -> None:
     assert "PIPELINE_RUN_TOO is read by no option of `pipeline run`; did you mean PIPELINE_RUN_TO?" in r.stderr
     r = CliRunner().invoke(main, ["run", str(raw), str(tmp_path / "out")], env={**_clean_env(), "PIPELINE_RUN_TO": "en"})
     assert "Warning" not in r.stderr
+
+
+def test_help_works_with_a_broken_settings_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pipeline.toml").write_text("[run]\nbogus = 1\n", encoding="utf-8")
+    assert CliRunner().invoke(main, ["run", "--help"]).exit_code == 0
+    assert CliRunner().invoke(main, ["run", "raw", "out"]).exit_code == 3

@@ -68,6 +68,7 @@ class LazyGroup(click.Group):
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
         name, cmd, rest = super().resolve_command(ctx, args)
+        ctx.meta["pipeline.args"] = rest  # the callback (settings file) runs after Click has consumed them
         if name and cmd is not None and not ctx.resilient_parsing and (ctx.obj or {}).get("verbosity", 0) >= 0:
             from pipeline.settings_file import unknown_variables
 
@@ -162,7 +163,7 @@ def main(ctx: click.Context, config_path: str | None, verbose: int, quiet: bool)
     from pipeline.settings_file import SettingsTables, find_settings_file, load_settings
 
     path = Path(config_path) if config_path else find_settings_file()
-    if path is None:
+    if path is None or {"-h", "--help"} & set(ctx.meta.get("pipeline.args", [])):  # help works with a broken file
         return
     with _settings_errors():
         ctx.default_map = SettingsTables(main, ctx, load_settings(path), path)
