@@ -1,13 +1,18 @@
-"""Atomic writes: whole files or nothing; devices written through, never replaced."""
+"""Atomic writes: whole files or nothing; user-named devices written through; OUT's paths confined
+and replaced (links, FIFOs, devices), never followed; one clear error per fault."""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from pipeline.fsutil import TEMP_PREFIX, atomic_write_text, sweep_temp_files
+from pipeline.errors import OutputError, PathEscape
+from pipeline.fsutil import TEMP_PREFIX, atomic_write_text, inside, read_inside, sweep_temp_files, write_inside
 
 
 def test_write_replaces_whole_file_and_leaves_no_temp(tmp_path: Path) -> None:
@@ -61,3 +66,136 @@ def test_sweep_removes_leftover_temp_files(tmp_path: Path) -> None:
     (tmp_path / "en" / "keep.md").write_text("x", encoding="utf-8")
     assert sweep_temp_files(tmp_path) == 1
     assert [p.name for p in (tmp_path / "en").iterdir()] == ["keep.md"]
+
+
+# --------------------------------------------------------------------------- confined to OUT
+
+
+@pytest.fixture
+def no_hang() -> Iterator[None]:
+    """Fail (instead of hanging the suite) if a write blocks on a FIFO."""
+    import signal
+
+    def boom(*_: object) -> None:
+        raise TimeoutError("the write blocked")
+
+    previous = signal.signal(signal.SIGALRM, boom)
+    signal.alarm(10)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("rel", ["../x.md", "/abs/x.md", "", ".", "en/../../x.md", "en/../.."])
+def test_inside_refuses_paths_that_leave_out(tmp_path: Path, rel: str) -> None:
+    with pytest.raises(PathEscape):
+        inside(tmp_path / "out", rel)
+    with pytest.raises(PathEscape):
+        write_inside(tmp_path / "out", rel, "x")
+    assert not (tmp_path / "x.md").exists() and not Path("/abs/x.md").exists()
+
+
+def test_inside_refuses_a_folder_link_leading_out_and_allows_one_inside(tmp_path: Path) -> None:
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    (out / "real").mkdir(parents=True)
+    elsewhere.mkdir()
+    (out / "en").symlink_to(elsewhere, target_is_directory=True)
+    (out / "es").symlink_to(out / "real", target_is_directory=True)
+    with pytest.raises(PathEscape, match="a folder on the way is a link"):
+        write_inside(out, "en/a.md", "x")
+    assert list(elsewhere.iterdir()) == []
+    assert write_inside(out, "es/a.md", "hola\n") == out / "es" / "a.md"
+    assert (out / "real" / "a.md").read_text("utf-8") == "hola\n"
+    assert inside(out, out / "real" / "b.md") == out / "real" / "b.md"  # absolute, below OUT
+
+
+def test_write_inside_replaces_links_fifos_and_devices(tmp_path: Path, no_hang: None) -> None:
+    out, outside = tmp_path / "out", tmp_path / "outside.md"
+    out.mkdir()
+    outside.write_text("keep\n")
+    (out / "null.md").symlink_to("/dev/null")
+    (out / "out.md").symlink_to(outside)
+    os.mkfifo(out / "fifo.md")
+    names = ["null.md", "out.md", "fifo.md"]
+    try:
+        os.mknod(out / "dev.md", stat.S_IFCHR | 0o666, os.makedev(1, 3))  # a /dev/null node (needs root)
+        names.append("dev.md")
+    except (OSError, AttributeError):
+        pass
+    for name in names:
+        write_inside(out, name, f"text of {name}\n")
+        assert (out / name).is_file() and not (out / name).is_symlink(), name
+        assert (out / name).read_text("utf-8") == f"text of {name}\n"
+    assert outside.read_text() == "keep\n" and Path("/dev/null").is_char_device()
+
+
+def test_read_inside_reads_only_regular_files(tmp_path: Path, no_hang: None) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.md").write_text("a\n")
+    (out / "link.md").symlink_to(out / "a.md")
+    os.mkfifo(out / "fifo.md")
+    assert read_inside(out, "a.md") == b"a\n"
+    assert read_inside(out, "link.md") is None and read_inside(out, "fifo.md") is None
+    assert read_inside(out, "../a.md") is None and read_inside(out, "missing.md") is None
+
+
+# --------------------------------------------------------------------------- one clear line per fault
+
+
+def test_disk_full_is_an_output_error(tmp_path: Path) -> None:
+    # /dev/full: every write fails with ENOSPC (a real one, nothing patched). A user-named
+    # device is written through, so the error comes from the device itself.
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full")
+    with pytest.raises(OutputError) as err:
+        atomic_write_text("/dev/full", "x" * 10000)
+    assert err.value.errno == errno.ENOSPC and err.value.exit_code == 1
+    assert str(err.value) == ("/dev/full: disk full (No space left on device); free some space and run again "
+                              "(what was written before is complete)")
+
+
+def test_a_file_where_a_folder_should_be(tmp_path: Path) -> None:
+    (tmp_path / "source").write_text("in the way\n")
+    for rel in ("source/a.md", "source/unit/a.md"):
+        with pytest.raises(OutputError) as err:
+            write_inside(tmp_path, rel, "x")
+        assert str(err.value) == (f"{tmp_path / 'source'}: a file is where a folder should be; "
+                                  f"move or remove that file, or choose another output folder")
+    assert (tmp_path / "source").read_text() == "in the way\n"
+
+
+def test_a_folder_where_a_file_should_be(tmp_path: Path) -> None:
+    (tmp_path / "a.md" / "x").mkdir(parents=True)
+    with pytest.raises(OutputError, match="a folder is where a file should be"):
+        write_inside(tmp_path, "a.md", "x")
+    assert [p.name for p in tmp_path.iterdir()] == ["a.md"]  # no temp file left
+
+
+def test_an_immutable_folder_says_what_to_do(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    folder = tmp_path / "en"
+    folder.mkdir()
+    if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode:
+        pytest.skip("chattr +i is not available here")
+    try:
+        with pytest.raises(OutputError) as err:
+            write_inside(tmp_path, "en/a.md", "x")
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+    assert err.value.errno == errno.EPERM and "chattr -i" in str(err.value)
+    assert str(err.value).startswith(f"{folder}: cannot write there (Operation not permitted); ")
+
+
+def test_sweep_does_not_follow_folder_links(tmp_path: Path) -> None:
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    out.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / f"{TEMP_PREFIX}not-ours").write_text("x")
+    (out / "link").symlink_to(elsewhere, target_is_directory=True)
+    assert sweep_temp_files(out) == 0
+    assert (elsewhere / f"{TEMP_PREFIX}not-ours").exists()
