@@ -2,6 +2,8 @@
 
 Usage:
     .venv/bin/python bench/translate.py [--sentences 600] [--argos-limit N] [--threads 0]
+    .venv/bin/python bench/translate.py --only threads  [--quick]   # threads x batching per device
+    .venv/bin/python bench/translate.py --only routing  [--quick]   # run-direct vs restore-then-translate
 
 One run, one Argos-sized echo package (6+6 layers, d512, 32k vocabulary, int8,
 built by pipeline.testing.models and cached), beam 4, the same sentences:
@@ -16,6 +18,14 @@ built by pipeline.testing.models and cached), beam 4, the same sentences:
 
 Also times `pipeline --help` in a fresh process. Targets: pipeline >= 8x argos;
 pipeline <= 10% over raw; `pipeline --help` < 0.3 s.
+
+``--only threads`` times raw CTranslate2 with inter x intra threads and batch
+shapes (tokens vs examples) on the same sentences, then the Translator with its
+per-device default. ``--only routing`` times the two strategies for a foreign
+run inside a sentence (the engine's ``mixed=``) on Argos-sized echo packages and
+measures how much of the text survives weak-NMT models (``build_hostile_package``
+with ``steps="weak"``: reorders and repeats like a weak model) along each
+strategy's hops.
 """
 
 from __future__ import annotations
@@ -214,6 +224,160 @@ def bench_help(repeats: int = 7) -> float:
     return statistics.median(times)
 
 
+# --------------------------------------------------------------------------- threads x batching
+
+
+def bench_threads(sentences: list[str]) -> list[tuple[str, float]]:
+    """translate_batch over the same sentences with each threads/batching shape (raw CTranslate2)."""
+    import ctranslate2
+    import sentencepiece as spm
+
+    pkg = MODELS / "translate-es_en-1_0"
+    sp = spm.SentencePieceProcessor(model_file=str(pkg / "sentencepiece.model"))
+    tokens = [sp.encode(s, out_type=str) for s in sentences]
+    shapes = [(1, 2, 1024, "tokens"), (2, 1, 1024, "tokens"), (2, 1, 16, "examples"), (2, 1, 32, "examples"),
+              (2, 1, 512, "tokens"), (2, 1, 2048, "tokens")]
+    out = []
+    for inter, intra, size, kind in shapes:
+        translator = ctranslate2.Translator(str(pkg / "model"), device="cpu", compute_type="int8",
+                                            inter_threads=inter, intra_threads=intra)
+        translator.translate_batch(tokens[:8], beam_size=4)  # warm up
+        t0 = time.perf_counter()
+        results = translator.translate_batch(tokens, beam_size=4, max_batch_size=size, batch_type=kind,
+                                             max_decoding_length=256, length_penalty=0.2, replace_unknowns=True)
+        elapsed = time.perf_counter() - t0
+        assert [sp.decode_pieces(r.hypotheses[0]) for r in results] == sentences
+        out.append((f"{inter} inter x {intra} intra, {size} {kind}", elapsed))
+        del translator
+    return out
+
+
+def report_threads(sentences: list[str]) -> None:
+    rows = bench_threads(sentences)
+    base = rows[0][1]
+    print(f"\nthreads x batching, raw translate_batch, {len(sentences)} sentences, beam 4, int8, CPU "
+          f"({os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}):")
+    print(f"{'shape':<40}{'seconds':>10}{'sent/s':>10}{'vs 1x2/1024 tok':>18}")
+    for name, secs in rows:
+        print(f"{name:<40}{secs:>10.2f}{len(sentences) / secs:>10.1f}{(base / secs - 1) * 100:>+17.1f}%")
+    from pipeline.translate.settings import TranslateSettings, batching_for, threads_for
+
+    default = TranslateSettings()
+    print(f"engine default on cpu: {threads_for(default, 'cpu')} threads, batches {batching_for(default, 'cpu')}")
+    paragraphs = [" ".join(sentences[i : i + 5]) for i in range(0, len(sentences), 5)]
+    pipe = bench_pipeline(paragraphs, 0)
+    best = min(secs for _, secs in rows)
+    print(f"Translator (cold, default settings) {pipe['cold']:.2f} s: {(pipe['cold'] / best - 1) * 100:+.1f}% "
+          f"over the best raw shape (target <= +10%)")
+
+
+# --------------------------------------------------------------------------- routing strategy
+
+
+RUN_WORDS = ("customer journey map", "value proposition canvas", "key partners", "revenue streams",
+             "cost structure", "early adopters")
+THAI_RUNS = ("ลูกค้าจะเลือกเรา", "คุณค่าที่นำเสนอ", "ช่องทางการขาย", "กลุ่มลูกค้า")
+
+
+def mixed_jobs(n: int) -> list[tuple[str, list[tuple[int, int, str]], str, str]]:
+    """Spanish sentences with a foreign run inside: (text, spans, main, target).
+
+    Half hold an English run (target th: es->en->th, the run en->th), half a
+    Thai run glued to the next word (target en: the run th->en). Either way the
+    target is neither the sentence's language nor the run's: the case where the
+    two strategies differ.
+    """
+    _, plain = make_jobs(n)
+    out = []
+    for i, s in enumerate(plain):
+        words = s.rstrip(".").split(" ")
+        cut = max(1, len(words) // 2)
+        head, tail = " ".join(words[:cut]), " ".join(words[cut:])
+        if i % 2 == 0:
+            run, lang, target = RUN_WORDS[i % len(RUN_WORDS)], "en", "th"
+            text = f"{head} {run} {tail}."
+        else:
+            run, lang, target = THAI_RUNS[i % len(THAI_RUNS)], "th", "en"
+            text = f"{head} {run}{tail}."
+        a = text.index(run)
+        spans = [(0, a, "es"), (a, a + len(run), lang), (a + len(run), len(text), "es")]
+        out.append((text, spans, "es", target))
+    return out
+
+
+def _install_pairs(pairs: list[tuple[str, str]], where: Path, source: Path) -> None:
+    """Other pairs of one installed echo package: hard links of its files, own metadata."""
+    import json
+
+    for a, b in pairs:
+        dest = where / f"translate-{a}_{b}-1_0"
+        if dest.exists():
+            continue
+        (dest / "model").mkdir(parents=True)
+        for f in (source / "model").iterdir():
+            os.link(f, dest / "model" / f.name)
+        os.link(source / "sentencepiece.model", dest / "sentencepiece.model")
+        meta = json.loads((source / "metadata.json").read_text())
+        meta.update(from_code=a, to_code=b)
+        (dest / "metadata.json").write_text(json.dumps(meta))
+
+
+def _translate_mixed(models: Path, jobs: list, mixed: str) -> tuple[float, list[str], dict[str, int]]:
+    from pipeline.document import Span
+    from pipeline.translate.engine import Job, TranslateSettings, Translator
+
+    work = [Job(t, [Span(a, b, lang, 1.0, "bench") for a, b, lang in spans], main, tgt)
+            for t, spans, main, tgt in jobs]
+    tr = Translator(TranslateSettings(models_dir=str(models), beam_size=4), mixed=mixed)
+    t0 = time.perf_counter()
+    out = tr.translate(work)
+    elapsed = time.perf_counter() - t0
+    stats = dict(tr.stats)
+    tr.close()
+    return elapsed, [o.text for o in out], stats
+
+
+def _cer(a: str, b: str) -> float:
+    """Character error rate of ``b`` against ``a`` (Levenshtein / len(a))."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1] / max(1, len(a))
+
+
+def report_routing(n: int) -> None:
+    from pipeline.testing.models import build_hostile_package
+    from pipeline.translate.argos import install_package
+
+    _install_pairs([("th", "en"), ("en", "es"), ("en", "th")], MODELS, MODELS / "translate-es_en-1_0")
+    jobs = mixed_jobs(n)
+    print(f"\nrouting a foreign run inside a sentence: {len(jobs)} Spanish sentences, half with an English run "
+          f"(--to th), half with a Thai run (--to en); Argos-sized echo packages, beam 4, cold memory")
+    print(f"{'strategy':<28}{'seconds':>10}{'model calls':>13}{'src tokens':>12}{'run hops':>10}")
+    times = {}
+    for mixed, run_hops in (("direct", "1"), ("restore", "3")):
+        secs, texts, stats = _translate_mixed(MODELS, jobs, mixed)
+        assert texts == [t for t, *_ in jobs], "echo models must echo"
+        times[mixed] = secs
+        print(f"{mixed:<28}{secs:>10.2f}{stats['model_calls']:>13}{stats['tokens']:>12}{run_hops:>10}")
+    print(f"run-direct vs restore-then-translate: {times['restore'] / times['direct']:.2f}x faster")
+    # Fidelity along each strategy's hops, with models that reorder and repeat like a weak NMT.
+    weak = _TMP / "weak-models"
+    weak.mkdir(exist_ok=True)
+    for a, b in [("es", "en"), ("th", "en"), ("en", "es"), ("en", "th")]:
+        install_package(build_hostile_package(_TMP / "weak-pk", a, b, steps="weak"), weak)
+    print("weak-NMT models (reorder + repeat per hop): character error rate against the ideal output")
+    for mixed in ("direct", "restore"):
+        _, texts, _ = _translate_mixed(weak, jobs, mixed)
+        runs = [t[a:b] for t, spans, *_ in jobs for a, b, lang in spans if lang != "es"]
+        survived = sum(r in out for r, out in zip(runs, texts))
+        cer = statistics.mean(_cer(src, out) for (src, *_), out in zip(jobs, texts))
+        print(f"  {mixed:<26} CER {cer * 100:5.1f}%   foreign runs intact {survived}/{len(runs)}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sentences", type=int, default=1000)
@@ -221,7 +385,12 @@ def main() -> None:
                     help="sentences for the `pipeline run` cold/rerun measurement (10 per lesson)")
     ap.add_argument("--argos-limit", type=int, default=0, help="time argos on the first N sentences only, extrapolate")
     ap.add_argument("--threads", type=int, default=0, help="as TranslateSettings.threads (0 = auto)")
+    ap.add_argument("--only", choices=("all", "speed", "threads", "routing"), default="all",
+                    help="one measurement: speed (the table above), threads x batching, or routing strategy")
+    ap.add_argument("--quick", action="store_true", help="fewer sentences (noisy, but a minute or two)")
     args = ap.parse_args()
+    if args.quick:
+        args.sentences, args.e2e_sentences, args.argos_limit = 300, 600, args.argos_limit or 60
 
     from pipeline.testing.models import build_realistic_package
     from pipeline.translate.argos import install_package
@@ -235,6 +404,12 @@ def main() -> None:
     paragraphs, sentences = make_jobs(args.sentences)
     print(f"input: {len(sentences)} sentences in {len(paragraphs)} paragraphs, "
           f"{sum(len(s) for s in sentences)} characters")
+    if args.only in ("all", "threads"):
+        report_threads(sentences)
+    if args.only in ("all", "routing"):
+        report_routing(args.sentences)
+    if args.only not in ("all", "speed"):
+        return
 
     raw = bench_raw(sentences, args.threads)
     mem_raw = peak_mb()

@@ -83,7 +83,7 @@ def resolve_compute_type(settings: TranslateSettings, device: str) -> str:
 def threads_for(settings: TranslateSettings, device: str) -> tuple[int, int]:
     """(inter_threads, intra_threads) for CTranslate2 on ``device``."""
     if device == "cuda":
-        return len(settings.device_index), 1
+        return 1, 1  # CTranslate2 runs one worker per entry of device_index already
     if settings.threads > 0:
         return 1, settings.threads
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
