@@ -1,17 +1,18 @@
 """A generated damage corpus from real Spanish text, and the n-gram model repair ships.
 
-    python bench/damage_corpus.py build AN_GITDIR GSD_GITDIR   # rebuild both data files
+    python bench/damage_corpus.py build ANCORA_GITDIR GSD_GITDIR PUD_GITDIR   # rebuild both data files
     python bench/damage_corpus.py sample                       # print a few damaged pages
 
 Two Universal Dependencies Spanish treebanks, never the study samples:
 
 * **Model** (``pipeline/repair/data/es_ngrams.tsv.gz``): the sentences of
-  UD_Spanish-AnCora (dev + test files, commit :data:`ANCORA_COMMIT`), counted
+  UD_Spanish-AnCora (dev + test files, commit :data:`ANCORA_COMMIT`) and of
+  UD_Spanish-PUD (its one test file), counted
   into word unigrams and the bigrams that touch a word with an accented letter
   (the only words lost-letter and Thai-tail repairs choose between).
 * **Held out** (``bench/data/es_gsd_heldout.txt``): the sentences of
   UD_Spanish-GSD (dev + test, commit :data:`GSD_COMMIT`), minus any sentence
-  that also occurs in AnCora. The bench damages these; the model never saw them.
+  that also occurs in AnCora or PUD. The bench damages these; the model never saw them.
 
 Both repositories are read with ``git show`` from local clones (no network at
 run time). The damage generator (:func:`pages`) applies each damage class of
@@ -40,6 +41,8 @@ HELDOUT = DATA / "es_gsd_heldout.txt"
 MODEL = ROOT / "pipeline" / "repair" / "data" / "es_ngrams.tsv.gz"
 ANCORA_COMMIT = "642d3bc"  # the last AnCora commit whose dev/test files the mirror holds
 ANCORA_FILES = ("es_ancora-ud-dev.conllu", "es_ancora-ud-test.conllu")
+PUD_COMMIT = "HEAD"
+PUD_FILES = ("es_pud-ud-test.conllu",)
 GSD_COMMIT = "57c045644664e5c1e169263cc4e3b95e40c078ba"
 GSD_FILES = ("es_gsd-ud-dev.conllu", "es_gsd-ud-test.conllu")
 SEED = 20261201
@@ -62,15 +65,18 @@ def sentences(gitdir: str, commit: str, files: tuple[str, ...]) -> list[str]:
     return out
 
 
-def build(ancora_gitdir: str, gsd_gitdir: str) -> None:
+def build(ancora_gitdir: str, gsd_gitdir: str, pud_gitdir: str | None = None) -> None:
     from pipeline.repair.ngram import count_ngrams, write_model
 
     train = sentences(ancora_gitdir, ANCORA_COMMIT, ANCORA_FILES)
-    seen = set(train)
+    if pud_gitdir:
+        train += sentences(pud_gitdir, PUD_COMMIT, PUD_FILES)
+    seen = set(train)  # held out means held out: no sentence of the model's text
     heldout = [s for s in dict.fromkeys(sentences(gsd_gitdir, GSD_COMMIT, GSD_FILES)) if s not in seen]
-    unigrams, bigrams = count_ngrams(train)
+    counts = count_ngrams(train)
+    unigrams = counts[0]
     MODEL.parent.mkdir(parents=True, exist_ok=True)
-    write_model(MODEL, unigrams, bigrams)
+    write_model(MODEL, counts)
     DATA.mkdir(parents=True, exist_ok=True)
     HELDOUT.write_text("\n".join(heldout) + "\n", "utf-8")
     print(
@@ -256,8 +262,13 @@ def _damage_page(kind: str, sents: list[str], rng: random.Random) -> Page:
 KINDS = ("entity", "word_final", "lost_letters", "thai_tail", "mojibake", "clean")
 
 
+_ENTITY_IN_SOURCE_RE = re.compile(r"&#?[A-Za-z0-9]+;")
+
+
 def held_out() -> list[str]:
-    return [s for s in HELDOUT.read_text("utf-8").splitlines() if s.strip()]
+    """The held-out sentences; the few that hold an HTML entity as written are not clean text."""
+    lines = HELDOUT.read_text("utf-8").splitlines()
+    return [s for s in lines if s.strip() and not _ENTITY_IN_SOURCE_RE.search(s)]
 
 
 def pages(per_kind: int = 200, seed: int = SEED, sents: list[str] | None = None) -> Iterator[Page]:
@@ -344,13 +355,14 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("build", help="rebuild the n-gram model and the held-out sentences")
     b.add_argument("ancora_gitdir")
     b.add_argument("gsd_gitdir")
+    b.add_argument("pud_gitdir", nargs="?", help="UD_Spanish-PUD, also counted into the model")
     s = sub.add_parser("sample", help="print damaged pages")
     s.add_argument("-n", type=int, default=1)
     args = parser.parse_args(argv)
     if args.cmd == "build":
         if str(ROOT) not in sys.path:
             sys.path.insert(0, str(ROOT))
-        build(args.ancora_gitdir, args.gsd_gitdir)
+        build(args.ancora_gitdir, args.gsd_gitdir, args.pud_gitdir)
         return 0
     counts: Counter[str] = Counter()
     for page in pages(args.n):

@@ -14,9 +14,11 @@ from functools import lru_cache
 MIN_ZIPF = 1.5
 # Lost-letter candidates must be commoner still: they replace an unknown.
 MIN_ZIPF_LOST = 2.0
-# The decoder dropped the accented letter and up to two neighbours; a window of
-# two (the letter and one neighbour) is what real pages show most.
-WINDOW_WEIGHT = {1: 0.5, 2: 1.0, 3: 0.25}
+# The decoder dropped the accented letter and up to two neighbours. How likely
+# each cut is, by where it starts and ends around the accented letter at i
+# (a - i, b - i): real pages show the letter *before* it lost with it most
+# (";mo" for "cómo", "utili;" for "utilizó", "c;nica" for "crónica").
+CUT_WEIGHT = {(-1, 1): 1.0, (0, 1): 0.3, (0, 2): 0.2, (-2, 1): 0.1, (-1, 2): 0.1, (0, 3): 0.05}
 
 
 @lru_cache(maxsize=1)
@@ -38,8 +40,8 @@ def is_word(word: str, min_zipf: float = 2.0) -> bool:
 
 
 @lru_cache(maxsize=1)
-def lost_letter_index() -> dict[str, tuple[tuple[str, float, int], ...]]:
-    """Damaged form -> candidates ``(word, zipf, window)``.
+def lost_letter_index() -> dict[str, tuple[tuple[str, float, float], ...]]:
+    """Damaged form -> candidates ``(word, zipf, cut weight)`` (:data:`CUT_WEIGHT`).
 
     For every common word with an accented letter, each way of cutting 1-3
     letters that include an accented one out of it and leaving a ``;`` gives a
@@ -47,7 +49,7 @@ def lost_letter_index() -> dict[str, tuple[tuple[str, float, int], ...]]:
     and only for pages that hold such damage.
     """
     accented = set("áéíóúñü")
-    index: dict[str, dict[str, tuple[str, float, int]]] = {}
+    index: dict[str, dict[str, tuple[str, float, float]]] = {}
     for word, z in zipf_table().items():
         if z < MIN_ZIPF_LOST or accented.isdisjoint(word):
             continue
@@ -59,8 +61,8 @@ def lost_letter_index() -> dict[str, tuple[tuple[str, float, int], ...]]:
                 for b in range(i + 1, min(n, a + 3) + 1):
                     key = word[:a] + ";" + word[b:]
                     slot = index.setdefault(key, {})
-                    width = b - a
+                    weight = CUT_WEIGHT[a - i, b - i]
                     old = slot.get(word)
-                    if old is None or WINDOW_WEIGHT[width] > WINDOW_WEIGHT[old[2]]:
-                        slot[word] = (word, z, width)
+                    if old is None or weight > old[2]:
+                        slot[word] = (word, z, weight)
     return {k: tuple(sorted(v.values(), key=lambda c: (-c[1], c[0]))) for k, v in index.items()}

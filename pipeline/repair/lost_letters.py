@@ -102,11 +102,27 @@ def lost_letter_candidates(line: str, ctx: PageContext) -> list[Candidate]:
             continue
         word, share = cand
         if not pre and len(suf) > 1 and lexicon.zipf(suf) > lexicon.zipf(word):
-            share *= 0.3  # " ;es": a stray ";" before a common word, not lost letters
-        after = _cased(word, pre, suf, sentence_start(line, start) and not pre)
-        scale = 0.55 + 0.45 * ctx.damage if suf else 0.3 + 0.7 * ctx.damage
+            # " ;es": a stray ";" before a common word, not lost letters; a page
+            # full of damage makes a stray ";" the less likely reading.
+            share *= 0.8 if damaged_page else 0.3
+        capital = not pre and (
+            sentence_start(line, start) or ngram.model().capitalised(word) or _after_name(line, start)
+        )
+        after = _cased(word, pre, suf, capital)
+        # The page's evidence scales every candidate; a word-final "es;" has
+        # its punctuation reading inside the share already (see _choose).
+        scale = 0.55 + 0.45 * ctx.damage
         out.append(Candidate(start, end, after, "lost_letters", share * scale))
     return out
+
+
+_PREV_WORD_RE = re.compile(rf"(?<![{LATIN};])([{LATIN}][{LATIN};]*)[ \u00a0]+\Z")
+
+
+def _after_name(line: str, start: int) -> bool:
+    """Whether a capitalised word inside the sentence comes right before (``Los ;ngeles``)."""
+    m = _PREV_WORD_RE.search(line, max(0, start - 40), start)
+    return m is not None and m[1][0].isupper() and not m[1].isupper() and not sentence_start(line, m.start(1))
 
 
 def _tokens(line: str) -> list[tuple[int, int, str, str]]:
@@ -151,7 +167,7 @@ def _best_by_frequency(pre: str, suf: str) -> tuple[str, float, tuple[tuple[floa
     options = lexicon.lost_letter_index().get(pre.lower() + ";" + suf.lower())
     if not options:
         return None
-    scored = sorted(((lexicon.WINDOW_WEIGHT[w] * 10**z, word) for word, z, w in options), key=lambda s: (-s[0], s[1]))
+    scored = sorted(((w * 10**z, word) for word, z, w in options), key=lambda s: (-s[0], s[1]))
     total = sum(s for s, _ in scored)
     return scored[0][1], scored[0][0] / total, tuple((s / total, w) for s, w in scored[1:])
 
@@ -175,7 +191,7 @@ def _choose(pre: str, suf: str, line: str, start: int, end: int, ctx: PageContex
     prev, nxt = ngram.context(line, start, end)
     model = ngram.model()
     scored = sorted(
-        ((math.log(lexicon.WINDOW_WEIGHT[w]) + model.score(prev, word, nxt), word) for word, _, w in options),
+        ((math.log(w) + model.score(prev, word, nxt), word) for word, _, w in options),
         key=lambda s: (-s[0], s[1]),
     )
     top = scored[0][0]

@@ -31,7 +31,7 @@ from pipeline.repair import lexicon
 from pipeline.repair.base import LATIN
 
 MODEL_PATH = Path(__file__).parent / "data" / "es_ngrams.tsv.gz"
-MU = 8.0  # prior weight: a context seen this often counts as much as the unigram prior
+MU = 4.0  # prior weight: a context seen this often counts as much as the unigram prior
 TOKEN_RE = re.compile(rf"[{LATIN}]+|[0-9]+|[¿?¡!.,;:()«»\"]")
 _ACCENTS = frozenset("áéíóúñü")
 PUNCT_PRIOR = 1e-3  # unigram prior of a punctuation token (not in wordfreq)
@@ -46,22 +46,39 @@ def tokenize(sentence: str) -> list[str]:
     return toks
 
 
-def count_ngrams(sentences: Iterable[str]) -> tuple[Counter[str], Counter[tuple[str, str]]]:
-    """Unigram counts and the bigrams that touch an accented word or a ``;``."""
+Counts = tuple[Counter[str], Counter[tuple[str, str]], Counter[str], Counter[str]]
+
+
+def count_ngrams(sentences: Iterable[str]) -> Counts:
+    """Unigram counts; the bigrams that touch an accented word or a ``;``; how
+    often an accented word is written with a capital inside a sentence
+    (``México``, ``Ángeles``: names keep their capital when restored); and the
+    number of distinct words seen after each word (all bigrams, pruned or not:
+    the Witten-Bell back-off weight)."""
     unigrams: Counter[str] = Counter()
     bigrams: Counter[tuple[str, str]] = Counter()
+    caps: Counter[str] = Counter()
+    seen: set[tuple[str, str]] = set()
     for s in sentences:
         toks = tokenize(s)
         unigrams.update(toks)
         for a, b in zip(toks, toks[1:], strict=False):
+            seen.add((a, b))
             if ";" in (a, b) or not _ACCENTS.isdisjoint(a) or not _ACCENTS.isdisjoint(b):
                 bigrams[a, b] += 1
-    return unigrams, bigrams
+        raw = TOKEN_RE.findall(s)
+        for prev, tok in zip(raw, raw[1:], strict=False):
+            if tok[0].isupper() and not _ACCENTS.isdisjoint(tok.lower()) and prev not in '.?!¿¡:"«(':
+                caps[tok.lower()] += 1
+    followers = Counter(a for a, _ in seen)
+    return unigrams, bigrams, caps, followers
 
 
-def write_model(path: Path, unigrams: Counter[str], bigrams: Counter[tuple[str, str]]) -> None:
-    lines = [f"1\t{w}\t{c}" for w, c in sorted(unigrams.items())]
+def write_model(path: Path, counts: Counts) -> None:
+    unigrams, bigrams, caps, followers = counts
+    lines = [f"1\t{w}\t{c}\t{followers.get(w, 0)}" for w, c in sorted(unigrams.items())]
     lines += [f"2\t{a} {b}\t{c}" for (a, b), c in sorted(bigrams.items())]
+    lines += [f"C\t{w}\t{c}" for w, c in sorted(caps.items())]
     # mtime 0: the same counts give the same bytes
     with path.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as fh:
         fh.write(("\n".join(lines) + "\n").encode("utf-8"))
@@ -70,9 +87,22 @@ def write_model(path: Path, unigrams: Counter[str], bigrams: Counter[tuple[str, 
 class Bigrams:
     """Counts plus the smoothed conditional probability ``P(b | a)``."""
 
-    def __init__(self, unigrams: dict[str, int], bigrams: dict[tuple[str, str], int]) -> None:
+    def __init__(
+        self,
+        unigrams: dict[str, int],
+        bigrams: dict[tuple[str, str], int],
+        caps: dict[str, int] | None = None,
+        followers: dict[str, int] | None = None,
+    ) -> None:
         self.unigrams = unigrams
         self.bigrams = bigrams
+        self.caps = caps or {}
+        self.followers = followers or {}
+
+    def capitalised(self, word: str) -> bool:
+        """Whether ``word`` is a name: written with a capital in most of its occurrences."""
+        w = word.lower()
+        return 2 * self.caps.get(w, 0) > self.unigrams.get(w, 0)
 
     def prior(self, word: str) -> float:
         if word in self.unigrams and not word[0].isalpha():
@@ -81,11 +111,17 @@ class Bigrams:
         return 10 ** (z - 9.0) if z else FLOOR
 
     def prob(self, a: str | None, b: str) -> float:
-        """``P(b | a)`` smoothed towards the prior; ``a`` None: no usable context."""
+        """``P(b | a)``, Witten-Bell smoothed towards the prior; ``a`` None: no usable context.
+
+        The back-off weight is the number of distinct words seen after ``a``
+        (at least :data:`MU`): a word followed by many different words (``había``
+        + any participle) says little by not having been seen with ``b``.
+        """
         p0 = self.prior(b)
         if a is None:
             return p0
-        return (self.bigrams.get((a, b), 0) + MU * p0) / (self.unigrams.get(a, 0) + MU)
+        t = max(self.followers.get(a, 0), MU)
+        return (self.bigrams.get((a, b), 0) + t * p0) / (self.unigrams.get(a, 0) + t)
 
     def score(self, prev: str | None, word: str, nxt: str | None) -> float:
         """log of ``P(word | prev) * P(nxt | word) / P(nxt)``: how well ``word`` fits between its neighbours."""
@@ -101,16 +137,22 @@ def model() -> Bigrams:
     """The shipped model, loaded once per process (about 0.1 s); empty if the file is missing."""
     unigrams: dict[str, int] = {}
     bigrams: dict[tuple[str, str], int] = {}
+    caps: dict[str, int] = {}
+    followers: dict[str, int] = {}
     if MODEL_PATH.is_file():
         with gzip.open(MODEL_PATH, "rt", encoding="utf-8") as fh:
             for line in fh:
-                kind, key, count = line.rstrip("\n").split("\t")
+                kind, key, count, *more = line.rstrip("\n").split("\t")
                 if kind == "1":
                     unigrams[key] = int(count)
+                    if more:
+                        followers[key] = int(more[0])
+                elif kind == "C":
+                    caps[key] = int(count)
                 else:
                     a, b = key.split(" ")
                     bigrams[a, b] = int(count)
-    return Bigrams(unigrams, bigrams)
+    return Bigrams(unigrams, bigrams, caps, followers)
 
 
 def context(line: str, start: int, end: int) -> tuple[str | None, str | None]:

@@ -238,8 +238,12 @@ def _cluster_keys(cluster: str) -> tuple[tuple[str, float], ...]:
         for h in CONSONANTS[consonant]:
             add(lead + h + after, 0.3)
     if SILENCER in cluster:
-        add("", 0.2)
-        out = {k: (c + 0.2 if k else c) for k, c in out.items()}
+        # Thai marks a letter silent; transliterating Spanish (or English "-s")
+        # the translator still meant it, most of the time.
+        out = {k: c + 0.05 for k, c in out.items()}
+        add("", 0.3)
+    elif cluster == "อ":  # a bare อ after a consonant spells the vowel o (คอ = co)
+        out = {"o": 0.0, "": 0.2}
     return tuple(out.items())
 
 
