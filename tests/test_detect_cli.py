@@ -79,10 +79,10 @@ def test_languages_option(tmp_path: Path) -> None:
     assert rows[0]["lang"] in ("es", "en")
 
 
-def test_unknown_language_is_a_config_error(lesson: Path) -> None:
+def test_unknown_language_is_a_usage_error(lesson: Path) -> None:
     result = run(str(lesson), "--languages", "es,klingon")
-    assert result.exit_code == 3
-    assert "Error: --languages: 'klingon' is not a language the detector knows" in result.output
+    assert result.exit_code == 2  # a bad command line; the same value from pipeline.toml exits 3
+    assert "Invalid value for '--languages': 'klingon' is not a language the detector knows" in result.output
 
 
 def test_bad_file_reported_others_go_on(lesson: Path, tmp_path: Path) -> None:

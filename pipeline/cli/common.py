@@ -67,6 +67,21 @@ class LanguageCode(LanguageList):
         return [item for item in super().shell_complete(ctx, param, incomplete) if "," not in item.value]
 
 
+class DetectorLanguages(LanguageList):
+    """``--languages``: codes the language detector knows (it is the one judge of that), region tags dropped."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from pipeline.errors import ConfigError
+        from pipeline.langid import normalize_languages
+
+        if isinstance(value, (list, tuple)):
+            value = ",".join(map(str, value))
+        try:
+            return ",".join(normalize_languages(str(value)))
+        except ConfigError as exc:
+            self.fail(str(exc).removeprefix("--languages: "), param, ctx)
+
+
 class LanguagePair(click.ParamType):
     """``es-en``: a source and a target code."""
 
@@ -154,7 +169,7 @@ def glossary_option(func: F) -> F:
 def languages_option(func: F) -> F:
     return click.option(
         "--languages",
-        type=LanguageList(allow_region=True),
+        type=DetectorLanguages(),
         default="es,en",
         show_default=True,
         metavar="LANGS",
