@@ -278,3 +278,18 @@ def test_nfc_and_nfd_spellings_are_one_lesson(tmp_path: Path) -> None:
     proc = cli("run", str(raw), str(out))
     assert proc.returncode == EXIT_FAILED and len(error_lines(proc.stderr)) == 1
     assert len(list((out / "source").iterdir())) == 1
+
+
+def test_escape_sequences_in_lesson_names_never_reach_the_glossary_check_table(tmp_path: Path, echo_models: Path) -> None:
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    evil = "u\x1b]0;pwned\x07\u202ex"
+    (raw / f"{evil}.txt").write_text("Lección\n\nLa relación con los clientes es importante.\n")
+    used, changed = tmp_path / "used.csv", tmp_path / "changed.csv"
+    used.write_text("es,en\nrelación,relationship\n")
+    changed.write_text("es,en\nrelación,rapport\n")  # the run's output now lacks the term: a violation
+    assert cli("run", str(raw), str(out), "--to", "en", "--glossary", str(used)).returncode == EXIT_OK
+    proc = cli("glossary", "check", str(out), "--glossary", str(changed))
+    assert proc.returncode == EXIT_FAILED, proc.stdout + proc.stderr
+    assert "\x1b" not in proc.stdout + proc.stderr and "\x07" not in proc.stdout and "\u202e" not in proc.stdout
+    assert "u\\x1b]0;pwned\\x07\\u202ex" in proc.stdout

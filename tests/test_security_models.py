@@ -315,3 +315,13 @@ def test_index_and_downloads_are_size_capped(hostile_index: tuple[str, Path]) ->
 
 def test_archive_rejected_is_still_an_archive_error() -> None:
     assert issubclass(ArchiveRejected, ModelError)
+
+
+def test_names_in_error_lines_are_escaped(tmp_path: Path) -> None:
+    evil = str(tmp_path / "x\x1b]0;pwned\x07.argosmodel")
+    r = cli("models", "install", evil, "--models-dir", str(tmp_path / "m"))
+    assert r.returncode == EXIT_MODEL
+    (line,) = r.stderr.splitlines()
+    assert "\x1b" not in line and "\x07" not in line and "x\\x1b]0;pwned\\x07.argosmodel: no such file" in line
+    r = cli("models", "remove", "es\x1b[2J_en", "--models-dir", str(tmp_path / "m"))
+    assert r.returncode == EXIT_MODEL and "\x1b" not in r.stderr and "es\\x1b[2J_en" in r.stderr

@@ -524,7 +524,7 @@ def find_installed(name: str, models_dir: str | os.PathLike[str] | None = None) 
         if name in (pkg.folder, pkg.name):
             return pkg
     known = ", ".join(f"{p.name} ({p.folder})" for p in packages) or "none"
-    raise ModelError(f"{root}: no installed package named {printable(name)!r}; installed: {known}; "
+    raise ModelError(f"{root}: no installed package named '{printable(name)}'; installed: {known}; "
                      f"see `pipeline models list`")
 
 
