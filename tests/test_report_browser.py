@@ -14,6 +14,7 @@ import subprocess
 import zlib
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_report import EVIL, GLOSSARY, make_out
@@ -116,8 +117,12 @@ def test_opened_lesson_shows_rows_marks_and_untranslated(page: Path, tmp_path: P
     rows = dom.select("tr", "row")
     assert len(rows) == 3
     assert "k-untranslated" in rows[1][0]["class"] and "k-thai" in rows[1][0]["class"]
-    cells = dom.select("td", "st-untranslated")
-    assert len(cells) == 1 and "untranslated: no model th\u2192en" in cells[0][1]
+    cells = dom.select("td", "st-partial")
+    assert len(cells) == 1 and "partly untranslated: no model th\u2192en" in cells[0][1]
+    assert "route: es\u2192en, kept" in cells[0][1]
+    # The kept Thai run is coloured Thai inside the English column, the rest English.
+    assert [(a["class"], t) for a, t in dom.select("span") if a.get("title") in ("en", "th") and t in
+            ("Attention is key. ", "ลูกค้าสำคัญมาก")][-2:] == [("l-en", "Attention is key. "), ("l-th", "ลูกค้าสำคัญมาก")]
     repairs = [m for m in dom.select("mark", "m-e") if "data-ref" in m[0]]  # not the legend's
     assert [text for a, text in repairs][:3] == ["ó", "ón", "ó"]
     assert repairs[0][0]["title"] == 'repaired "ó;" \u2192 "ó" (rule half_entity, confidence 0.97)'
@@ -215,3 +220,229 @@ def test_screenshot_is_not_blank(page: Path, tmp_path: Path) -> None:
     assert len(colours) > 20, "the screenshot looks blank"
     # The coloured runs are painted: the Thai colour (#ffd49a) and the repair colour (#fff176) appear.
     assert bytes.fromhex("ffd49a") in colours and bytes.fromhex("fff176") in colours
+
+
+# --------------------------------------------------------------------------- a live page (DevTools over a pipe)
+
+
+class Live:
+    """Headless Chromium driven over the DevTools protocol on a pipe (``--remote-debugging-pipe``).
+
+    Standard library only: messages are JSON separated by NUL bytes on file
+    descriptors 3 (to the browser) and 4 (from it). Real key events
+    (``Input.dispatchKeyEvent``) submit forms as a person's Enter does; the
+    console and the browser log (where CSP violations are reported) are kept.
+    """
+
+    def __init__(self, tmp: Path, width: int = 1400, height: int = 900) -> None:
+        import os
+
+        to_child, self._w = os.pipe()
+        self._r, from_child = os.pipe()
+
+        def fds() -> None:
+            os.dup2(to_child, 3)
+            os.dup2(from_child, 4)
+
+        profile = tmp / "live-profile"
+        profile.mkdir(exist_ok=True)
+        self.proc = subprocess.Popen(  # noqa: S603 - a fixed local binary
+            [CHROMIUM, *FLAGS, "--remote-debugging-pipe", f"--user-data-dir={profile}", f"--window-size={width},{height}",
+             "about:blank"],
+            pass_fds=(3, 4), preexec_fn=fds, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(to_child)
+        os.close(from_child)
+        self._buf = b""
+        self._id = 0
+        self.events: list[dict[str, Any]] = []
+        target = self.call("Target.createTarget", url="about:blank")["targetId"]
+        self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        for method in ("Page.enable", "Runtime.enable", "Log.enable"):
+            self.call(method, session=True)
+        self.call("Emulation.setDeviceMetricsOverride", session=True, width=width, height=height,
+                  deviceScaleFactor=1, mobile=False)
+        self.call("Emulation.setFocusEmulationEnabled", session=True, enabled=True)
+
+    def _send(self, msg: dict[str, Any]) -> None:
+        import os
+
+        os.write(self._w, json.dumps(msg).encode() + b"\0")
+
+    def _read(self, timeout: float = 60) -> dict[str, Any]:
+        import os
+        import select
+
+        while b"\0" not in self._buf:
+            ready, _, _ = select.select([self._r], [], [], timeout)
+            assert ready, "chromium stopped answering"
+            chunk = os.read(self._r, 1 << 20)
+            assert chunk, "chromium closed the pipe"
+            self._buf += chunk
+        raw, self._buf = self._buf.split(b"\0", 1)
+        msg: dict[str, Any] = json.loads(raw)
+        return msg
+
+    def call(self, method: str, session: bool = False, **params: Any) -> dict[str, Any]:
+        self._id += 1
+        msg: dict[str, Any] = {"id": self._id, "method": method, "params": params}
+        if session:
+            msg["sessionId"] = self.session
+        self._send(msg)
+        while True:
+            reply = self._read()
+            if reply.get("id") == self._id:
+                assert "error" not in reply, reply
+                result: dict[str, Any] = reply.get("result", {})
+                return result
+            if "method" in reply:
+                self.events.append(reply)
+
+    def wait_for(self, method: str, since: int = 0, timeout: float = 60) -> dict[str, Any]:
+        for e in self.events[since:]:
+            if e["method"] == method:
+                return e
+        while True:
+            e = self._read(timeout)
+            if "method" in e:
+                self.events.append(e)
+                if e["method"] == method:
+                    return e
+
+    def open(self, url: str) -> None:
+        mark = len(self.events)
+        self.call("Page.navigate", session=True, url=url)
+        self.wait_for("Page.loadEventFired", since=mark)
+
+    def js(self, expression: str) -> Any:
+        result = self.call("Runtime.evaluate", session=True, expression=expression, returnByValue=True, awaitPromise=True)
+        assert "exceptionDetails" not in result, result
+        return result["result"].get("value")
+
+    def key(self, key: str, code: str, vk: int, text: str = "") -> None:
+        for kind in ("keyDown", "keyUp"):
+            params: dict[str, Any] = {"type": kind, "key": key, "code": code, "windowsVirtualKeyCode": vk}
+            if kind == "keyDown" and text:
+                params["text"] = text
+            self.call("Input.dispatchKeyEvent", session=True, **params)
+
+    def errors(self) -> list[str]:
+        """Console errors, exceptions and browser log errors (a CSP violation is one) seen so far."""
+        out = []
+        for e in self.events:
+            p = e.get("params", {})
+            if e["method"] == "Log.entryAdded" and p["entry"]["level"] == "error":
+                out.append(p["entry"]["text"])
+            elif e["method"] == "Runtime.consoleAPICalled" and p["type"] == "error":
+                out.append(" ".join(str(a.get("value")) for a in p["args"]))
+            elif e["method"] == "Runtime.exceptionThrown":
+                out.append(p["exceptionDetails"]["text"])
+        return out
+
+    def close(self) -> None:
+        self.proc.kill()
+        self.proc.wait(timeout=30)
+
+
+@pytest.fixture()
+def live(tmp_path: Path) -> Any:
+    browser = Live(tmp_path)
+    yield browser
+    browser.close()
+
+
+def test_enter_in_the_filter_keeps_the_page_and_open_lessons(page: Path, live: Live) -> None:
+    live.open(f"{page.as_uri()}#open=canvas/relaciones")
+    assert live.js("document.querySelector('details[data-lesson=\"canvas/relaciones\"]').open") is True
+    live.js("window.__stay = 1; document.getElementById('q').focus()")
+    navigations = sum(1 for e in live.events if e["method"] == "Page.frameNavigated")
+    for ch in "rel":
+        live.key(ch, f"Key{ch.upper()}", ord(ch.upper()), ch)
+    live.key("Enter", "Enter", 13, "\r")
+    live.js("new Promise(function (r) { setTimeout(r, 300); })")
+    assert live.js("window.__stay") == 1, "the page was reloaded"
+    assert sum(1 for e in live.events if e["method"] == "Page.frameNavigated") == navigations
+    assert live.js("document.getElementById('q').value") == "rel"
+    assert live.js("document.querySelector('details[data-lesson=\"canvas/relaciones\"]').open") is True
+    assert live.js("document.getElementById('shown').textContent") == "1 of 3 lessons shown"
+    assert live.errors() == [], live.errors()
+
+
+def _targets_out(out: Path, langs: list[str]) -> Path:
+    from test_report import make_lesson
+
+    long = "La propuesta de valor explica cómo un producto resuelve un problema del cliente. " * 3
+    make_lesson(out, "cols", "Columnas", long + "\n", segments=[("paragraph", long.strip(), [(long.strip(), "es")])],
+                translations={t: [{"text": f"[{t}] The value proposition explains how a product solves a problem. " * 3,
+                                   "status": "translated"}] for t in langs})
+    return out
+
+
+@pytest.mark.parametrize("langs", [["en"], ["en", "th"], ["en", "fr", "th"]])
+def test_text_columns_share_the_width(tmp_path: Path, live: Live, langs: list[str]) -> None:
+    out = _targets_out(tmp_path / "out", langs)
+    write_report(out, tmp_path / "r.html")
+    live.open(f"{(tmp_path / 'r.html').as_uri()}#open=cols")
+    widths = live.js("Array.prototype.map.call(document.querySelectorAll('table.seg th'), "
+                     "function (th) { return Math.round(th.getBoundingClientRect().width); })")
+    viewport = live.js("document.documentElement.clientWidth")
+    text = widths[2:]
+    assert len(text) == 1 + len(langs)
+    assert max(text) - min(text) <= 2, widths  # source and every target alike
+    assert sum(widths) <= viewport, (widths, viewport)  # nothing pushed off screen
+    assert min(text) >= (viewport - 200) / len(text) * 0.85, widths
+    print(f"column widths at {viewport}px with {len(langs)} target(s): {widths}")
+
+
+def test_marks_after_chained_repairs_sit_on_the_repaired_letters(tmp_path: Path, live: Live) -> None:
+    from pipeline.repair import repair
+
+    raw = "LecciÃ³n 1: el mÃ³;dulo de la compaÃ±Ã­;a y &amp;lt;/script&amp;gt; fin. TambiÃ©n"
+    r = repair(raw)
+    out = tmp_path / "out"
+    side = out / ".pipeline/lessons/chain.json"
+    side.parent.mkdir(parents=True)
+    side.write_text(json.dumps({
+        "schema": 1, "lesson": "chain", "title": "chain", "text": r.text, "edits": [e.as_dict() for e in r.edits],
+        "segments": [{"id": 0, "kind": "paragraph", "text": r.text, "spans": [{"start": 0, "end": len(r.text), "lang": "es"}]}],
+    }), "utf-8")
+    write_report(out, tmp_path / "r.html")
+    live.open(f"{(tmp_path / 'r.html').as_uri()}#open=chain")
+    marks = live.js("""(function () {
+        var td = document.querySelector('td.src'), at = 0, out = [];
+        td.childNodes.forEach(function (n) {
+          if (n.tagName === 'MARK') out.push([at, n.textContent, n.getAttribute('data-ref'), n.title]);
+          at += n.textContent.length;
+        });
+        return [td.textContent, out];
+    })()""")
+    text, found = marks
+    assert text == r.text
+    got = [(text[max(0, at - 5):at], shown, text[at + len(shown):at + len(shown) + 4], ref) for at, shown, ref, _ in found]
+    assert got == [("Lecci", "ó", "n 1:", "e0"), (" el m", "ó", "dulo", "e1 e2"), ("compa", "ñí", "a y ", "e3 e4"),
+                   ("ía y ", "<", "/scr", "e5"), ("cript", ">", " fin", "e6"), ("Tambi", "é", "n", "e7")]
+    assert found[1][3] == ('repaired "Ã³" \u2192 "ó" (rule mojibake, confidence 0.95); then '
+                           'repaired "ó;" \u2192 "ó" (rule half_entity, confidence 0.97)')
+    assert live.errors() == []
+
+
+def test_script_inside_a_lesson_never_runs_live(page: Path, live: Live) -> None:
+    live.open(f"{page.as_uri()}#open=*")
+    live.js("document.getElementById('open-shown').click()")
+    live.js("new Promise(function (r) { setTimeout(r, 300); })")
+    assert live.js("document.body.hasAttribute('data-pwned')") is False
+    assert live.js("document.querySelectorAll('img').length") == 0
+    assert live.js("document.querySelectorAll('script').length") == 1 + 3  # our script and the inert islands
+    assert live.errors() == []
+
+
+def test_paged_index_links_open_the_lesson_on_its_page(tmp_path: Path, live: Live) -> None:
+    from test_report import make_out
+
+    out = make_out(tmp_path / "out")
+    write_report(out, tmp_path / "r.html", page_size=1)
+    live.open(f"{(tmp_path / 'r.html').as_uri()}#kind=glossary")
+    hits = live.js("Array.prototype.map.call(document.querySelectorAll('#hits a'), function (a) { return a.href; })")
+    assert len(hits) == 1 and hits[0].endswith("r.pages/0002.html#open=lesson5")
+    live.open(hits[0])
+    assert live.js("document.querySelector('details[data-lesson=\"lesson5\"]').open") is True
+    assert live.errors() == []
