@@ -33,6 +33,7 @@ What goes and what stays:
 from __future__ import annotations
 
 import re
+from html.entities import html5
 
 from pipeline.repair.base import LATIN, Candidate, PageContext
 
@@ -54,6 +55,7 @@ _TOKEN_RE = re.compile(f"{_ESCAPE}|[{_DROP}]|[{_CONTEXTUAL}]+")
 _NO_SPACE_SCRIPT = re.compile(
     "[\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0f00-\u0fff]"
 )
+_ENTITY_VALUES = frozenset(v for v in html5.values() if len(v) == 1)
 _LATIN_OR_SPACE = re.compile(f"[\\x00-\\x7f{LATIN}\\s\u00a0]")
 _VISIBLE = re.compile(r"[^\s\u00a0]")
 
@@ -90,11 +92,16 @@ def control_candidates(line: str, ctx: PageContext | None = None) -> list[Candid
         if "\ud800" <= first <= "\udfff":
             out.append(Candidate(start, end, "\ufffd", "control", 0.97))
             continue
+        nxt = line[end] if end < len(line) else ""
+        if nxt == ";" and len(token) == 1 and token in _ENTITY_VALUES:
+            # "\u200b;": an entity (&ZeroWidthSpace;) decoded with its ";" left;
+            # nobody types an invisible character before a semicolon.
+            out.append(Candidate(start, end + 1, "", "half_entity", 0.9))
+            continue
         if first not in _CONTEXTUAL:
             out.append(Candidate(start, end, "", "control", 0.97))
             continue
         prev = line[start - 1] if start else ""
-        nxt = line[end] if end < len(line) else ""
         if "\x0b" in token or "\x0c" in token:
             between = bool(prev) and bool(nxt) and _VISIBLE.match(prev) is not None and _VISIBLE.match(nxt) is not None
             out.append(Candidate(start, end, " " if between else "", "control", 0.97))
