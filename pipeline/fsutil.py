@@ -122,17 +122,10 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, replace_spe
     with True (the run's outputs), it is replaced like a regular file.
     """
     path = Path(path)
-    if not replace_special and not path.is_symlink() and path.exists() and not path.is_file() and not path.is_dir():
-        # A terminal, pipe or device (``-o /dev/stdout``): there is nothing to
-        # swap atomically, and renaming over it would replace the device node.
-        try:
-            with open(path, "wb") as fh:
-                fh.write(data)
-        except OSError as exc:
-            raise _write_error(path, exc) from None
-        return
-    if not replace_special and path.is_symlink() and _is_special(path):
-        # /dev/stdout is a link to the process's descriptor: a user naming it means the stream.
+    if not replace_special and _is_special(path):
+        # A terminal, pipe or device the user named (``-o /dev/stdout``, itself a link to
+        # the process's descriptor): there is nothing to swap atomically, and renaming
+        # over it would replace the device node.
         try:
             with open(path, "wb") as fh:
                 fh.write(data)
@@ -166,11 +159,12 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, replace_spe
 
 
 def _is_special(path: Path) -> bool:
+    """A terminal, pipe, socket or device, directly or through a link (not a file or folder)."""
     try:
         mode = path.stat().st_mode
     except OSError:
         return False
-    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str, *, replace_special: bool = False) -> None:

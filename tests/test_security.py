@@ -6,7 +6,7 @@ files), nothing outside OUT is written (a sentinel folder is snapshotted),
 colliding lesson names are refused (exit 1) and never flip, links, FIFOs and
 devices at output paths are replaced, never written through, and faults of
 the output folder (a file where a folder should be, an immutable folder, a
-full disk) end in one ``Error:`` line, the documented exit code and no
+full disk: tests/test_stages_faults.py) end in one ``Error:`` line, the documented exit code and no
 traceback, with a rerun finishing the batch. The corpus is made at test time
 (tests/badinput/hostile.py); nothing binary is committed.
 """
@@ -199,42 +199,6 @@ def test_an_immutable_output_folder_is_one_line_per_lesson_and_the_rest_goes_on(
     again = cli("run", str(small_raw), str(out))
     assert again.returncode == EXIT_OK, again.stderr
     assert (out / "source" / "unit" / "c.md").is_file()
-
-
-@pytest.fixture
-def tiny_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 200 KB tmpfs (needs root and mount rights; skipped elsewhere)."""
-    mnt = tmp_path / "disk"
-    mnt.mkdir()
-    if not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("mount") is None:
-        pytest.skip("needs root to mount a small tmpfs")
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(mnt)], capture_output=True)
-    if r.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {r.stderr.decode(errors='replace').strip()}")
-    try:
-        yield mnt
-    finally:
-        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
-
-
-def test_disk_full_is_one_line_and_a_rerun_finishes(tmp_path: Path, tiny_disk: Path) -> None:
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    for i in range(12):
-        body = " ".join(f"La relaci&oacute;n {i} con el cliente {j}." for j in range(400))
-        (raw / f"lesson-{i:02d}.txt").write_text(f"Lección {i}\n\n{body}\n")
-    out = tiny_disk / "out"
-    proc = cli("run", str(raw), str(out))
-    assert proc.returncode == EXIT_FAILED, proc.stderr
-    errors = error_lines(proc.stderr)
-    assert errors and any("disk full" in e and "free some space" in e for e in errors), proc.stderr
-    assert not [p for p in out.rglob(".pipeline-tmp-*")]  # nothing half-written left
-    for md in out.rglob("*.md"):
-        assert md.read_text("utf-8").startswith("---\n")  # what is there is whole
-    subprocess.run(["mount", "-o", "remount,size=20m", str(tiny_disk)], check=True)
-    again = cli("run", str(raw), str(out))
-    assert again.returncode == EXIT_OK, again.stderr
-    assert len(list((out / "source").glob("*.md"))) == 12
 
 
 # --------------------------------------------------------------------------- target codes are not paths
