@@ -3,7 +3,7 @@
 Generic on purpose: README.md is edited by many hands, so nothing here names a
 particular example. The rules, also stated in the README's Development section:
 
-* ```` ```sh ```` blocks run in order, line by line, in ONE bash shell (so
+* ```` ```sh ```` (and bash, console: its `$ ` lines) blocks run in order, line by line, in ONE bash shell (so
   ``. .venv/bin/activate`` in the Quick start carries on to later blocks, as
   for a reader), started with ``.venv`` not on PATH, in a temporary folder
   holding a copy of ``raw/`` and ``glossary.csv`` and a link to the venv, with
@@ -83,6 +83,10 @@ def command_lines(block: Block) -> list[tuple[int, str]]:
     pending, start = "", 0
     for i, raw in enumerate(block.body.split("\n")):
         line = raw.rstrip()
+        if block.lang == "console" and not pending:  # `$ command` lines; the rest is shown output
+            if not line.startswith("$ "):
+                continue
+            line = line[2:]
         if not pending and (not line.strip() or line.lstrip().startswith("#")):
             continue
         if not pending:
@@ -95,6 +99,7 @@ def command_lines(block: Block) -> list[tuple[int, str]]:
     return out
 
 
+SHELL_LANGS = ("sh", "bash", "shell", "console")
 TEXT = README.read_text("utf-8")
 BLOCKS = readme_blocks(TEXT)
 
@@ -192,7 +197,7 @@ def _prepare_line(cmd: str, work: Path, index: str) -> str:
 def test_the_readme_has_examples_of_each_kind() -> None:
     kinds = {b.lang for b in BLOCKS}
     assert {"sh", "toml"} <= kinds, kinds
-    assert sum(len(command_lines(b)) for b in BLOCKS if b.lang in ("sh", "bash", "console")) >= 10
+    assert sum(len(command_lines(b)) for b in BLOCKS if b.lang in SHELL_LANGS) >= 10
 
 
 @pytest.mark.slow
@@ -201,7 +206,7 @@ def test_every_shell_example_runs(tmp_path: Path, index_url: str) -> None:
     env = _fresh_env(tmp_path)
     lines: list[tuple[Block, int, str]] = []
     for block in BLOCKS:
-        if block.lang in ("sh", "bash", "shell") and block.skip is None:
+        if block.lang in SHELL_LANGS and block.skip is None:
             lines.extend((block, n, cmd) for n, cmd in command_lines(block))
     assert lines
     logs = tmp_path / "logs"
