@@ -324,3 +324,9 @@ def test_help_works_with_a_broken_settings_file(tmp_path: Path, monkeypatch: pyt
     (tmp_path / "pipeline.toml").write_text("[run]\nbogus = 1\n", encoding="utf-8")
     assert CliRunner().invoke(main, ["run", "--help"]).exit_code == 0
     assert CliRunner().invoke(main, ["run", "raw", "out"]).exit_code == 3
+
+
+def test_from_index_codes_are_checked_and_completed(tmp_path: Path) -> None:
+    r = CliRunner().invoke(main, ["models", "install", "--from-index", "es", "../x", "--models-dir", str(tmp_path)])
+    assert r.exit_code == 2 and "'../x' is not a language code" in r.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from pipeline.cli.common import complete_model_names, handle_errors, models_dir_option
+from pipeline.cli.common import LanguageCode, complete_model_names, handle_errors, models_dir_option
 from pipeline.text import printable
 
 
@@ -63,7 +63,7 @@ def list_cmd(models_dir: str | None) -> None:
 
 @models.command("install")
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=str))
-@click.option("--from-index", "from_index", nargs=2, metavar="SRC TGT", default=None,
+@click.option("--from-index", "from_index", nargs=2, type=LanguageCode(), metavar="SRC TGT", default=None,
               help="Download the SRC->TGT package from the package index instead of a file.")
 @click.option("--index", "index_url", default=None, metavar="URL",
               help="Package index, http:// or https:// (a JSON list, argospm's format). Default: the Argos index.")
