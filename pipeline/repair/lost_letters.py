@@ -185,31 +185,49 @@ def _choose(pre: str, suf: str, line: str, start: int, end: int, ctx: PageContex
     A word before a ``;`` (``es;``) may be just that: the reading "word +
     semicolon" joins the rivals, weighted by the odds that the page is clean.
     """
-    options = lexicon.lost_letter_index().get(pre.lower() + ";" + suf.lower())
-    if not options:
+    key = pre.lower() + ";" + suf.lower()
+    if key not in lexicon.lost_letter_index():
         return None
     prev, nxt = ngram.context(line, start, end)
-    model = ngram.model()
-    scored = sorted(
-        ((math.log(w) + model.score(prev, word, nxt), word) for word, _, w in options),
-        key=lambda s: (-s[0], s[1]),
-    )
-    top = scored[0][0]
-    mass = [(math.exp(s - top), w) for s, w in scored]
+    mass, punct = _in_context(key, prev, nxt, not suf and is_clause_end(pre))
     total = sum(p for p, _ in mass)
-    if not suf and is_clause_end(pre):
+    if punct is not None:
         d = min(max(ctx.damage, 0.02), 0.98)
-        punct = (
-            math.log((1 - d) / d)
-            + model.score(prev, pre, ";")
-            + (math.log(model.prob(";", nxt) / model.prior(nxt)) if nxt is not None else 0.0)
-        )
-        total += math.exp(min(punct - top, 50.0))
-    word = scored[0][1]
+        total += punct * (1 - d) / d
+    word = mass[0][1]
     share = mass[0][0] / total
     if any(p / total >= RIVAL_SHARE and ctx.on_page(w) for p, w in mass[1:]):
         share *= RIVAL_ON_PAGE
     return word, share
+
+
+MAX_OPTIONS = 40  # the index lists candidates commonest first; the tail never wins
+
+
+@lru_cache(maxsize=65536)
+def _in_context(
+    key: str, prev: str | None, nxt: str | None, punct_reading: bool
+) -> tuple[tuple[tuple[float, str], ...], float | None]:
+    """Candidates' relative probabilities between ``prev`` and ``nxt``, likeliest
+    first (the best is 1), and the "word + real semicolon" reading's on the same
+    scale, before the page's odds (cached: pages repeat their contexts)."""
+    model = ngram.model()
+    scored = sorted(
+        (
+            (math.log(w) + model.score(prev, word, nxt), word)
+            for word, _, w in lexicon.lost_letter_index()[key][:MAX_OPTIONS]
+        ),
+        key=lambda s: (-s[0], s[1]),
+    )
+    top = scored[0][0]
+    mass = tuple((math.exp(s - top), w) for s, w in scored)
+    if not punct_reading:
+        return mass, None
+    pre = key[:-1]
+    punct = model.score(prev, pre, ";") + (
+        math.log(model.prob(";", nxt) / model.prior(nxt)) if nxt is not None else 0.0
+    )
+    return mass, math.exp(min(punct - top, 50.0))
 
 
 def _cased(word: str, pre: str, suf: str, capital: bool) -> str:

@@ -84,6 +84,15 @@ def write_model(path: Path, counts: Counts) -> None:
         fh.write(("\n".join(lines) + "\n").encode("utf-8"))
 
 
+@lru_cache(maxsize=65536)
+def _prior(word: str) -> float:
+    """Unigram prior: wordfreq's frequency; punctuation and markers a fixed small one."""
+    if not word[0].isalpha():
+        return PUNCT_PRIOR
+    z = lexicon.zipf(word)
+    return 10 ** (z - 9.0) if z else FLOOR
+
+
 class Bigrams:
     """Counts plus the smoothed conditional probability ``P(b | a)``."""
 
@@ -105,10 +114,7 @@ class Bigrams:
         return 2 * self.caps.get(w, 0) > self.unigrams.get(w, 0)
 
     def prior(self, word: str) -> float:
-        if word in self.unigrams and not word[0].isalpha():
-            return PUNCT_PRIOR
-        z = lexicon.zipf(word)
-        return 10 ** (z - 9.0) if z else FLOOR
+        return _prior(word)
 
     def prob(self, a: str | None, b: str) -> float:
         """``P(b | a)``, Witten-Bell smoothed towards the prior; ``a`` None: no usable context.

@@ -247,35 +247,36 @@ def _cluster_keys(cluster: str) -> tuple[tuple[str, float], ...]:
     return tuple(out.items())
 
 
-def _align(parts: tuple[tuple[tuple[str, float], ...], ...], target: str) -> float:
-    """Least cost of reading ``target`` (a key) from the clusters' readings (edit distance)."""
+def _align(parts: tuple[tuple[tuple[str, float], ...], ...], target: str, limit: float) -> float:
+    """Least cost of reading ``target`` (a key) from the clusters' readings (edit
+    distance); ``inf`` as soon as it surely exceeds ``limit``."""
     n, m = len(parts), len(target)
     inf = float("inf")
-    cost = [[inf] * (m + 1) for _ in range(n + 1)]
-    cost[0][0] = 0.0
+    row = [inf] * (m + 1)
+    row[0] = 0.0
+    steps = [
+        VOWEL_COST if ch in VOWELS else (0.3 if ch == "k" and target[j + 1 : j + 2] == "s" else INSERT_COST)
+        for j, ch in enumerate(target)
+    ]
     for i in range(n + 1):
-        row = cost[i]
-        for j in range(m + 1):
-            c = row[j]
+        for j in range(m):  # letters no cluster gives
+            if row[j] + steps[j] < row[j + 1]:
+                row[j + 1] = row[j] + steps[j]
+        if i == n:
+            break
+        if min(row) > limit:  # costs only grow along a path
+            return inf
+        nxt = [c + SKIP_COST for c in row]
+        for j, c in enumerate(row):
             if c == inf:
                 continue
-            if j < m:
-                ch = target[j]
-                step = (
-                    VOWEL_COST if ch in VOWELS else (0.3 if ch == "k" and target[j + 1 : j + 2] == "s" else INSERT_COST)
-                )
-                if c + step < row[j + 1]:
-                    row[j + 1] = c + step
-            if i < n:
-                nxt = cost[i + 1]
-                if c + SKIP_COST < nxt[j]:
-                    nxt[j] = c + SKIP_COST
-                for reading, rc in parts[i]:
-                    if target.startswith(reading, j):
-                        e = j + len(reading)
-                        if c + rc < nxt[e]:
-                            nxt[e] = c + rc
-    return cost[n][m]
+            for reading, rc in parts[i]:
+                if target.startswith(reading, j):
+                    e = j + len(reading)
+                    if c + rc < nxt[e]:
+                        nxt[e] = c + rc
+        row = nxt
+    return row[m]
 
 
 def _max_cost(target: str) -> float:
@@ -313,6 +314,13 @@ def match(stem: str, thai: str, rest: str = "") -> tuple[str, float, float] | No
             return max(whole)[1], 0.0, 9.0
     parts = tuple(_cluster_keys(c) for c in clusters(thai))
     n = len(parts)
+    # A word whose tail starts with a letter the first cluster cannot give
+    # costs at least 1 more: a cheap filter before the alignment.
+    firsts = set(VOWELS) | {"k"}  # "x" keys as "ks", its k a cheap insertion
+    for part in parts:
+        firsts |= {r[0] for r, _ in part if r}
+        if all(r for r, _ in part):
+            break  # a cluster that cannot be read as nothing gives the first letter
     best: list[tuple[float, float, str]] = []
     for word, z in prefixed(stem):
         tail = word[len(stem) :]
@@ -321,10 +329,11 @@ def match(stem: str, thai: str, rest: str = "") -> tuple[str, float, float] | No
                 continue
             tail = tail[: -len(rest)]
         target = key(tail)
-        if not target or len(target) > 3 * n + 2 or 2 * len(target) < n:
+        if not target or len(target) > 3 * n + 2 or 2 * len(target) < n or target[0] not in firsts:
             continue
-        cost = _align(parts, target)
-        if cost <= _max_cost(target):
+        limit = _max_cost(target)
+        cost = _align(parts, target, limit)
+        if cost <= limit:
             best.append((cost - 0.05 * z, cost, word))
     if not best:
         return None
