@@ -478,12 +478,18 @@ def install_staged(private: Path, root: Path, staging: Path, *, label: str, forc
     _check_loads(staged, reject)
     target = root / info.top
     old = None
-    if target.exists() or target.is_symlink():  # a broken folder, or the same folder forced
-        old = _aside(root, _OLD, info.top)
-        os.replace(target, old)
-    os.replace(unpacked / info.top, target)  # the moment the new package appears, whole
+    try:
+        if target.exists() or target.is_symlink():  # a broken folder, or the same folder forced
+            old = _aside(root, _OLD, info.top)
+            os.replace(target, old)
+        os.replace(unpacked / info.top, target)  # the moment the new package appears, whole
+    except OSError as exc:
+        if old is not None and not target.exists():
+            os.replace(old, target)  # put the old one back
+        raise ModelError(f"{root}: cannot move the package into place ({exc.strerror or exc}); nothing was "
+                         f"installed; check that the models folder is writable") from None
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True) if old.is_dir() and not old.is_symlink() else old.unlink()
+        _delete_folder(old, root)
     for gone in plan.replaced:
         if gone.path != target and (gone.path.exists() or gone.path.is_symlink()):
             _delete_folder(gone.path, root)
@@ -539,7 +545,11 @@ def remove_package(name: str, models_dir: str | os.PathLike[str] | None = None) 
             if not broken:
                 raise
             found = broken[0]
-        _delete_folder(found.path, root)
+        try:
+            _delete_folder(found.path, root)
+        except OSError as exc:
+            raise ModelError(f"{found.path}: cannot be removed ({exc.strerror or exc}); "
+                             f"check that the models folder is writable") from None
     return found
 
 
