@@ -325,3 +325,22 @@ def test_names_in_error_lines_are_escaped(tmp_path: Path) -> None:
     assert "\x1b" not in line and "\x07" not in line and "x\\x1b]0;pwned\\x07.argosmodel: no such file" in line
     r = cli("models", "remove", "es\x1b[2J_en", "--models-dir", str(tmp_path / "m"))
     assert r.returncode == EXIT_MODEL and "\x1b" not in r.stderr and "es\\x1b[2J_en" in r.stderr
+
+
+def test_an_immutable_models_folder_is_one_line_for_install_and_remove(argos_package_files: Files, tmp_path: Path) -> None:
+    import shutil
+
+    models = tmp_path / "models"
+    argos.install(argos_package_files["echo"][("es", "en")], models)
+    (models / ".pipeline-install.lock").unlink()
+    if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(models)], capture_output=True).returncode:
+        pytest.skip("chattr +i is not available here")
+    try:
+        for args in (["install", str(argos_package_files["echo"][("en", "es")])], ["remove", "es_en"]):
+            r = cli("models", *args, "--models-dir", str(models))
+            assert r.returncode == EXIT_MODEL, r.stderr
+            (line,) = r.stderr.splitlines()
+            assert line.startswith("Error: ") and "writable" in line, line
+    finally:
+        subprocess.run(["chattr", "-i", str(models)], check=True)
+    assert [p.folder for p in argos.list_packages(models)] == ["translate-es_en-1_0"]
