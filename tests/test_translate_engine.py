@@ -187,21 +187,22 @@ def test_a_stop_request_ends_between_sub_batches_and_loses_nothing(swap_models: 
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from pipeline.translate import engine
 
-    monkeypatch.setattr(engine, "SUB_BATCH_MIN", 8)
-    monkeypatch.setattr(engine, "SUB_BATCH_MAX", 8)
+    monkeypatch.setattr(engine, "SUB_BATCH_MIN_TOKENS", 30)  # a few sentences per sub-batch
+    monkeypatch.setattr(engine, "SUB_BATCH_MAX_TOKENS", 30)
     jobs = [_job(f"Frase número {i} del cliente.", "es", "en") for i in range(40)]
     seen: list[tuple[int, int]] = []
     tr = _tr(swap_models, tmp_path, on_progress=lambda d, t: seen.append((d, t)),
              should_stop=lambda: len(seen) >= 2)
-    tr._batch = 8
     with pytest.raises(engine.Stopped):
         tr.translate(jobs)
-    assert seen == [(8, 40), (16, 40)]  # two sub-batches done, then it stopped
+    assert len(seen) == 2 and seen[0][0] < seen[1][0] < 40 and seen[1][1] == 40  # stopped after two sub-batches
+    kept = tr.memory.stats()["entries"]
+    assert kept == seen[1][0]  # what finished is in the memory
     assert isinstance(engine.Stopped(), KeyboardInterrupt)  # the CLI's Ctrl-C path: exit 130
     tr.close()
     again = _tr(swap_models, tmp_path)
     out = again.translate(jobs)
-    assert again.stats["sentences"] == 24 and again.stats["memory_hits"] == 16  # what finished was kept
+    assert again.stats["sentences"] == 40 - kept and again.stats["memory_hits"] == kept  # nothing redone
     assert [o.text for o in out] == [j.text.replace("cliente", "customer") for j in jobs]
     again.close()
 

@@ -65,7 +65,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -97,8 +97,9 @@ __all__ = [
 ]
 
 HopRunner = Callable[[str, str, list[str], TranslateSettings], list[str]]
-SUB_BATCH_SECONDS = 2.0  # a stop request waits at most about this long (plus one batch)
-SUB_BATCH_MIN, SUB_BATCH_MAX = 16, 4096
+SUB_BATCH_SECONDS = 2.0  # work per sub-batch: a stop request waits about twice this
+SUB_BATCH_MIN_TOKENS, SUB_BATCH_MAX_TOKENS = 1024, 1 << 17  # in this process (source tokens)
+SUB_BATCH_MIN, SUB_BATCH_MAX = 16, 4096  # through a hop runner (sentences)
 MIXED_STRATEGIES = ("direct", "restore")
 
 
@@ -480,34 +481,32 @@ class Translator:
             self.on_progress(total, total)
         return out
 
-    def _hop_group(self, pkg: argos.InstalledPackage, group: list[_Walk], last: set[str]) -> Any:
-        """Advance every walk of ``group`` by one hop through ``pkg``; yields after each sub-batch."""
+    def _hop_group(self, pkg: argos.InstalledPackage, group: list[_Walk], last: set[str]) -> Iterator[None]:
+        """Advance every walk of ``group`` by one hop through ``pkg``; yields after each sub-batch
+        (whose entries are in the memory by then)."""
         self._used[pkg.name] = pkg
         texts = sorted({w.text for w in group})
         key = MemoryKey(pkg.from_code, pkg.to_code, _identity(pkg), "", self._output_settings())
         digests = {t: self._rows_digest(t, pkg.from_code, pkg.to_code) for t in texts}
         found = self.memory.lookup(texts, key, digests)
         self.stats["memory_hits"] += len(found)
-        todo = [t for t in texts if t not in found]
+        todo = [] if pkg.folder in self._broken else [t for t in texts if t not in found]
         fresh: dict[str, Entry] = {}
-        if pkg.folder in self._broken:
-            todo = []
-        k = 0
-        while k < len(todo):
-            chunk = todo[k : k + self._batch]
-            t0 = time.perf_counter()
-            try:
-                entries = self._hop(chunk, pkg, count={t for t in chunk if t in last})
-            except ModelError as exc:
-                self._broken.add(pkg.folder)
-                self.problems.append(str(exc))
-                break
-            self.memory.store(entries, key, digests)
-            fresh.update(entries)
-            self._tune_batch(len(chunk), time.perf_counter() - t0)
-            k += len(chunk)
-            self._advance(group, found, fresh, pkg)
-            yield
+        g = self.glossary
+        protected = [g.protect(t, *pkg.pair) for t in todo] if g is not None else []
+        inputs = [p.text for p in protected] if g is not None else todo
+        try:
+            for outputs in self._stream(pkg, inputs):
+                idx = sorted(outputs)
+                entries = self._finish(pkg, [todo[i] for i in idx], [protected[i] for i in idx] if g else None,
+                                       [outputs[i] for i in idx], last)
+                self.memory.store(entries, key, digests)
+                fresh.update(entries)
+                self._advance(group, found, fresh, pkg)
+                yield
+        except ModelError as exc:
+            self._broken.add(pkg.folder)
+            self.problems.append(str(exc))
         self._advance(group, found, fresh, pkg)
         if pkg.folder in self._broken:
             for w in group:
@@ -527,51 +526,77 @@ class Translator:
             w.failures += [f for f in e.failures if f not in w.failures]
             w.step += 1
 
-    def _tune_batch(self, n: int, seconds: float) -> None:
-        """Size sub-batches to about SUB_BATCH_SECONDS of work: a stop waits seconds, not minutes."""
-        if seconds <= 0:
-            return
-        rate = n / seconds
-        self._batch = max(SUB_BATCH_MIN, min(SUB_BATCH_MAX, int(rate * SUB_BATCH_SECONDS)))
+    def _stream(self, pkg: argos.InstalledPackage, texts: list[str]) -> Iterator[dict[int, str]]:
+        """The model step over ``texts`` in sub-batches of a few seconds: ``{index: output}`` each.
 
-    def _hop(self, texts: list[str], pkg: argos.InstalledPackage, *, count: set[str]) -> dict[str, Entry]:
-        """One package over ``texts`` with glossary protection and one retry.
+        In this process through the loaded model's pipelined stream; with an
+        injected hop runner (a cluster), in chunks of sentences sized by the
+        measured rate.
+        """
+        if not texts:
+            return
+        self.stats["model_calls"] += 1
+        if self.hop_runner is None:
+            model = self._loaded(pkg)
+            before = model.tokens
+            try:
+                yield from model.stream(texts, seconds=SUB_BATCH_SECONDS, min_tokens=SUB_BATCH_MIN_TOKENS,
+                                        max_tokens=SUB_BATCH_MAX_TOKENS)
+            finally:
+                self.stats["tokens"] += model.tokens - before
+            return
+        k = 0
+        while k < len(texts):
+            chunk = texts[k : k + self._batch]
+            t0 = time.perf_counter()
+            outputs = self._run(pkg, chunk)
+            elapsed = time.perf_counter() - t0
+            if elapsed > 0:
+                self._batch = max(SUB_BATCH_MIN, min(SUB_BATCH_MAX, int(len(chunk) / elapsed * SUB_BATCH_SECONDS)))
+            yield {k + i: o for i, o in enumerate(outputs)}
+            k += len(chunk)
+
+    def _finish(self, pkg: argos.InstalledPackage, texts: list[str], protected: list[Any] | None,
+                outputs: list[str], last: set[str]) -> dict[str, Entry]:
+        """Entries for one sub-batch: glossary verification of each output, one retry where it failed.
 
         The glossary protects and verifies each hop with that hop's own
         languages (es->en with the English term, then en->th with the Thai
         one), so no model is fed a term in a language it does not know.
-        ``count``: texts for which this is the last hop, whose enforcement goes
+        ``last``: texts for which this is the last hop, whose enforcement goes
         into the stats (a pivot does not count each term twice).
         """
         g = self.glossary
-        if g is None:
-            return {t: Entry(o) for t, o in zip(texts, self._run(pkg, texts))}
+        if g is None or protected is None:
+            return {t: Entry(o) for t, o in zip(texts, outputs)}
         src, tgt = pkg.pair
-        protected = [g.protect(t, src, tgt) for t in texts]
-        first = [g.restore(p, o) for p, o in zip(protected, self._run(pkg, [p.text for p in protected]))]
+        first = [g.restore(p, o) for p, o in zip(protected, outputs)]
         final = list(first)
         retry = [i for i, e in enumerate(first) if e.failures]
         if retry:
             again = [g.protect(texts[i], src, tgt, attempt=1) for i in retry]
+            self.stats["model_calls"] += 1
             for i, p, o in zip(retry, again, self._run(pkg, [p.text for p in again])):
                 second = g.restore(p, o)
                 if len(second.failures) <= len(first[i].failures):
                     final[i] = second
         for t, e in zip(texts, final):
-            if t in count:
+            if t in last:
                 self._count_glossary(e)
         return {t: Entry(e.text, list(e.failures)) for t, e in zip(texts, final)}
 
+    def _loaded(self, pkg: argos.InstalledPackage) -> LoadedModel:
+        model = self._models.get(pkg.folder)
+        if model is None:
+            model = self._models[pkg.folder] = LoadedModel(pkg, self.settings)
+        return model
+
     def _run(self, pkg: argos.InstalledPackage, texts: list[str]) -> list[str]:
-        """The model step: in this process, or through the injected hop runner (a cluster)."""
-        self.stats["model_calls"] += 1
+        """The model step as one list: in this process, or through the injected hop runner (a cluster)."""
         if self.hop_runner is not None:
             outputs = self.hop_runner(str(models_dir_path(self.settings)), pkg.folder, list(texts), self.settings)
         else:
-            model = self._models.get(pkg.folder)
-            if model is None:
-                model = self._models[pkg.folder] = LoadedModel(pkg, self.settings)
-            outputs, tokens = model.translate(texts)
+            outputs, tokens = self._loaded(pkg).translate(texts)
             self.stats["tokens"] += tokens
         if len(outputs) != len(texts):
             raise ModelError(f"{pkg.path}: the model step returned {len(outputs)} outputs for {len(texts)} "

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Sequence
+import time
+from collections import deque
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +50,7 @@ class LoadedModel:
         self.settings = settings
         self._translator: Any = None
         self._tokenizer: Any = None
+        self.tokens = 0  # source tokens sent through stream()
 
     @property
     def identity(self) -> str:
@@ -110,10 +113,59 @@ class LoadedModel:
             for chunk in split_tokens(self.encode(text), MAX_INPUT_TOKENS):
                 pieces.append(chunk)
                 owner.append(i)
-        prefix = self.pkg.target_prefix
         longest = max(len(p) for p in pieces)
+        done = self._collect(owner, self._submit(pieces, longest))
+        out_tokens = [done[i] for i in range(len(texts))]
+        return out_tokens, sum(len(p) for p in pieces)
+
+    def stream(self, texts: Sequence[str], *, seconds: float, min_tokens: int,
+               max_tokens: int) -> Iterator[dict[int, str]]:
+        """Translate ``texts`` in sub-batches; yield ``{index: output}`` as each one finishes.
+
+        Why not one ``translate_batch``: a stop request must not wait for the
+        whole batch (a minute on a big lesson). Why not ``translate_iterable``:
+        it queues every batch at once, so stopping its generator still leaves
+        all of them to run. Here texts are sorted by length (little padding,
+        as ``translate_batch``'s own sorting gives), cut into sub-batches of
+        about ``seconds`` of work (sized from the measured rate, between
+        ``min_tokens`` and ``max_tokens`` source tokens), and at most two are in
+        flight: the workers never idle between sub-batches, and a stop waits
+        for two sub-batches at most.
+        """
+        if not texts:
+            return
+        self._load()
+        encoded = [split_tokens(self.encode(t), MAX_INPUT_TOKENS) for t in texts]
+        sizes = [sum(len(p) for p in pcs) for pcs in encoded]
+        self.tokens += sum(sizes)
+        longest = max(len(p) for pcs in encoded for p in pcs)
+        order = sorted(range(len(texts)), key=lambda i: (sizes[i], i))
+        budget = min_tokens
+        inflight: deque[tuple[list[int], list[int], list[Any], float, int]] = deque()
+        pos = 0
+        while pos < len(order) or inflight:
+            while pos < len(order) and len(inflight) < 2:
+                chunk: list[int] = []
+                total = 0
+                while pos < len(order) and (not chunk or total + sizes[order[pos]] <= budget):
+                    chunk.append(order[pos])
+                    total += sizes[order[pos]]
+                    pos += 1
+                pieces = [p for i in chunk for p in encoded[i]]
+                owners = [i for i in chunk for _ in encoded[i]]
+                inflight.append((chunk, owners, self._submit(pieces, longest, asynchronous=True),
+                                 time.perf_counter(), total))
+            chunk, owners, pending, started, total = inflight.popleft()
+            out = self._collect(owners, [r.result() for r in pending])
+            elapsed = time.perf_counter() - started
+            if elapsed > 0:  # two in flight: a sub-batch's wall time covers about half of the pair's work
+                budget = max(min_tokens, min(max_tokens, int(total / elapsed * seconds * (2 if inflight else 1))))
+            yield out
+
+    def _submit(self, pieces: list[list[str]], longest: int, *, asynchronous: bool = False) -> Any:
+        prefix = self.pkg.target_prefix
         size, kind = batching_for(self.settings, resolve_device(self.settings))
-        results = self._translator.translate_batch(
+        return self._translator.translate_batch(
             pieces,
             target_prefix=[[prefix]] * len(pieces) if prefix else None,
             beam_size=self.settings.beam_size,
@@ -122,14 +174,18 @@ class LoadedModel:
             max_decoding_length=min(MAX_DECODING_CAP, 2 * longest + 16),
             replace_unknowns=True,
             length_penalty=LENGTH_PENALTY,
+            asynchronous=asynchronous,
         )
-        out_tokens: list[list[str]] = [[] for _ in texts]
-        for i, result in zip(owner, results):
+
+    def _collect(self, owners: list[int], results: list[Any]) -> dict[int, str]:
+        prefix = self.pkg.target_prefix
+        out_tokens: dict[int, list[str]] = {}
+        for i, result in zip(owners, results):
             hyp = list(result.hypotheses[0])
             if prefix and hyp[:1] == [prefix]:
                 hyp = hyp[1:]
-            out_tokens[i].extend(hyp)
-        return [self.decode(t) for t in out_tokens], sum(len(p) for p in pieces)
+            out_tokens.setdefault(i, []).extend(hyp)
+        return {i: self.decode(t) for i, t in out_tokens.items()}
 
     def close(self) -> None:
         self._translator = None
