@@ -171,3 +171,18 @@ def test_image_credits_are_kept_as_written(tmp_path: Path, swap_models: Path) ->
     md = (tmp_path / "out" / "en" / "credito.md").read_text("utf-8")
     assert "El customer dice hello." in md  # the paragraph went through the swap model
     assert "*Imagen: hola cliente*" in md  # the credit did not
+
+
+def test_a_damaged_memory_stops_the_run_with_one_line_naming_it(tmp_path: Path, echo_models: Path) -> None:
+    raw, out = _tree(tmp_path)
+    code, _, err = _run(str(raw), str(out), "--to", "en", "--glossary", "")
+    assert code == 0, err
+    memory = out / ".pipeline" / "memory.sqlite"
+    data = bytearray(memory.read_bytes())
+    data[4096:] = bytes((i * 7 + 3) % 256 for i in range(len(data) - 4096))  # bad pages, header intact
+    memory.write_bytes(bytes(data))
+    for name in ("memory.sqlite-wal", "memory.sqlite-shm"):
+        (memory.parent / name).unlink(missing_ok=True)
+    result = CliRunner().invoke(main, ["run", str(raw), str(out), "--to", "en", "--glossary", "", "--force"])
+    assert result.exit_code == 3, result.output
+    assert f"{memory}:" in result.stderr and "move it away" in result.stderr and "Traceback" not in result.output

@@ -191,3 +191,21 @@ def test_a_full_disk_is_one_line_saying_free_space(tmp_path: Path) -> None:
             tm.store({f"frase {i} " * 50: Entry("x" * 500) for i in range(500)}, KEY)
         assert str(info.value).startswith(f"{path}: ") and info.value.exit_code == 1
         assert tm.stats()["entries"] == 0  # the failed batch left nothing half-written
+
+
+def test_damaged_memory_from_the_command_line_is_one_line_and_exit_3(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    path = tmp_path / "tm.sqlite"
+    with TranslationMemory(path) as tm:
+        tm.store({f"frase {i}": Entry(f"sentence {i}") for i in range(3000)}, KEY)
+    _damage(path)
+    for args in (["memory", "stats", "--memory", str(path)],
+                 ["memory", "export", "--tmx", str(tmp_path / "m.tmx"), "--memory", str(path)]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 3, result.output
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"Error: {path}: ") and "move it away" in lines[0]
+        assert "Traceback" not in result.output
