@@ -100,6 +100,8 @@ def make_raw(raw: Path, *, big: bool = True) -> dict[str, str]:
     put("image.png", b"\x89PNG\r\n\x1a\n" + bytes(100), "skipped")
     put("notes.md", b"# notes\n", "skipped")
     put("noext", b"hola\n", "skipped")
+    (raw / "passwd.txt").symlink_to("/etc/passwd")  # a link out of RAW: never read (tests/badinput/hostile.py has more)
+    expect["passwd.txt"] = "skipped"
     (raw / "loop").symlink_to(raw, target_is_directory=True)  # a folder-link loop
     expect["loop"] = "skipped"
     (raw / "a").mkdir()
