@@ -33,7 +33,7 @@ from pathlib import Path
 from pipeline.errors import GlossaryError
 from pipeline.glossary import match as M
 from pipeline.glossary import recover as R
-from pipeline.glossary.index import AnchorIndex, Entry, anchor
+from pipeline.glossary.index import AnchorIndex, Entry, anchor, first_words
 from pipeline.glossary.model import Enforced, Protected, Protection, Term, TermMatch
 from pipeline.glossary.parse import LINT_HINT, Parsed, parse
 
@@ -90,14 +90,14 @@ class Glossary:
     @classmethod
     def load(cls, path: str, *, source: str | None = None, target: str | None = None) -> Glossary:
         """Read and validate ``path``; raise GlossaryError on the first error found."""
-        return cls._from_parsed(parse(str(path), source=source, target=target))
+        return cls._from_parsed(parse(str(path), source=source, target=target, notes=False))
 
     @classmethod
     def from_text(
         cls, text: str, path: str = "<glossary>", *, source: str | None = None, target: str | None = None
     ) -> Glossary:
         """Build from CSV text as if read from ``path`` (tests, embedded glossaries)."""
-        return cls._from_parsed(parse(path, source=source, target=target, text=text))
+        return cls._from_parsed(parse(path, source=source, target=target, text=text, notes=False))
 
     @classmethod
     def _from_parsed(cls, parsed: Parsed) -> Glossary:
@@ -169,7 +169,8 @@ class Glossary:
                 continue
             folded = not term.case
             f = M.fold_term(form) if folded else form
-            out.append(Entry(key, form, lang, folded, False, term.inflects, anchor(f, lang, term.inflects)))
+            out.append(Entry(key, form, lang, folded, False, term.inflects, anchor(f, lang, term.inflects),
+                             first_words(f, lang, term.inflects)))
         return out
 
     @functools.cached_property

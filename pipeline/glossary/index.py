@@ -5,7 +5,8 @@ inflections of its first word), so a term can only match where its anchor
 stands at a possible start: after a non-Latin character for Latin anchors,
 anywhere in a Thai run for Thai ones. The index maps anchors to terms; a text
 is scanned once, looking up the text at each possible start for each anchor
-length in use. Cost: the text's length times the number of distinct anchor
+length in use, and a term's regex is tried only at the offsets where its
+anchor stands (an anchored ``match``, not a scan). Cost: the text's length times the number of distinct anchor
 lengths (a few dozen), whatever the number of terms, so loading, lint and
 matching stay linear in the glossary's size. Regexes are compiled only for
 terms whose anchor was seen (a 100k-row glossary compiles what a text needs).
@@ -18,12 +19,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from pipeline.glossary import match as M
 
 _LATIN_CHAR = re.compile(f"[{M.LATIN_CLASS}]")
+_LATIN_RUN = re.compile(f"[{M.LATIN_CLASS}]+")
+THAI_ANCHOR = 4
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class Entry:
     thai: bool  # needs the Thai word-edge check
     inflect: bool
     anchor: str  # a prefix every match starts with
+    words: tuple[str, ...] = ()  # or: the first word, as a whole token, is one of these
 
 
 def anchor(form: str, lang: str, inflect: bool) -> str:
@@ -44,10 +48,26 @@ def anchor(form: str, lang: str, inflect: bool) -> str:
     of the form starts with it."""
     first = re.split(r"[\s\-]+", form, maxsplit=1)[0]
     if M.is_thai(first[:1]):
-        return first[:2]
+        # Four characters: two would be shared by thousands of terms in a big termbase
+        # ("กา" of every "การ..."). A term written with a space inside its first four
+        # characters (a scraping accident) is then missed; spaces further in are tolerated.
+        return first[:THAI_ANCHOR]
     word_forms = M.WORD_FORMS.get(lang) if inflect else None
     forms = word_forms(first) if word_forms and first.isalpha() else {first}
     return os.path.commonprefix(sorted(forms))
+
+
+def first_words(form: str, lang: str, inflect: bool) -> tuple[str, ...]:
+    """The whole-token forms of a Latin (folded) form's first word, when its first word is a
+    plain run of Latin letters followed by a space or the end; () otherwise (then the
+    prefix anchor is used). A token lookup is exact: "canal" no longer meets "canalización"."""
+    first, _, rest = form.partition(" ")
+    if not first or not _LATIN_RUN.fullmatch(first) or (rest == "" and first != form):
+        return ()
+    word_forms = M.WORD_FORMS.get(lang) if inflect else None
+    if word_forms and first.isalpha() and first not in M.FUNCTION_WORDS.get(lang, frozenset()):
+        return tuple(sorted(word_forms(first)))
+    return (first,)
 
 
 def pattern_of(e: Entry) -> str:
@@ -65,8 +85,12 @@ class AnchorIndex:
         self.entries: list[Entry] = list(entries)
         self._by: dict[bool, dict[str, list[int]]] = {True: {}, False: {}}
         self._always: dict[bool, list[int]] = {True: [], False: []}
+        self._by_word: dict[bool, dict[str, list[int]]] = {True: {}, False: {}}
         for n, e in enumerate(self.entries):
-            if e.anchor:
+            if e.words:
+                for w in e.words:
+                    self._by_word[e.folded].setdefault(w, []).append(n)
+            elif e.anchor:
                 self._by[e.folded].setdefault(e.anchor, []).append(n)
             else:
                 self._always[e.folded].append(n)
@@ -88,28 +112,38 @@ class AnchorIndex:
             rx = self._compiled[n] = re.compile(pattern_of(self.entries[n]))
         return rx
 
-    def hits(self, hay: str, folded: bool) -> list[int]:
-        """Entries (by position in ``entries``) whose anchor occurs in ``hay`` at a possible start."""
+    def hits(self, hay: str, folded: bool) -> list[tuple[int, int]]:
+        """(entry, offset) wherever an entry's anchor stands in ``hay`` at a possible start."""
         by = self._by[folded]
         latin, thai = self._lengths[folded]
-        found: set[int] = set(self._always[folded])
+        found: list[tuple[int, int]] = [(n, i) for n in self._always[folded] for i in range(len(hay))]
+        by_word = self._by_word[folded]
+        if by_word:
+            for m in _LATIN_RUN.finditer(hay):
+                got = by_word.get(m.group())
+                if got:
+                    found.extend((k, m.start()) for k in got)
         if not by:
-            return sorted(found)
+            return found
         prev_latin = False
         for i, ch in enumerate(hay):
             lengths = thai if M.is_thai(ch) else (latin if not prev_latin else ())
             for n in lengths:
                 got = by.get(hay[i : i + n])
                 if got:
-                    found.update(got)
+                    found.extend((k, i) for k in got)
             prev_latin = bool(_LATIN_CHAR.match(ch))
-        return sorted(found)
+        return found
 
-    def matches(self, hay: str, folded: bool, keys: set[int] | None = None) -> Iterator[tuple[Entry, re.Match[str]]]:
-        """Every regex match of a hit entry in ``hay`` (only entries whose key is in ``keys``)."""
-        for n in self.hits(hay, folded):
+    def matches(
+        self, hay: str, folded: bool, keys: set[int] | None = None, want: Callable[[Entry], bool] | None = None
+    ) -> Iterator[tuple[Entry, re.Match[str]]]:
+        """Every match of an entry starting at one of its anchors in ``hay`` (only entries whose
+        key is in ``keys`` and that ``want`` accepts: filtering before compiling saves most)."""
+        for n, pos in self.hits(hay, folded):
             e = self.entries[n]
-            if keys is not None and e.key not in keys:
+            if (keys is not None and e.key not in keys) or (want is not None and not want(e)):
                 continue
-            for m in self.regex(n).finditer(hay):
+            m = self.regex(n).match(hay, pos)
+            if m is not None:
                 yield e, m

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.glossary.index import AnchorIndex, Entry, anchor
+from pipeline.glossary.index import AnchorIndex, Entry, anchor, first_words
 from pipeline.glossary.match import fold_term, is_thai
 from pipeline.glossary.model import LintIssue, Term
 
@@ -147,8 +147,12 @@ def looks_like_header(cells: Sequence[str]) -> bool:
     return known > len(names) - known  # "canal,channel,es,en" is a DeepL row, not a header
 
 
-def parse(path: str, *, source: str | None = None, target: str | None = None, text: str | None = None) -> Parsed:
-    """Read a glossary file (or ``text`` given as if read from ``path``) and lint it."""
+def parse(
+    path: str, *, source: str | None = None, target: str | None = None, text: str | None = None, notes: bool = True
+) -> Parsed:
+    """Read a glossary file (or ``text`` given as if read from ``path``) and lint it.
+
+    ``notes=False`` skips the notes (nested terms), which loading does not need."""
     out = _Collector(path)
     if text is None:
         text = read_text(path, out)
@@ -173,7 +177,8 @@ def parse(path: str, *, source: str | None = None, target: str | None = None, te
     rows = _check_rows(header, body, out)
     terms = _build_terms(rows, langs, out)
     _check_conflicts(terms, langs, out)
-    _check_hidden(terms, langs, out)
+    if notes:
+        _check_hidden(terms, langs, out)
     rank = {"error": 0, "warning": 1, "note": 2}
     issues = sorted(out.issues, key=lambda i: (i.line, rank[i.severity], i.message))
     return Parsed(path, langs, terms, issues)
@@ -349,18 +354,25 @@ def _check_hidden(terms: list[Term], langs: tuple[str, ...], out: _Collector) ->
     for lang in langs:
         forms = [(fold_term(f), f, t) for t in terms for f in t.forms.get(lang, ())]
         index = AnchorIndex(
-            Entry(n, key, lang, True, any(is_thai(c) for c in key), True, anchor(key, lang, True))
+            Entry(n, key, lang, True, thai, True, anchor(key, lang, True), () if thai else first_words(key, lang, True))
             for n, (key, _, _) in enumerate(forms)
+            for thai in [any(is_thai(c) for c in key)]
         )
         inside: dict[int, int] = {}  # short form -> first longer form (in file order) holding it
         for n_long, (long_key, _, lt) in enumerate(forms):
-            for e, _m in index.matches(long_key, True):
-                n_short = e.key
-                short_key, _, st = forms[n_short]
-                if st is lt or len(long_key) <= len(short_key):
+            for n, pos in index.hits(long_key, True):
+                short_key, _, st = forms[n]
+                if st is lt or len(long_key) <= len(short_key) or (n in inside and inside[n] < n_long):
                     continue
-                if n_short not in inside or n_long < inside[n_short]:
-                    inside[n_short] = n_long
+                e = index.entries[n]
+                if not all(a in long_key for a in rest_anchors(short_key, lang)):
+                    continue  # a later word of the short term is not there: no need to compile
+                if e.thai:  # Thai has no spaces: a substring is the term
+                    if not long_key.startswith(short_key, pos):
+                        continue
+                elif index.regex(n).match(long_key, pos) is None:
+                    continue
+                inside[n] = n_long
         for n_short in sorted(inside, key=lambda n: n):
             _, short, st = forms[n_short]
             _, long, lt = forms[inside[n_short]]
@@ -369,3 +381,8 @@ def _check_hidden(terms: list[Term], langs: tuple[str, ...], out: _Collector) ->
                 f"{lang} term {short!r} also occurs inside {long!r} (line {lt.line}); "
                 "the longer term wins where both match",
             )
+
+
+def rest_anchors(key: str, lang: str) -> list[str]:
+    """Prefixes every match of the words after the first must contain (a cheap pre-check)."""
+    return [anchor(w, lang, True) for w in key.split()[1:]]

@@ -1,0 +1,104 @@
+"""Glossary loading, lint and one check at 1k, 10k and 100k generated rows (issue 11).
+
+    .venv/bin/python bench/glossary_load.py            # 1k, 10k, 100k
+    .venv/bin/python bench/glossary_load.py --quick    # 1k, 10k
+
+Rows are generated deterministically: multi-word Spanish/English/Thai terms
+built from a syllable alphabet, with plural-able heads and some nesting
+(a row's term inside a longer row), like a real terminology base. Prints
+seconds and microseconds per row for each step, and the per-row ratio against
+the 1k baseline measured in the same run: near 1 means linear (the old
+quadratic lint was 6.7 s at 1k and 98 s at 4k, a ratio of ~3.6 per 1k->4k).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from pipeline.glossary import Glossary, check_outputs, lint  # noqa: E402
+from pipeline.glossary.check import RunLesson, SourceSegment, TargetFile, TargetSegment  # noqa: E402
+
+SYLLABLES = ["ca", "ne", "lo", "mi", "ta", "ro", "su", "de", "pa", "vi", "go", "le", "tu", "ba", "ri", "so"]
+THAI = ["กา", "นา", "มี", "ทา", "รอ", "สุ", "ดี", "ปา", "วิ", "โก", "ลี", "ตู", "บา", "ริ", "โซ", "คำ"]
+
+
+def word(rng: random.Random, n: int, alphabet: list[str]) -> str:
+    return "".join(rng.choice(alphabet) for _ in range(n))
+
+
+def generate(rows: int, seed: int = 7) -> str:
+    rng = random.Random(seed)
+    lines = ["es,en,th,note"]
+    seen: set[str] = set()
+    prev = ""
+    while len(lines) <= rows:
+        es = " ".join(word(rng, rng.randint(2, 4), SYLLABLES) for _ in range(rng.randint(1, 3)))
+        if prev and rng.random() < 0.1:
+            es = f"{prev} {word(rng, 3, SYLLABLES)}"  # nested: a longer term holding the previous one
+        if es in seen:
+            continue
+        seen.add(es)
+        en = "x" + es.replace(" ", " x")
+        th = word(rng, rng.randint(3, 6), THAI)
+        if th in seen:
+            continue
+        seen.add(th)
+        lines.append(f"{es},{en},{th},row {len(lines)}")
+        prev = es if " " not in es else ""
+    return "\n".join(lines) + "\n"
+
+
+def one_check(g: Glossary) -> None:
+    """One `glossary check` pass over a small run: 50 segments holding glossary terms."""
+    terms = [t for t in g.terms[:: max(1, len(g.terms) // 50)]][:50]
+    segments, targets = {}, []
+    for i, t in enumerate(terms):
+        src = f"En el texto {t.forms['es'][0]} importa."
+        segments[i] = SourceSegment(i, "p", src, "es")
+        targets.append(TargetSegment(i, f"In the text {t.forms['en'][0]} matters.", i + 1, "translated"))
+    lesson = RunLesson("bench", "bench.txt", "bench.json", segments, {"en": TargetFile("en", "en/bench.md", tuple(targets))})
+    violations = check_outputs(g, [lesson])
+    assert not [v for v in violations if v.kind != "inconsistent"], violations[:3]
+
+
+def measure(rows: int, folder: Path) -> dict[str, float]:
+    path = folder / f"g{rows}.csv"
+    path.write_text(generate(rows), encoding="utf-8")
+    out: dict[str, float] = {}
+    t = time.perf_counter()
+    g = Glossary.load(str(path))
+    out["load"] = time.perf_counter() - t
+    t = time.perf_counter()
+    issues = lint(str(path))
+    out["lint"] = time.perf_counter() - t
+    assert not [i for i in issues if i.severity == "error"], issues[:3]
+    t = time.perf_counter()
+    one_check(g)
+    out["check"] = time.perf_counter() - t
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="1k and 10k rows only")
+    args = ap.parse_args()
+    sizes = [1000, 10000] if args.quick else [1000, 10000, 100000]
+    with tempfile.TemporaryDirectory() as tmp:
+        results = {n: measure(n, Path(tmp)) for n in sizes}
+    base = results[sizes[0]]
+    print(f"{'rows':>7}  {'step':<6} {'seconds':>8} {'us/row':>8} {'ratio vs 1k':>11}")
+    for n, r in results.items():
+        for step, sec in r.items():
+            ratio = (sec / n) / (base[step] / sizes[0])
+            print(f"{n:>7}  {step:<6} {sec:>8.2f} {sec / n * 1e6:>8.1f} {ratio:>11.2f}")
+
+
+if __name__ == "__main__":
+    main()
