@@ -131,11 +131,44 @@ class Glossary:
         data = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
+    @functools.cached_property
+    def _row_blobs(self) -> list[str]:
+        """Each row as what changes a translation (forms, dnt, case, pos), canonical JSON."""
+        return [
+            json.dumps(
+                {"forms": {k: list(v) for k, v in sorted(t.forms.items())}, "dnt": t.dnt, "case": t.case, "pos": t.pos},
+                sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+            )
+            for t in self.terms
+        ]
+
+    def rows_digest(self, text: str, src: str, tgt: str) -> str:
+        """A digest of exactly the rows that can change translating ``text`` from ``src`` to
+        ``tgt``: rows with a ``src`` form matching the text (before longest-match selection, so
+        a row hidden by a longer one counts too), and for Thai text the rows whose Thai forms
+        occur in it (they are in the word cutter's dictionary, which decides Thai word
+        edges). "" when no row matches: then the glossary cannot change this translation, and
+        the translation memory need not be redone when unrelated rows are added or edited."""
+        if src == tgt or not text or src not in self.languages:
+            return ""
+        keys = {c.key for c, _ in self._candidates(text, src, edges=False)}
+        if keys and any(M.is_thai(c) for c in text):
+            folded = M.fold(text)[0]
+            for lang in self.languages:
+                for e, _m in self._index(lang).matches(folded, True, want=lambda e: e.thai):
+                    keys.add(e.key)
+        if not keys:
+            return ""
+        body = [MATCHER_VERSION, src, tgt, sorted(self._row_blobs[k] for k in keys)]
+        data = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
     def __getstate__(self) -> dict[str, object]:
         """Picklable for process pools: the lock and compiled caches are rebuilt on demand."""
         state = dict(self.__dict__)
         state.pop("_lock", None)
         state.pop("_thai_terms", None)
+        state.pop("_row_blobs", None)
         state["_indexes"] = {}
         return state
 
