@@ -1,10 +1,17 @@
 """Checking what `pipeline run` wrote against the glossary.
 
 The check reads the JSON sidecars the runner leaves in
-``OUT/.pipeline/lessons/<lesson>.json`` (schema 1, see :func:`load_run_outputs`)
-rather than re-parsing the Markdown: the sidecar pairs each source segment
-with its translation and the line it landed on, so a violation can name the
-lesson, the target file and the line without guessing an alignment.
+``OUT/.pipeline/lessons/`` (schema 1, see :func:`load_run_outputs`) rather than
+re-parsing the Markdown: the sidecar pairs each source segment with its
+translation and the line it landed on, so a violation can name the lesson,
+the target file and the line without guessing an alignment. Sidecars are
+found by walking that folder (lessons in subfolders have theirs in
+subfolders; an over-long name is shortened with a hash), and each lesson's
+name is the ``lesson`` field inside, never the file name.
+
+Besides what it finds itself, the check reports every glossary failure the
+run recorded (a term the engine could not enforce and left as the model
+wrote it): a run that said "1 glossary failure" must not pass the check.
 """
 
 from __future__ import annotations
@@ -16,9 +23,11 @@ from pathlib import Path
 
 from pipeline.errors import InputError
 from pipeline.glossary.core import Glossary
+from pipeline.glossary.model import TermMatch
+from pipeline.text import printable
 
 SIDECAR_DIR = Path(".pipeline") / "lessons"
-CHECKED_STATUSES = ("translated", "memory", "unchanged")  # "untranslated" is run's business
+CHECKED_STATUSES = ("translated", "memory", "unchanged", "partial")  # "untranslated" is run's business
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,7 @@ class TargetSegment:
     text: str
     line: int
     status: str
+    glossary_failures: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,7 +82,7 @@ def load_run_outputs(out_dir: str) -> list[RunLesson]:
     not schema 1, so a reviewer tool built on this gets the same messages.
     """
     folder = Path(out_dir) / SIDECAR_DIR
-    files = sorted(folder.glob("*.json")) if folder.is_dir() else []
+    files = sorted(p for p in folder.rglob("*.json") if p.is_file()) if folder.is_dir() else []
     if not files:
         raise InputError(
             str(folder),
@@ -111,7 +121,10 @@ def _read_sidecar(path: Path) -> RunLesson:
                 str(lang),
                 str(t["file"]),
                 tuple(
-                    TargetSegment(int(s["id"]), str(s["text"]), int(s.get("line", 0)), str(s.get("status", "")))
+                    TargetSegment(
+                        int(s["id"]), str(s["text"]), int(s.get("line", 0)), str(s.get("status", "")),
+                        tuple(str(f) for f in s.get("glossary_failures", [])),
+                    )
                     for s in t.get("segments", [])
                 ),
             )
@@ -134,7 +147,7 @@ def _read_sidecar(path: Path) -> RunLesson:
 
 @dataclass(frozen=True)
 class Violation:
-    kind: str  # "missing-term", "forbidden-variant", "inconsistent"
+    kind: str  # "missing-term", "forbidden-variant", "inconsistent", "run-failure" (recorded by the run)
     lesson: str
     file: str
     line: int
@@ -148,11 +161,21 @@ class Violation:
         return asdict(self)
 
 
-def _runs(seg: SourceSegment) -> list[tuple[str, str]]:
-    """(language, text) pieces of a source segment: its spans, or the whole text."""
-    if seg.spans:
-        return [(sp.lang, seg.text[sp.start : sp.end]) for sp in seg.spans]
-    return [(seg.lang, seg.text)]
+def _source_terms(glossary: Glossary, seg: SourceSegment, tgt: str) -> list[TermMatch]:
+    """Glossary terms in a source segment, each found in the language of the run(s) it touches.
+
+    Terms are searched in the whole text, not run by run, so a term that spans
+    two language runs (the detector split "relación con | los clientes") is
+    found; a match counts for language L when it overlaps a run in L.
+    """
+    runs = [(sp.lang, sp.start, sp.end) for sp in seg.spans] or [(seg.lang, 0, len(seg.text))]
+    out: list[TermMatch] = []
+    for lang in dict.fromkeys(r[0] for r in runs):
+        if lang == tgt or lang not in glossary.languages:
+            continue
+        mine = [(a, b) for run_lang, a, b in runs if run_lang == lang]
+        out += [m for m in glossary.find(seg.text, lang) if any(m.start < b and a < m.end for a, b in mine)]
+    return out
 
 
 def check_segment(glossary: Glossary, lesson: RunLesson, tf: TargetFile, ts: TargetSegment) -> list[Violation]:
@@ -165,13 +188,10 @@ def check_segment(glossary: Glossary, lesson: RunLesson, tf: TargetFile, ts: Tar
 
     wanted: dict[str, str] = {}
     if src is not None:
-        for lang, text in _runs(src):
-            if lang == tf.lang or lang not in glossary.languages:
-                continue
-            for m in glossary.find(text, lang):
-                target = glossary.target_for(m, tf.lang)
-                if target is not None:
-                    wanted.setdefault(m.term_id, target)
+        for m in _source_terms(glossary, src, tf.lang):
+            target = glossary.target_for(m, tf.lang)
+            if target is not None:
+                wanted.setdefault(m.term_id, target)
     for term_id, target in wanted.items():
         term = glossary.term(term_id)
         if term.dnt:
@@ -180,10 +200,11 @@ def check_segment(glossary: Glossary, lesson: RunLesson, tf: TargetFile, ts: Tar
             present = bool(glossary.find_term(ts.text, tf.lang, term_id))
         if not present:
             out.append(v("missing-term", term_id, target, ""))
-    for term in glossary.terms:
-        for bad in term.forbidden.get(tf.lang, ()):
-            if _contains_dnt(ts.text, bad, term.case):
-                out.append(v("forbidden-variant", term.id, term.preferred(tf.lang) or term.id, bad))
+    for term, bad in glossary.forbidden(tf.lang):
+        if _contains_dnt(ts.text, bad, term.case):
+            out.append(v("forbidden-variant", term.id, term.preferred(tf.lang) or term.id, bad))
+    for failure in ts.glossary_failures:
+        out.append(v("run-failure", "", "", failure))
     return out
 
 
@@ -232,8 +253,12 @@ def format_table(violations: list[Violation]) -> str:
     if not violations:
         return "No glossary violations."
     head = ("LESSON", "FILE:LINE", "KIND", "TERM", "EXPECTED", "FOUND")
+    # Lesson and file names come from strangers: escaped before they reach a terminal.
     rows = [
-        (v.lesson, f"{v.file}:{v.line}", v.kind, v.term or "-", _clip(v.expected), _clip(v.found) or "-")
+        tuple(
+            printable(c)
+            for c in (v.lesson, f"{v.file}:{v.line}", v.kind, v.term or "-", _clip(v.expected) or "-", _clip(v.found) or "-")
+        )
         for v in violations
     ]
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head) - 1)]

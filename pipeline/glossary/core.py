@@ -163,12 +163,21 @@ class Glossary:
         data = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
+    def forbidden(self, lang: str) -> list[tuple[Term, str]]:
+        """(term, forbidden rendering) for ``lang``; built once (most rows have none)."""
+        with self._lock:
+            cache = self.__dict__.setdefault("_forbidden", {})
+            if lang not in cache:
+                cache[lang] = [(t, bad) for t in self.terms for bad in t.forbidden.get(lang, ())]
+            return list(cache[lang])
+
     def __getstate__(self) -> dict[str, object]:
         """Picklable for process pools: the lock and compiled caches are rebuilt on demand."""
         state = dict(self.__dict__)
         state.pop("_lock", None)
         state.pop("_thai_terms", None)
         state.pop("_row_blobs", None)
+        state.pop("_forbidden", None)
         state["_indexes"] = {}
         return state
 
