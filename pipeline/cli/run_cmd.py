@@ -166,8 +166,8 @@ def _print_summary(report, verbosity: int, raw_dir: str, out_dir: str) -> None: 
         ("untranslated", report.untranslated),
         ("glossary failures", report.glossary_failures),
     ]
-    if report.stale:
-        rows.append(("stale kept" if report.stale_kept else "stale removed", len(report.stale)))
+    if report.stale_count:
+        rows.append(("stale kept" if report.stale_kept else "stale removed", report.stale_count))
     for lang, n in sorted(report.segments_by_lang.items()):
         rows.append((f"segments in {lang}", n))
     width = max(len(k) for k, _ in rows)
@@ -185,9 +185,13 @@ def _print_summary(report, verbosity: int, raw_dir: str, out_dir: str) -> None: 
     if verbosity >= 1:
         for name in report.rebuilt:
             click.echo(f"  wrote {printable(name)}")
+        if report.written > len(report.rebuilt):
+            click.echo(f"  ... and {report.written - len(report.rebuilt)} more")
     for name in report.stale:
         verb = "kept (--keep-stale)" if report.stale_kept else "removed its outputs"
         click.echo(f"  source gone: {printable(name)}: {verb}")
+    if report.stale_count > len(report.stale):
+        click.echo(f"  ... and {report.stale_count - len(report.stale)} more lessons whose source is gone")
     if report.files and not report.written and report.up_to_date == report.files:
         click.echo(f"All {report.files} lessons are up to date: nothing needed rebuilding. To rebuild them anyway: "
                    f"pipeline run {raw_dir} {out_dir} --force")

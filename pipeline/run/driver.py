@@ -184,8 +184,7 @@ class Runner:
             for (lesson, t), per_target in zip(built, per_lesson):
                 try:
                     records.append((lesson.name, writer.write_lesson(lesson, per_target, t.input_hash)))
-                    self.report.written += 1
-                    self.report.rebuilt.append(lesson.name)
+                    self.report.note_written(lesson.name)
                 except WriteFailed as exc:
                     self.report.errors.append(exc.problem)
                 self._done += 1
@@ -235,13 +234,16 @@ class Runner:
             return
         gone: list[str] = []
         for name, record in manifest.unseen():
-            self.report.stale.append(name)
+            self.report.note_stale(name)
             if self.config.keep_stale:
                 continue
             outputs = record.get("outputs", {})
             for rel in sorted(outputs) if isinstance(outputs, dict) else []:
                 self._remove_output(rel)
             gone.append(name)
+            if len(gone) >= 1000:  # the page already read: deleting it does not disturb the next one
+                manifest.delete(gone)
+                gone = []
         self.report.stale_kept = self.config.keep_stale
         manifest.delete(gone)
 

@@ -116,16 +116,21 @@ class Manifest:
         if rows:
             self._transaction("INSERT OR IGNORE INTO seen VALUES (?)", rows)
 
-    def unseen(self) -> Iterator[tuple[str, dict[str, Any]]]:
-        """Records of lessons this run did not find (their source is gone), by name."""
-        rows = self._execute("SELECT name, record FROM lessons WHERE name NOT IN (SELECT name FROM seen) "
-                             "ORDER BY name").fetchall() if self.count_unseen() else []
-        for name, text in rows:
-            try:
-                record = json.loads(text)
-            except ValueError:
-                record = {}
-            yield name, record if isinstance(record, dict) else {}
+    def unseen(self, page: int = 1000) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Records of lessons this run did not find (their source is gone), by name, a page at a time."""
+        last = ""
+        while True:
+            rows = self._execute("SELECT name, record FROM lessons WHERE name > ? AND name NOT IN "
+                                 "(SELECT name FROM seen) ORDER BY name LIMIT ?", (last, page)).fetchall()
+            for name, text in rows:
+                try:
+                    record = json.loads(text)
+                except ValueError:
+                    record = {}
+                yield name, record if isinstance(record, dict) else {}
+            if len(rows) < page:
+                return
+            last = rows[-1][0]
 
     def count_unseen(self) -> int:
         row = self._execute("SELECT count(*) FROM lessons WHERE name NOT IN (SELECT name FROM seen)").fetchone()

@@ -8,6 +8,8 @@ from typing import Any
 
 from pipeline.discover import FileProblem
 
+LIST_CAP = 10_000  # names kept for the summary: memory stays flat in the number of lessons
+
 
 @dataclass
 class RunReport:
@@ -27,14 +29,25 @@ class RunReport:
     segments_by_lang: Counter[str] = field(default_factory=Counter)
     routes: dict[str, list[str] | None] = field(default_factory=dict)  # "es>en" -> packages
     missing_hops: dict[str, list[str]] = field(default_factory=dict)  # "es>th" -> ["en>th"]: what to install
-    rebuilt: list[str] = field(default_factory=list)  # lessons written in this run, in order
-    stale: list[str] = field(default_factory=list)  # lessons whose source is gone: outputs removed (or kept)
+    rebuilt: list[str] = field(default_factory=list)  # lessons written in this run, in order (first LIST_CAP)
+    stale: list[str] = field(default_factory=list)  # lessons whose source is gone: removed or kept (first LIST_CAP)
+    stale_count: int = 0
     stale_kept: bool = False  # --keep-stale: listed, not removed
     executor: str = "inline"  # where lessons were built: inline, process-pool, dask
     workers: int = 1
     device: str = ""  # the translation device, resolved ("cpu", "cuda:0,1")
     compute_type: str = ""  # resolved compute type
     elapsed: float = 0.0  # seconds
+
+    def note_written(self, name: str) -> None:
+        self.written += 1
+        if len(self.rebuilt) < LIST_CAP:
+            self.rebuilt.append(name)
+
+    def note_stale(self, name: str) -> None:
+        self.stale_count += 1
+        if len(self.stale) < LIST_CAP:
+            self.stale.append(name)
 
     @property
     def missing_pairs(self) -> list[str]:
@@ -61,6 +74,7 @@ class RunReport:
             "missing_pairs": self.missing_pairs,
             "missing_hops": dict(sorted(self.missing_hops.items())),
             "stale": list(self.stale),
+            "stale_count": self.stale_count,
             "stale_removed": not self.stale_kept,
             "executor": self.executor,
             "workers": self.workers,
