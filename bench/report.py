@@ -1,13 +1,17 @@
-"""How big and how fast is the report for a large batch?
+"""How big, how fast and how much memory is the report for a large batch?
 
 Builds N lessons of sidecars (synthetic, about the size of the real ones:
 ~22 segments, ~20 edits, a Thai run, untranslated segments), or copies the
-sidecars of a real OUT folder round-robin with --from, then measures:
-report build+write time, page size, and in headless Chromium the time until
-the page's script has run (``data-ready-ms``, navigation start to usable)
-for the plain page, a filtered page and a page with one lesson opened.
+sidecars of a real OUT folder round-robin with --from, then runs `write_report`
+in a fresh process per size and measures build+write time, output size and
+peak RSS. The smallest size is the baseline: ms/lesson and peak RSS are
+printed as ratios against it (flat = the report streams). The largest size is
+also built as one page (the old layout) for comparison, up to 10,000 lessons.
+With --browser and Debian's chromium, the time until the page's script has
+run (``data-ready-ms``) for the index, a page and a page with a lesson opened.
 
-    python bench/report.py                 # 1,000 synthetic lessons
+    python bench/report.py --quick          # 1,000 and 5,000 lessons
+    python bench/report.py -n 1000 -n 20000 --browser
     python bench/report.py -n 5000 --from /tmp/out
 """
 
@@ -15,9 +19,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -53,7 +59,8 @@ def synthetic_sidecar(name: str, k: int) -> dict[str, Any]:
         untranslated = i % 5 == 0
         targets.append({"id": i, "text": seg if untranslated else f"The value proposition ({i}, {k}).",
                         "line": 2 * i + 1, "status": "untranslated" if untranslated else "translated",
-                        **({"missing": ["es", "en"]} if untranslated else {})})
+                        **({"missing": [["es", "en"]], "kept": [[0, len(seg), "es"]]} if untranslated else
+                           {"route": [{"start": 0, "end": len(seg), "lang": "es", "hops": ["es", "en"], "how": "model"}]})})
     return {"schema": 1, "lesson": name, "source": f"raw/{name}.txt", "encoding": "utf-8", "title": f"Lección {k}",
             "notes": [], "file": f"source/{name}.md", "languages": {"es": 0.9, "th": 0.1}, "edits": edits,
             "flagged": [], "text": text, "segments": segments,
@@ -85,30 +92,69 @@ def ready_ms(page: Path, fragment: str, profile: Path) -> tuple[int, float]:
     return (int(m.group(1)) if m else -1), wall
 
 
+def child(out: str, dest: str, page_size: int) -> None:
+    """Runs in a fresh process so its peak RSS is the report's alone."""
+    t0 = time.perf_counter()
+    report = write_report(out, dest, page_size=page_size)
+    build = time.perf_counter() - t0
+    files = [Path(p) for p in report.pages]
+    print(json.dumps({"lessons": report.totals()["lessons"], "build": build, "files": len(files),
+                      "bytes": sum(p.stat().st_size for p in files), "largest": max(p.stat().st_size for p in files)}))
+
+
+def measure(out: Path, dest: Path, page_size: int) -> dict[str, Any]:
+    proc = subprocess.Popen([sys.executable, __file__, "--child", str(out), str(dest), str(page_size)],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    text = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    assert status == 0, text
+    result: dict[str, Any] = json.loads(text)
+    result["rss_mb"] = usage.ru_maxrss / 1024  # KiB on Linux
+    return result
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("-n", type=int, default=1000, help="lessons (default 1000)")
+    ap.add_argument("-n", type=int, action="append", help="lessons (repeatable; default 1000 and 20000)")
+    ap.add_argument("--quick", action="store_true", help="1,000 and 5,000 lessons")
     ap.add_argument("--from", dest="source", type=Path, default=None, help="copy the sidecars of this OUT folder")
+    ap.add_argument("--browser", action="store_true", help="also time the pages in headless chromium")
+    ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.child:
+        child(args.child[0], args.child[1], int(args.child[2]))
+        return
+    sizes = sorted(set(args.n or ([1000, 5000] if args.quick else [1000, 20000])))
     tmp = Path(tempfile.mkdtemp(prefix="bench-report-"))
     try:
-        out = tmp / "out"
-        make_batch(out, args.n, args.source)
-        page = tmp / "report.html"
-        t0 = time.perf_counter()
-        report = write_report(out, page)
-        build = time.perf_counter() - t0
-        size = page.stat().st_size
-        print(f"lessons            {len(report.lessons)}")
-        print(f"build + write      {build:.2f} s")
-        print(f"page size          {size / 1e6:.1f} MB ({size / max(1, len(report.lessons)) / 1e3:.1f} kB per lesson)")
-        if not Path(CHROMIUM).exists():
-            print(f"(no {CHROMIUM}: browser timings skipped)")
-            return
-        for label, fragment in [("plain", ""), ("filtered", "kind=untranslated&q=lesson-009"),
-                                ("one lesson opened", "open=batch/lesson-00500")]:
-            ms, wall = ready_ms(page, fragment, tmp / "profile")
-            print(f"chromium {label:<18} ready after {ms} ms (headless run {wall:.1f} s)")
+        base: dict[str, Any] | None = None
+        print(f"{'lessons':>8} {'layout':<14} {'build s':>8} {'ms/lesson':>10} {'x base':>7} {'peak RSS MB':>12} "
+              f"{'x base':>7} {'files':>6} {'total MB':>9} {'largest MB':>11}")
+        for n in sizes:
+            out = tmp / f"out{n}"
+            make_batch(out, n, args.source)
+            runs = [("paged", tmp / f"r{n}" / "report.html", 1000)]
+            if n == sizes[-1] and 1000 < n <= 10000:  # one page of more would take GBs: the point of paging
+                runs.append(("one page", tmp / f"one{n}.html", n))
+            for layout, dest, page_size in runs:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                r = measure(out, dest, page_size)
+                per = r["build"] * 1000 / n
+                if base is None:
+                    base = {"per": per, "rss": r["rss_mb"]}
+                print(f"{n:>8} {layout:<14} {r['build']:>8.2f} {per:>10.2f} {per / base['per']:>7.2f} "
+                      f"{r['rss_mb']:>12.0f} {r['rss_mb'] / base['rss']:>7.2f} {r['files']:>6} "
+                      f"{r['bytes'] / 1e6:>9.1f} {r['largest'] / 1e6:>11.1f}")
+                if args.browser and Path(CHROMIUM).exists() and layout == "paged":
+                    pages = dest.with_name("report.pages")
+                    first = pages / "0001.html" if pages.is_dir() else dest
+                    for label, page, fragment in [("index/one page", dest, "kind=untranslated&q=lesson-009"),
+                                                  ("first page", first, ""),
+                                                  ("lesson opened", first, "open=batch/lesson-00500")]:
+                        ms, wall = ready_ms(page, fragment, tmp / "profile")
+                        print(f"         chromium {label:<15} ready after {ms} ms (headless run {wall:.1f} s)")
+            shutil.rmtree(out, ignore_errors=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -232,6 +232,7 @@ class Placed(NamedTuple):
     shown: list[str]  # per applied edit: its chain's result, as it stands in the text
     flagged: list[int | None]  # per flagged edit: where its ``before`` stands
     tops: list[int]  # per applied edit: the outermost edit of its chain
+    exact: list[bool]  # per applied edit: its computed position was confirmed by the text (no search)
 
 
 def chain_result(edits: Sequence[dict[str, Any]], members: Sequence[int]) -> tuple[int, int, str]:
@@ -294,11 +295,13 @@ def locate_edits(text: str, edits: Sequence[dict[str, Any]], flagged: Sequence[d
     results = {top: chain_result(edits, ks) for top, ks in members.items()}
     shift = _Shift(results.values())
     top_pos: dict[int, int | None] = {}
+    exact: dict[int, bool] = {}
     for top, (start, end, result) in results.items():
         pos: int | None = shift(start)
         if start == end:
             pos = shift(start) - len(result)  # an insertion ends where it starts: it does not shift itself
-        if result and not _valid(text, pos, result):
+        exact[top] = _valid(text, pos, result)
+        if result and not exact[top]:
             pos = _nearest(text, result, pos or 0)
         top_pos[top] = pos if pos is None or 0 <= pos <= len(text) else None
     spans = sorted((start, end) for start, end, _ in results.values())
@@ -310,7 +313,7 @@ def locate_edits(text: str, edits: Sequence[dict[str, Any]], flagged: Sequence[d
         inside = i >= 0 and spans[i][0] < start < spans[i][1]  # an applied edit rewrote this text
         at = shift(spans[i][0] if inside else start)
         found_flagged.append(at if not inside and _valid(text, at, before) else _nearest(text, before, at))
-    return Placed([top_pos[t] for t in tops], [results[t][2] for t in tops], found_flagged, tops)
+    return Placed([top_pos[t] for t in tops], [results[t][2] for t in tops], found_flagged, tops, [exact[t] for t in tops])
 
 
 def locate_segments(text: str, segments: Sequence[str]) -> list[int | None]:

@@ -292,12 +292,17 @@ def _target_cell(t: str, ts: dict[str, Any], seg_text: str, seg_id: Any, glossar
     if routes:
         cell["route"] = routes
     n_gf = 0
+    here = [v for v in glossary if v.get("lang") == t and v.get("segment") == seg_id]
     failures = ts.get("glossary_failures")
     if isinstance(failures, list) and failures:
         cell["gf"] = [str(x) for x in failures]
-        n_gf = len(failures)
+        # The checker may report a failure the run recorded as its own violation
+        # ("run-failure"): shown and counted once, as recorded during the run.
+        reported = {str(v.get("found", "")) for v in here if v.get("kind") == "run-failure"}
+        n_gf = sum(1 for x in cell["gf"] if x not in reported)
+        here = [v for v in here if not (v.get("kind") == "run-failure" and str(v.get("found", "")) in cell["gf"])]
         issues.add("glossary")
-    checked = [_violation_note(v) for v in glossary if v.get("lang") == t and v.get("segment") == seg_id]
+    checked = [_violation_note(v) for v in here]
     if checked:
         cell["gv"] = checked
         issues.add("glossary")

@@ -39,7 +39,7 @@ class PageInfo:
     next_href: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class IndexEntry:
     """One lesson as the index lists it (kept small: a batch may hold 100,000)."""
 

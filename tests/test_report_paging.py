@@ -204,3 +204,20 @@ def test_marks_of_real_chained_repairs_land_on_their_result() -> None:
         ("cript", ">", " fin"), ("Tambi", "é", "n")]
     assert [ref for *_, ref in marks] == ["e0", "e1 e2", "e3 e4", "e5", "e6", "e7"]
     assert all(row["ctx"][1] == shown for row, shown in zip(view.body["edits"], ["ó", "ó", "ó", "ñí", "ñí", "<", ">", "é"]))
+
+
+@pytest.mark.parametrize("sample", sorted(p.name for p in (Path(__file__).parent.parent / "raw").glob("*.txt")))
+def test_every_repair_of_the_samples_is_placed_by_its_offsets(sample: str) -> None:
+    """On each raw sample (mojibake, Thai tails, entities) and on it with a double-escaped tag appended,
+    every chain's result stands exactly where its offsets put it: no search needed."""
+    from pipeline.decode import decode_bytes
+    from pipeline.repair import repair
+    from pipeline.report_data import locate_edits
+
+    text = decode_bytes((Path(__file__).parent.parent / "raw" / sample).read_bytes(), sample).text
+    for raw in (text, text + "\nCÃ³digo &amp;lt;/script&amp;gt; y compaÃ±Ã­;a al final\n"):
+        r = repair(raw)
+        placed = locate_edits(r.text, [e.as_dict() for e in r.edits], [e.as_dict() for e in r.flagged])
+        assert all(placed.exact), [(e.before, e.after) for e, ok in zip(r.edits, placed.exact) if not ok]
+        for pos, shown in zip(placed.edits, placed.shown):
+            assert pos is not None and r.text.startswith(shown, pos)
