@@ -18,7 +18,7 @@ MIN_ZIPF_LOST = 2.0
 # each cut is, by where it starts and ends around the accented letter at i
 # (a - i, b - i): real pages show the letter *before* it lost with it most
 # (";mo" for "cómo", "utili;" for "utilizó", "c;nica" for "crónica").
-CUT_WEIGHT = {(-1, 1): 1.0, (0, 1): 0.3, (0, 2): 0.2, (-2, 1): 0.1, (-1, 2): 0.1, (0, 3): 0.05}
+CUT_WEIGHT = {(-1, 1): 1.0, (0, 1): 0.3, (0, 2): 0.2, (-2, 1): 0.03, (-1, 2): 0.03, (0, 3): 0.02}
 
 
 @lru_cache(maxsize=1)
@@ -57,12 +57,14 @@ def lost_letter_index() -> dict[str, tuple[tuple[str, float, float], ...]]:
         for i, ch in enumerate(word):
             if ch not in accented:
                 continue
-            for a in range(max(0, i - 2), i + 1):
-                for b in range(i + 1, min(n, a + 3) + 1):
-                    key = word[:a] + ";" + word[b:]
-                    slot = index.setdefault(key, {})
-                    weight = CUT_WEIGHT[a - i, b - i]
-                    old = slot.get(word)
-                    if old is None or weight > old[2]:
-                        slot[word] = (word, z, weight)
+            cuts = [(a, b) for a in range(max(0, i - 2), i + 1) for b in range(i + 1, min(n, a + 3) + 1)]
+            # P(cut | word): a word-initial accent ("único") can only lose itself and what follows
+            mass = sum(CUT_WEIGHT[a - i, b - i] for a, b in cuts)
+            for a, b in cuts:
+                key = word[:a] + ";" + word[b:]
+                slot = index.setdefault(key, {})
+                weight = CUT_WEIGHT[a - i, b - i] / mass
+                old = slot.get(word)
+                if old is None or weight > old[2]:
+                    slot[word] = (word, z, weight)
     return {k: tuple(sorted(v.values(), key=lambda c: (-c[1], c[0]))) for k, v in index.items()}

@@ -50,6 +50,9 @@ PRE_WORD_MARGIN = 1.5
 # In a page this damaged, short tokens ("m;s", "q;") are read too: the page
 # evidence says a ";" is far likelier a lost letter than a code or typo.
 SHORT_TOKEN_DAMAGE = 0.6
+# How often, in a damaged page, an accented word loses letters (rather than
+# keeping its letter and a stray ";"): the prior of the lost-letter reading.
+LOST_RATE = 0.3
 
 
 def sentence_start(line: str, i: int) -> bool:
@@ -183,7 +186,8 @@ def _choose(pre: str, suf: str, line: str, start: int, end: int, ctx: PageContex
     uses a rival candidate.
 
     A word before a ``;`` (``es;``) may be just that: the reading "word +
-    semicolon" joins the rivals, weighted by the odds that the page is clean.
+    semicolon" joins the rivals; the lost-letter readings need the page's
+    damage evidence and :data:`LOST_RATE`, the semicolon does not.
     """
     key = pre.lower() + ";" + suf.lower()
     if key not in lexicon.lost_letter_index():
@@ -192,8 +196,9 @@ def _choose(pre: str, suf: str, line: str, start: int, end: int, ctx: PageContex
     mass, punct = _in_context(key, prev, nxt, not suf and is_clause_end(pre))
     total = sum(p for p, _ in mass)
     if punct is not None:
-        d = min(max(ctx.damage, 0.02), 0.98)
-        total += punct * (1 - d) / d
+        # A real semicolon is as likely on any page; a lost-letter cut needs the
+        # page to be damaged (its evidence) and this word to be hit.
+        total += punct / (min(max(ctx.damage, 0.02), 1.0) * LOST_RATE)
     word = mass[0][1]
     share = mass[0][0] / total
     if any(p / total >= RIVAL_SHARE and ctx.on_page(w) for p, w in mass[1:]):
@@ -223,9 +228,15 @@ def _in_context(
     mass = tuple((math.exp(s - top), w) for s, w in scored)
     if not punct_reading:
         return mass, None
+    # P(pre | prev) * P(; | pre) * P(nxt | ;), on the scale of score(): score()
+    # divides by the prior of its right neighbour, here ";", so it is put back.
     pre = key[:-1]
-    punct = model.score(prev, pre, ";") + (
-        math.log(model.prob(";", nxt) / model.prior(nxt)) if nxt is not None else 0.0
+    punct = (
+        model.score(prev, pre, ";")
+        + math.log(model.prior(";"))
+        # a ";" ending a line ends a list item as often as the treebank's rare
+        # sentence-final ones suggest it never does: no evidence either way
+        + (math.log(model.prob(";", nxt) / model.prior(nxt)) if nxt not in (None, "</s>") else 0.0)
     )
     return mass, math.exp(min(punct - top, 50.0))
 

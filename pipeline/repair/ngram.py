@@ -38,6 +38,11 @@ PUNCT_PRIOR = 1e-3  # unigram prior of a punctuation token (not in wordfreq)
 FLOOR = 1e-9  # prior of a word wordfreq does not know
 
 
+def kept(a: str, b: str) -> bool:
+    """Whether the model keeps the bigram ``a b`` (it touches an accented word or a ``;``)."""
+    return ";" in (a, b) or not _ACCENTS.isdisjoint(a) or not _ACCENTS.isdisjoint(b)
+
+
 def tokenize(sentence: str) -> list[str]:
     toks = ["<s>"]
     for t in TOKEN_RE.findall(sentence):
@@ -64,7 +69,7 @@ def count_ngrams(sentences: Iterable[str]) -> Counts:
         unigrams.update(toks)
         for a, b in zip(toks, toks[1:], strict=False):
             seen.add((a, b))
-            if ";" in (a, b) or not _ACCENTS.isdisjoint(a) or not _ACCENTS.isdisjoint(b):
+            if kept(a, b):
                 bigrams[a, b] += 1
         raw = TOKEN_RE.findall(s)
         for prev, tok in zip(raw, raw[1:], strict=False):
@@ -124,8 +129,8 @@ class Bigrams:
         + any participle) says little by not having been seen with ``b``.
         """
         p0 = self.prior(b)
-        if a is None:
-            return p0
+        if a is None or not kept(a, b):
+            return p0  # no context, or a pair the pruned model does not keep: no evidence
         t = max(self.followers.get(a, 0), MU)
         return (self.bigrams.get((a, b), 0) + t * p0) / (self.unigrams.get(a, 0) + t)
 
