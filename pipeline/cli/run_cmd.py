@@ -18,16 +18,23 @@ def _codes(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c.strip().lower() for c in value.split(",") if c.strip()))
 
 
-def _device_index(ctx: click.Context, param: click.Parameter, value: Any) -> tuple[int, ...]:
-    if isinstance(value, (tuple, list)):
-        value = ",".join(map(str, value))
-    try:
-        out = tuple(dict.fromkeys(int(v) for v in str(value).split(",") if v.strip()))
-    except ValueError:
-        raise click.BadParameter(f"{value!r}: give GPU numbers separated by commas, e.g. 0 or 0,1") from None
-    if not out or min(out) < 0:
-        raise click.BadParameter(f"{value!r}: give GPU numbers separated by commas, e.g. 0 or 0,1")
-    return out
+class DeviceIndex(click.ParamType):
+    """``0`` or ``0,1``: CUDA device numbers, as a tuple."""
+
+    name = "N[,N...]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[int, ...]:
+        if isinstance(value, tuple):
+            return value
+        if isinstance(value, list):
+            value = ",".join(map(str, value))
+        try:
+            out = tuple(dict.fromkeys(int(v) for v in str(value).split(",") if v.strip()))
+        except ValueError:
+            out = ()
+        if not out or min(out) < 0:
+            self.fail(f"{value!r}: give GPU numbers separated by commas, e.g. 0 or 0,1", param, ctx)
+        return out
 
 
 def _cluster(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -52,7 +59,7 @@ def _cluster(ctx: click.Context, param: click.Parameter, value: str | None) -> s
 @click.option("--beam-size", type=click.IntRange(1, 16), default=4, show_default=True, help="Beam size for translation.")
 @click.option("--batch-tokens", type=click.IntRange(16, 65536), default=1024, show_default=True, help="Source tokens per model sub-batch (1024 is fastest on CPU, measured).")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True, help="Where models run: auto = CUDA when a CUDA device is visible, else CPU.")
-@click.option("--device-index", callback=_device_index, default="0", show_default=True, metavar="N[,N...]", help="CUDA devices to use (e.g. 0,1).")
+@click.option("--device-index", type=DeviceIndex(), default="0", show_default=True, metavar="N[,N...]", help="CUDA devices to use (e.g. 0,1).")
 @click.option("--compute-type", default="auto", show_default=True, help="CTranslate2 compute type; auto = int8 on CPU, int8_float16 on CUDA (or int8, float16, float32, ...).")
 @click.option("--cluster", callback=_cluster, default=None, metavar="ADDRESS", help="Build and translate on a Dask cluster: local:N (N worker processes here) or tcp://HOST:PORT (a running scheduler). Needs the [cluster] extra.")
 @threshold_option
