@@ -158,8 +158,8 @@ def untranslated_notice(blocks: list[Block], front_matter: dict[str, Any]) -> st
     return (
         f"> **Not fully translated.** {what} {len(segments)} segments keep text in {names}{why}. "
         "Install a model with `pipeline models install FILE.argosmodel` "
-        f"(or build a demo one: `python -m pipeline.testing.models demo.argosmodel {demo[0]} {demo[1]} --kind swap`), "
-        "then run `pipeline run` again."
+        f"(to try the flow, `python -m pipeline.testing.models demo {demo[0]} {demo[1]} --kind swap` builds a demo "
+        "one and prints its file), then run `pipeline run` again."
     )
 
 

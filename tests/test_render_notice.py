@@ -44,7 +44,7 @@ def test_untranslated_lesson_says_what_why_and_how_to_fix_right_under_the_title(
     assert notice.startswith("Not fully translated. All 4 segments keep text in Spanish (es), Thai (th) "
                              "because no installed model translates es\u2192en, th\u2192en.")
     assert "pipeline models install FILE.argosmodel" in notice
-    assert "python -m pipeline.testing.models demo.argosmodel es en --kind swap" in notice
+    assert "python -m pipeline.testing.models demo es en --kind swap" in notice
     # The per-segment markers stay: one short comment per segment, nothing per run on top.
     assert md.count("<!-- untranslated: es -->") == 3 and md.count("<!-- untranslated: th -->") == 1
 
@@ -54,7 +54,7 @@ def test_partial_lesson_counts_and_names_only_the_missing_hop() -> None:
     notice = _visible(md)[1][1]
     assert notice.startswith("Not fully translated. 1 of 4 segments keep text in Thai (th) because no installed "
                              "model translates en\u2192th.")
-    assert "demo.argosmodel en th --kind swap" in notice
+    assert "models demo en th --kind swap" in notice
 
 
 def test_without_missing_in_front_matter_the_hop_is_kept_language_to_target() -> None:
