@@ -289,7 +289,7 @@ def _target_cell(t: str, ts: dict[str, Any], seg_text: str, seg_id: Any, glossar
     if missing:
         cell["missing"] = [f"{a}\u2192{b}" for a, b in missing]
     routes = list(dict.fromkeys(h for h in (hops_text(r) for r in ts.get("route") or [] if isinstance(r, dict)) if h))
-    if routes:
+    if routes and not (status == "untranslated" and routes == ["kept"]):  # "untranslated" says it already
         cell["route"] = routes
     n_gf = 0
     here = [v for v in glossary if v.get("lang") == t and v.get("segment") == seg_id]
