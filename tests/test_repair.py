@@ -197,3 +197,54 @@ def test_docstring_examples() -> None:
 
     failures, tried = doctest.testmod(pipeline.repair.core)
     assert tried and failures == 0
+
+
+# --- the generated damage corpus: targets that must not regress ------------------
+
+
+def _damage_corpus():  # type: ignore[no-untyped-def]
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "bench" / "damage_corpus.py"
+    spec = importlib.util.spec_from_file_location("damage_corpus", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["damage_corpus"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_damage_corpus_targets() -> None:
+    """Held-out UD Spanish-GSD text (never in the bigram model) through every damage
+    class: the issue's targets on a fixed slice, plus the rules behind them."""
+    from pipeline.repair import lexicon
+
+    dc = _damage_corpus()
+    pages = list(dc.pages(150))
+    results = {}
+
+    def fix(text: str) -> tuple[str, list[tuple[int, int]]]:
+        r = repair(text)
+        results[text] = r
+        return r.text, [(e.start, e.end) for e in r.flagged]
+
+    tally = dc.score(pages, fix)
+    assert tally["entity"].damaged > 3000 and tally["entity"].rate >= 0.999
+    assert tally["thai_tail"].damaged > 500 and tally["thai_tail"].rate >= 0.99
+    assert tally["thai_tail"].wrong == 0  # the rest is flagged and left whole: never half-repaired
+    assert tally["lost_letters"].damaged > 400 and tally["lost_letters"].rate >= 0.90
+    assert tally["word_final"].rate >= 0.97
+    assert tally["mojibake"].rate >= 0.999
+    assert tally["clean"].untouched > 15000
+    assert all(t.false_edits == 0 for t in tally.values())
+    for page in pages:
+        r = results[page.damaged]
+        for e in r.edits:
+            if e.rule == "lost_letters":  # every output is the input or a lexicon word
+                assert lexicon.is_word(e.after, lexicon.MIN_ZIPF_LOST), e
+            assert page.damaged[e.start : e.end] == e.before
+        if page.kind in ("lost_letters", "thai_tail"):
+            again = repair(r.text)
+            assert again.text == r.text and again.edits == []

@@ -1,0 +1,99 @@
+"""Lost letters around an entity, chosen with the bigram model's context; word-final ``X;`` by page evidence."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.repair import lexicon, repair
+from pipeline.repair.evidence import SATURATED, clause_break, page_damage, saturation
+from pipeline.repair.ngram import context, model, tokenize
+
+PAGE = "La relació;n con el cliente y la comunicació;n son clave en el mó;dulo.\n"
+FIXED = "La relación con el cliente y la comunicación son clave en el módulo.\n"
+
+
+@pytest.mark.parametrize(
+    ("damaged", "restored"),
+    [
+        ("El ;o pasado fue bueno.", "El año pasado fue bueno."),  # año, not cómo/sólo: "el _ pasado"
+        ("No ;lo el precio importa.", "No sólo el precio importa."),
+        ("¿;;mo medimos la satisfacción?", "¿Cómo medimos la satisfacción?"),  # stacked: ¿ remnant + lost letters
+        ("¿Qué ofrecemos? ¿;;mo lo entregamos?", "¿Qué ofrecemos? ¿Cómo lo entregamos?"),
+        ("Viajamos por el golfo de ;xico.", "Viajamos por el golfo de México."),  # a name keeps its capital
+        ("La empresa se utili; ayer.", "La empresa se utilizó ayer."),
+        ("El cliente ya est; contento.", "El cliente ya está contento."),
+    ],
+)
+def test_restored_from_context(damaged: str, restored: str) -> None:
+    result = repair(PAGE + damaged)
+    assert result.text == FIXED + restored
+    assert repair(result.text).edits == []
+
+
+def test_capital_after_opening_mark_is_not_lost_letters() -> None:
+    # "¿;O esa voz": the ";" is the "¿" entity's remnant; "AñO" must never be proposed.
+    result = repair(PAGE + "¿;O esa voz te suena?")
+    assert result.text.endswith("¿O esa voz te suena?")
+    assert not [e for e in result.edits + result.flagged if e.rule == "lost_letters"]
+
+
+def test_every_lost_letter_output_is_a_lexicon_word() -> None:
+    text = PAGE + "Una c;nica, el ;o, la ag;cola, un ;todo y qu; decir del m;s."
+    result = repair(text)
+    for e in result.edits + result.flagged:
+        if e.rule == "lost_letters":
+            assert lexicon.is_word(e.after, lexicon.MIN_ZIPF_LOST), e
+
+
+def test_real_semicolons_in_a_clean_page_stay() -> None:
+    text = "Lo dijo así; luego lo midió. Es; como se ve; un buen cliente. El sur; el norte."
+    result = repair(text)
+    assert result.text == text and result.edits == []
+
+
+def test_context_tokens() -> None:
+    line = "¿;mo llegamos, dijo c;mo ella?"
+    assert context(line, 1, 4) == ("¿", "llegamos")
+    assert context(line, 0, 0) == ("<s>", "¿")
+    assert context(line, 23, 28)[0] is None  # a damaged neighbour is no evidence
+    assert tokenize("El año 2024, ¿cómo?") == ["<s>", "el", "año", "<num>", ",", "¿", "cómo", "?", "</s>"]
+    m = model()
+    assert m.prob("el", "año") > m.prob("el", "cómo")
+    assert m.capitalised("méxico") and not m.capitalised("año")
+
+
+# --- page-level evidence for word-final "X;" -------------------------------------
+
+SATURATED_PAGE = (
+    "La relació;n con los clientes y la comunicació;n son clave; el mó;dulo lo explica.\n"
+    "La segmentació;n ayuda y la informació;n importa.\n"
+)
+
+
+def test_saturated_page_repairs_word_final_remnants() -> None:
+    text = SATURATED_PAGE + "Luego volvió; a vivir allí; murió; en la ciudad que le permitió; crecer."
+    assert saturation(text) >= SATURATED and page_damage(text) >= SATURATED
+    out = repair(text).text
+    assert out.endswith("Luego volvió a vivir allí murió en la ciudad que le permitió crecer.")
+
+
+def test_clause_break_keeps_the_semicolon_in_a_saturated_page() -> None:
+    text = SATURATED_PAGE + "El cliente compró; sin embargo, no volvió; pero lo recomendó."
+    result = repair(text)
+    assert result.text.endswith("El cliente compró; sin embargo, no volvió; pero lo recomendó.")
+    kept = [e for e in result.flagged if e.rule == "half_entity"]
+    assert len(kept) == 2  # shown to a reviewer, not applied
+    assert repair(result.text).text == result.text
+
+
+def test_clean_page_keeps_word_final_semicolons() -> None:
+    text = "El cliente compró; después volvió. Todo salió bien; así lo contó."
+    assert saturation(text) == 0.0
+    assert repair(text).text == text
+
+
+def test_clause_break() -> None:
+    assert clause_break("compró; sin embargo, no", 7)
+    assert clause_break("compró; pero no", 7)
+    assert not clause_break("volvió; a vivir", 7)
+    assert not clause_break("murió;", 6)

@@ -1,0 +1,64 @@
+"""Thai tails of any length: restored whole from the transliteration + lexicon, or left whole and flagged."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.repair import repair
+from pipeline.repair.thai_tails import clusters, key, match
+
+# A page where the decoder left every entity's ";": the evidence of a damaged page.
+PAGE = "La relació;n con el cliente y la comunicació;n son clave en el mó;dulo.\n"
+FIXED = "La relación con el cliente y la comunicación son clave en el módulo.\n"
+
+
+@pytest.mark.parametrize(
+    ("damaged", "restored"),
+    [
+        ("Hay que aplicá;นดอลอ.", "Hay que aplicándolo."),  # vowels carried by อ, five clusters
+        ("Viajamos a Mé;ซิคอ el lunes.", "Viajamos a México el lunes."),  # x spelled ซ
+        ("Los paí;สเส, sus mercados.", "Los países, sus mercados."),  # เ written before its consonant
+        ("La atenció;น al cliente.", "La atención al cliente."),
+        ("Ademá;ส, la propuesta.", "Además, la propuesta."),
+        ("Un motor hidrá;อู่ลีกอซ nuevo.", "Un motor hidráulicos nuevo."),  # tone mark, vowel below
+        ("Es auté;นที่ก่ะเม้นเต้ útil.", "Es auténticamente útil."),  # six clusters, tone marks, ะ
+        ("La comunica;ชั่น directa.", "La comunicación directa."),  # "-tion" spelling of -ción
+    ],
+)
+def test_tails_restored_whole(damaged: str, restored: str) -> None:
+    result = repair(PAGE + damaged)
+    assert result.text == FIXED + restored
+    (edit,) = [e for e in result.edits if e.rule == "thai_tail"]
+    assert edit.applied and edit.confidence >= 0.5
+    assert repair(result.text).edits == []
+
+
+def test_unreadable_tail_is_left_whole_and_flagged() -> None:
+    # No lexicon word starts with "Zyxwá": the token stays exactly as it was.
+    text = PAGE + "El proyecto Zyxwá;ลอบอ empieza."
+    result = repair(text)
+    assert "Zyxwá;ลอบอ" in result.text  # the ";" is not removed with the Thai kept
+    assert any(e.rule == "thai_tail" and not e.applied for e in result.flagged)
+    assert not any(e.rule == "half_entity" and "Zyx" in text[e.start - 6 : e.end] for e in result.edits)
+
+
+def test_no_half_repair_anywhere() -> None:
+    # Whatever happens to a glued tail, the output never holds a stem glued to Thai without its ";".
+    for tail in ("นดอลอ", "ซิคอ", "สเส", "กขฃ", "ฮ่ฮ่ฮ่"):
+        out = repair(PAGE + f"Una prueba: aplicá;{tail} bien.").text
+        assert f"aplicá{tail}" not in out
+
+
+def test_real_thai_is_untouched() -> None:
+    text = "ความสัมพันธ์กับลูกค้า es la relación con el cliente. ลูกค้า compra."
+    assert repair(text).text == text
+    assert repair(PAGE + text).text == FIXED + text
+
+
+def test_phonetic_key_and_clusters() -> None:
+    assert key("México") == key("mésiko".replace("s", "ks"))
+    assert key("vaca") == key("baka")
+    assert key("calle") == key("kaye")
+    assert clusters("นดอลอ") == ["น", "ด", "อ", "ล", "อ"]
+    assert match("aplicá", "นดอลอ")[0] == "aplicándolo"  # type: ignore[index]
+    assert match("zyxwá", "ลอบอ") is None
