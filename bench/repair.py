@@ -249,7 +249,7 @@ def process(name: str, data: bytes, timing: Timing | None = None) -> str:
     repaired = repair(decoded.text)
     t2 = _clock()
     blocks = parse_blocks(repaired.text)
-    title = find_title(blocks) or Path(name).stem
+    title = find_title(blocks)  # as pipeline/lesson.py: no heading from the file name
     t3 = _clock()
     front = {
         "title": title,

@@ -31,7 +31,7 @@ def build_lesson(data: bytes, name: str, source: str, config: PipelineConfig) ->
         source=source,
         encoding=decoded.encoding,
         text=repaired.text,
-        title=find_title(blocks) or name,
+        title=find_title(blocks),  # "" without a title line: no heading made from the file name
         blocks=blocks,
         edits=list(repaired.edits),
         flagged=list(repaired.flagged),

@@ -13,7 +13,8 @@ Decisions (and why):
 * The title is a ``HEADING`` block of level 1 *inside* the block list, so it is
   translated, checked and located (``segment_lines``) like every other segment.
   :func:`find_title` reads it back; it returns ``""`` when the page has no
-  title-like line, and the caller falls back to the file stem.
+  title-like line, and then the lesson has no title heading (none is made up
+  from the file name).
 * The title is a title-like line ("Lección 5 ...", "Lesson 2 ...", "Unidad 3",
   "บทที่ 4") near the top when there is one, else the first text line when it is
   short and does not read as a sentence. Heading-like lines *before* the title
@@ -142,14 +143,15 @@ def parse_blocks(text: str) -> list[Block]:
     _choose_title(pairs)
     _detect_banner(pairs)
     _mark_credits(pairs)
+    _demote_trailing_heading(pairs)
     return [_finish(block, meta) for block, meta in pairs]
 
 
 def find_title(blocks: list[Block]) -> str:
     """The lesson title: the text of the first level-1 heading, or ``""``.
 
-    ``""`` means the page has no title-like line; the caller uses the file
-    stem instead. Works on translated copies of the blocks too.
+    ``""`` means the page has no title-like line (the lesson gets no title
+    heading). Works on translated copies of the blocks too.
     """
     for block in blocks:
         if block.kind is BlockKind.HEADING and block.level == 1 and block.segments:
@@ -408,7 +410,10 @@ def _heading_shaped(text: str) -> bool:
     if not core or core[-1] in ".:;,…" or "://" in text:
         return False
     first = next((ch for ch in text if ch.isalpha()), None)
-    if first is None or (first.islower() and not text[0].isdigit()):  # "3 claves del éxito"
+    # "¿;;mo medimos?": a question that opens with "¿" starts a sentence even
+    # when damage left its first letter lowercase (or lost); its siblings are headings.
+    question = text[:1] in "¿¡" and core[-1:] in "?!"
+    if first is None or (first.islower() and not text[0].isdigit() and not question):  # "3 claves del éxito"
         return False
     return sum(ch.isalpha() for ch in text) >= 2
 
@@ -504,6 +509,17 @@ def _mark_credits(pairs: list[tuple[Block, _Meta]]) -> None:
         )
         if explicit or name_like or bare:
             block.kind, block.level = BlockKind.CREDIT, 1
+
+
+def _demote_trailing_heading(pairs: list[tuple[Block, _Meta]]) -> None:
+    """A heading with nothing after it but sources and credits heads nothing: a
+    page's short last line (an image caption, a closing label) stays a paragraph."""
+    for block, _ in reversed(pairs):
+        if block.kind in (BlockKind.SOURCE, BlockKind.CREDIT):
+            continue
+        if block.kind is BlockKind.HEADING and block.level == 2:
+            block.kind, block.level = BlockKind.PARAGRAPH, 1
+        return
 
 
 def _looks_like_credit(text: str) -> bool:

@@ -360,3 +360,41 @@ def test_no_letters_lost_and_lines_in_range(lines: list[str]) -> None:
     assert all(1 <= b.line <= len(lines) for b in blocks)
     assert [b.line for b in blocks] == sorted(b.line for b in blocks)
     assert parse_blocks(text) == blocks  # deterministic
+
+
+def test_damaged_question_becomes_a_heading_like_its_siblings() -> None:
+    text = (
+        "Lección 4 Canales\n\n"
+        "¿Qué canales usamos?\n\n"
+        "Los canales llevan la propuesta de valor al cliente.\n\n"
+        "¿;;mo llegamos al cliente?\n\n"
+        "Con una buena comunicació;n y un mó;dulo claro.\n\n"
+        "¿Cuándo revisamos los canales?\n\n"
+        "Cada año, con datos de venta.\n"
+    )
+    blocks = parse_blocks(repair(text).text)
+    headings = [b.segments[0].text for b in blocks if b.kind is BlockKind.HEADING and b.level == 2]
+    assert headings == ["¿Qué canales usamos?", "¿Cómo llegamos al cliente?", "¿Cuándo revisamos los canales?"]
+    # Even left unrepaired, a line opening with "¿" and ending with "?" is a question heading.
+    assert parse_blocks("Lección 1 X\n\n¿;;xq medimos?\n\nTexto del párrafo.")[1].kind is BlockKind.HEADING
+
+
+def test_short_last_line_is_not_an_empty_trailing_heading() -> None:
+    text = "Lección 2 Propuesta de valor\n\nEl valor resuelve un problema del cliente.\n\nEl lienzo en una pizarra\n"
+    blocks = parse_blocks(text)
+    assert kinds(blocks) == ["heading", "paragraph", "paragraph"]
+    with_source = text + "\nFuente: <https://example.org/lienzo>\n"
+    assert kinds(parse_blocks(with_source))[-2:] == ["paragraph", "source"]
+    markdown = render_markdown(find_title(blocks), blocks, {}).markdown
+    assert "## El lienzo" not in markdown and "El lienzo en una pizarra" in markdown
+
+
+def test_lesson_without_title_line_gets_no_heading_from_its_file_name() -> None:
+    from pipeline.config import PipelineConfig
+    from pipeline.lesson import build_lesson
+
+    data = "La relación con el cliente define cómo lo atendemos.\n\nOtro párrafo con más detalle.\n".encode()
+    lesson = build_lesson(data, "unidad-07-borrador", "raw/unidad-07-borrador.txt", PipelineConfig())
+    assert lesson.title == ""
+    markdown = render_markdown(lesson.title, lesson.blocks, {}).markdown
+    assert "unidad-07-borrador" not in markdown and "# " not in markdown
