@@ -221,3 +221,12 @@ def test_every_repair_of_the_samples_is_placed_by_its_offsets(sample: str) -> No
         assert all(placed.exact), [(e.before, e.after) for e, ok in zip(r.edits, placed.exact) if not ok]
         for pos, shown in zip(placed.edits, placed.shown):
             assert pos is not None and r.text.startswith(shown, pos)
+
+
+def test_skipped_names_are_printed_escaped(tmp_path: Path) -> None:
+    out = make_out(tmp_path / "out")
+    _sidecar(out, "evil\x1b]0;pwned\x07\u202e.json", "not an object")
+    result = CliRunner().invoke(main, ["report", str(out), "-o", str(tmp_path / "r.html")])
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output and "\u202e" not in result.output and "\x07" not in result.output
+    assert "Skipped: .pipeline/lessons/evil\\x1b]0;pwned\\x07\\u202e.json: is not a JSON object" in result.output

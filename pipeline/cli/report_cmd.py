@@ -41,17 +41,19 @@ def report(out_dir: str, output: str | None, page_size: int, glossary_path: str 
       pipeline report output/ -o report.html
     """
     from pipeline.report import write_report
+    from pipeline.text import printable  # names come from strangers: no escape sequence reaches the terminal
 
     dest = output if output is not None else str(Path(out_dir) / "report.html")
     result = write_report(out_dir, dest, glossary_path, source=glossary_source, target=glossary_target,
                           page_size=page_size)
     t = result.totals()
     where = dest if len(result.pages) <= 1 else f"{result.pages[0]} (index) and {len(result.pages) - 1} pages"
+    where = printable(where)
     click.echo(
         f"Wrote {where}: {t['lessons']} lessons, {t['edits']} edits, {t['flagged']} flagged, "
         f"{t['untranslated']} untranslated segments, {t['glossary']} glossary violations, {t['thai']} Thai runs"
     )
     for problem in result.problems:
-        click.echo(f"Skipped: {problem}", err=True)
+        click.echo(f"Skipped: {printable(problem)}", err=True)
     if result.problems:
         raise SystemExit(EXIT_FAILED)
