@@ -144,6 +144,21 @@ def mojibake(word: str) -> str:
     return "".join(out)
 
 
+# A partial MT's Thai spelling of each word's end after its accented letter
+# (one letter, or syllables with vowels before/after/above the consonant).
+THAI_TAILED = {
+    "relación": "relació;น",
+    "módulo": "mó;ดูโล",
+    "teléfono": "telé;โฟโน",
+    "público": "pú;บลีโก",
+    "propósito": "propó;ซีโต",
+    "único": "ú;นีโก",
+    "económico": "econó;มีโก",
+    "atención": "atenció;น",
+    "además": "ademá;ส",
+}
+
+
 @st.composite
 def damaged(draw: st.DrawFn) -> tuple[str, str]:
     """(clean, damaged) where every damaged word must come back exactly."""
@@ -152,8 +167,10 @@ def damaged(draw: st.DrawFn) -> tuple[str, str]:
     seps = draw(st.lists(st.sampled_from([" ", ", ", ". ", ": "]), min_size=n, max_size=n))
     broken = []
     for w in words:
-        kind = draw(st.sampled_from(["none", "half", "entity", "mojibake", "tag"]))
-        if kind == "half":
+        kind = draw(st.sampled_from(["none", "half", "entity", "mojibake", "tag", "thai"]))
+        if kind == "thai" and w in THAI_TAILED:
+            w2 = THAI_TAILED[w]
+        elif kind == "half":
             w2 = half_decode(w)
         elif kind == "entity":
             w2 = entity_form(w, draw(st.integers(0, 5)))
