@@ -75,25 +75,46 @@ def iter_lessons(raw: str | os.PathLike[str], out: str | os.PathLike[str]) -> It
 
     A generator: a folder of a million lessons is never held in memory at once.
     What it does keep is one normalised name per lesson yielded (a set of
-    strings, ~100 bytes a lesson), to refuse collisions; the run's manifest
-    holds far more per lesson. Problems with ``skipped=False`` are errors
-    (collisions, unreadable folders); the rest are notes.
+    strings, ~120 bytes a lesson, measured), to refuse collisions; the run's
+    state holds more per lesson. Problems with ``skipped=False`` are errors
+    (collisions, names that are not UTF-8, unreadable folders); the rest are
+    notes. Order: each folder's files sorted by name, then its subfolders,
+    sorted, each one whole (what ``os.walk`` gives with sorted names).
     """
     raw = Path(raw)
     root = raw.resolve()
     out_real = Path(out).resolve()
     seen: set[str] = set()
-    walk_errors: list[OSError] = []
-    for dirpath, dirnames, filenames in os.walk(raw, followlinks=False, onerror=walk_errors.append):
-        yield from (_walk_problem(exc) for exc in walk_errors)
-        walk_errors.clear()
-        here = Path(dirpath)
-        keep = []
-        for d in sorted(dirnames):
-            sub = here / d
-            if d.startswith("."):
+    # Folders still to walk, deepest last; each level is a sorted list consumed from the front.
+    pending: list[list[tuple[Path, str]]] = [[(raw, "")]]
+    while pending:
+        if not pending[-1]:
+            pending.pop()
+            continue
+        here, prefix = pending[-1].pop(0)
+        try:
+            with os.scandir(here) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            yield _walk_problem(exc)
+            continue
+        folders: list[os.DirEntry[str]] = []
+        files: list[os.DirEntry[str]] = []
+        for entry in entries:
+            if entry.name.startswith("."):
                 continue
-            if sub.is_symlink():
+            try:
+                is_dir = entry.is_dir()  # through a link too: a folder link is reported below
+            except OSError:
+                is_dir = False
+            (folders if is_dir else files).append(entry)
+        here_kept: dict[str, Path] = {}  # this folder's kept lessons, to name the one a collision lost to
+        for entry in files:
+            yield _file(entry, here, prefix, root, out_real, seen, here_kept)
+        deeper: list[tuple[Path, str]] = []
+        for entry in folders:
+            sub = here / entry.name
+            if entry.is_symlink():
                 target = _resolve(sub)
                 if target is not None and target == out_real:
                     continue  # a link to the output folder inside RAW: not a lesson folder
@@ -103,53 +124,44 @@ def iter_lessons(raw: str | os.PathLike[str], out: str | os.PathLike[str]) -> It
                 continue
             if sub.resolve() == out_real:
                 continue
-            keep.append(d)
-        dirnames[:] = keep
-        # Names of this folder's kept lessons, to name the one a collision lost to.
-        here_kept: dict[str, Path] = {}
-        for name in sorted(filenames):
-            path = here / name
-            if name.startswith("."):
-                continue
-            if path.suffix.lower() not in LESSON_SUFFIXES:
-                yield FileProblem(shown(path), "not a lesson (only .txt files are read)",
-                                  "rename it to .txt if it is one", skipped=True)
-                continue
-            below = path.relative_to(raw)
-            inner: str | None = below.as_posix()
-            if path.is_symlink():
-                target = _resolve(path)
-                if target is None:
-                    yield FileProblem(shown(path), "a link that loops; not read", "remove the link", skipped=True)
-                    continue
-                if not _within(target, root):
-                    yield FileProblem(shown(path), f"a link to {shown(target)}, outside RAW; not read",
-                                      "copy the file into RAW if it is a lesson", skipped=True)
-                    continue
-                if _within(target, out_real):
-                    yield FileProblem(shown(path), "a link into the output folder; not read",
-                                      "remove the link", skipped=True)
-                    continue
-                inner = target.relative_to(root).as_posix() if target != root else None
-            rel = below.with_suffix("").as_posix()
-            if not utf8_ok(rel):
-                # Refused here, before the name reaches the state, sidecars or Markdown (all UTF-8).
-                yield FileProblem(shown(path), "its name or folder name is not valid UTF-8", "rename it to a UTF-8 name")
-                continue
-            key = lesson_key(rel)
-            if key in seen:
-                kept = here_kept.get(key)
-                other = f"{shown(kept)}, which is kept" if kept else "another file, which is kept"
-                yield FileProblem(
-                    shown(path),
-                    f"would be written as lesson {printable(rel)}, like {other} "
-                    f"(lesson names must differ in more than letter case, Unicode form or the suffix)",
-                    "rename one of them", skipped=False)
-                continue
-            seen.add(key)
-            here_kept[key] = path
-            yield LessonFile(path, rel, root, inner)
-    yield from (_walk_problem(exc) for exc in walk_errors)
+            deeper.append((sub, f"{prefix}{entry.name}/"))
+        pending.append(deeper)
+
+
+def _file(entry: os.DirEntry[str], here: Path, prefix: str, root: Path, out_real: Path, seen: set[str],
+          here_kept: dict[str, Path]) -> Found:
+    """What one non-folder entry of a RAW folder is: a lesson, a note or an error."""
+    name = entry.name
+    path = here / name
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not stem or f".{suffix.lower()}" not in LESSON_SUFFIXES:
+        return FileProblem(shown(path), "not a lesson (only .txt files are read)", "rename it to .txt if it is one",
+                           skipped=True)
+    inner: str | None = prefix + name
+    if entry.is_symlink():
+        target = _resolve(path)
+        if target is None:
+            return FileProblem(shown(path), "a link that loops; not read", "remove the link", skipped=True)
+        if not _within(target, root):
+            return FileProblem(shown(path), f"a link to {shown(target)}, outside RAW; not read",
+                               "copy the file into RAW if it is a lesson", skipped=True)
+        if _within(target, out_real):
+            return FileProblem(shown(path), "a link into the output folder; not read", "remove the link", skipped=True)
+        inner = target.relative_to(root).as_posix() if target != root else None
+    rel = prefix + stem
+    if not utf8_ok(rel):
+        # Refused here, before the name reaches the state, sidecars or Markdown (all UTF-8).
+        return FileProblem(shown(path), "its name or folder name is not valid UTF-8", "rename it to a UTF-8 name")
+    key = lesson_key(rel)
+    if key in seen:
+        kept = here_kept.get(key)
+        other = f"{shown(kept)}, which is kept" if kept else "another file, which is kept"
+        return FileProblem(shown(path), f"would be written as lesson {printable(rel)}, like {other} "
+                           f"(lesson names must differ in more than letter case, Unicode form or the suffix)",
+                           "rename one of them")
+    seen.add(key)
+    here_kept[key] = path
+    return LessonFile(path, rel, root, inner)
 
 
 def discover(raw: Path, out: Path) -> tuple[list[LessonFile], list[FileProblem]]:
