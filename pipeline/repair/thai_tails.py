@@ -207,6 +207,10 @@ SKIP_COST = 1.0  # a cluster read as nothing
 INSERT_COST = 1.0  # a letter of the word no cluster gives
 VOWEL_COST = 0.5  # an unwritten (inherent) vowel
 MIN_ZIPF_TAIL = 1.5
+# Frequency can make up at most 0.05 * (8 - 1.5) of cost: a candidate costlier
+# than the best by more than this (plus the margin that lowers confidence) can
+# neither win nor be the runner-up that matters.
+BOUND_SLACK = 0.6
 
 
 @lru_cache(maxsize=65536)
@@ -313,7 +317,6 @@ def match(stem: str, thai: str, rest: str = "") -> tuple[str, float, float] | No
         if whole:
             return max(whole)[1], 0.0, 9.0
     parts = tuple(_cluster_keys(c) for c in clusters(thai))
-    n = len(parts)
     # A word whose tail starts with a letter the first cluster cannot give
     # costs at least 1 more: a cheap filter before the alignment.
     firsts = set(VOWELS) | {"k"}  # "x" keys as "ks", its k a cheap insertion
@@ -321,7 +324,13 @@ def match(stem: str, thai: str, rest: str = "") -> tuple[str, float, float] | No
         firsts |= {r[0] for r, _ in part if r}
         if all(r for r, _ in part):
             break  # a cluster that cannot be read as nothing gives the first letter
+    # Lengths a reading can have, give or take what the cost limit allows
+    # (a skipped cluster costs 1, an unwritten vowel 0.5).
+    shortest = sum(min(len(r) for r, _ in part) for part in parts)
+    longest = sum(max(len(r) for r, _ in part) for part in parts)
+    low, high = shortest - 1, longest + 3 + longest // 3
     best: list[tuple[float, float, str]] = []
+    bound = float("inf")  # no candidate this much costlier than the best so far can matter
     for word, z in prefixed(stem):
         tail = word[len(stem) :]
         if rest:
@@ -329,12 +338,13 @@ def match(stem: str, thai: str, rest: str = "") -> tuple[str, float, float] | No
                 continue
             tail = tail[: -len(rest)]
         target = key(tail)
-        if not target or len(target) > 3 * n + 2 or 2 * len(target) < n or target[0] not in firsts:
+        if not target or not low <= len(target) <= high or target[0] not in firsts:
             continue
-        limit = _max_cost(target)
+        limit = min(_max_cost(target), bound)
         cost = _align(parts, target, limit)
         if cost <= limit:
             best.append((cost - 0.05 * z, cost, word))
+            bound = min(bound, cost + BOUND_SLACK)
     if not best:
         return None
     best.sort()
