@@ -67,6 +67,8 @@ Found = LessonFile | FileProblem
 
 def lesson_key(rel: str) -> str:
     """The name two lessons collide on: Unicode canonical caseless form (NFD, casefold, NFD)."""
+    if rel.isascii():
+        return rel.lower()  # the same for ASCII, without three passes
     return unicodedata.normalize("NFD", unicodedata.normalize("NFD", rel).casefold())
 
 
