@@ -108,6 +108,11 @@ def lost_letter_candidates(line: str, ctx: PageContext) -> list[Candidate]:
             # " ;es": a stray ";" before a common word, not lost letters; a page
             # full of damage makes a stray ";" the less likely reading.
             share *= 0.8 if damaged_page else 0.3
+        if not suf and pre[:1].isupper() and not pre.isupper() and not sentence_start(line, start):
+            if is_clause_end(pre) and not ngram.model().capitalised(word):
+                # "del Atlántico Sur;": a capitalised word inside a sentence is a
+                # name before a real ";", not a verb that lost "gió"
+                share *= 0.3
         capital = not pre and (
             sentence_start(line, start) or ngram.model().capitalised(word) or _after_name(line, start)
         )
