@@ -43,8 +43,6 @@ _INSTALL_LOCK = threading.Lock()
 
 
 
-
-
 @dataclass(frozen=True)
 class InstalledPackage:
     """One installed translate package."""
@@ -77,8 +75,6 @@ class InstalledPackage:
     def checksum(self) -> str:
         """sha256 of the model files and tokenizer: the model's identity in the memory."""
         return _checksum(self.path)
-
-
 
 
 # --------------------------------------------------------------------------- discovery
@@ -245,13 +241,11 @@ def validate_archive(path: str | os.PathLike[str], models_dir: str | os.PathLike
     """
     info = check_archive(path, limits=limits)
     if models_dir is not None:
-        def reject(problem: str, hint: str = "") -> ArchiveRejected:
+        def reject(problem: str, hint: str = "use a package from the Argos index or rebuild it") -> ArchiveRejected:
             return ArchiveRejected(f"{path}: {problem}; nothing was installed; {hint}")
 
         _plan(info, Path(models_dir), reject)
     return info
-
-
 
 
 @dataclass(frozen=True)
@@ -337,7 +331,7 @@ def _pid_alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except (PermissionError, OSError):
+    except OSError:  # EPERM: alive, another user's
         return True
     return True
 
@@ -383,8 +377,11 @@ def sweep_stale(models_dir: str | os.PathLike[str] | None = None) -> int:
                     continue
                 except OSError:
                     pass
-        shutil.rmtree(entry, ignore_errors=True)
-        n += not entry.exists()
+        if entry.is_symlink() or not entry.is_dir():
+            entry.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(entry, ignore_errors=True)
+        n += not (entry.exists() or entry.is_symlink())
     return n
 
 
