@@ -161,6 +161,27 @@ def mojibake(text: str) -> str:
     return "".join(chr(b) if b in CP1252_UNDEFINED else bytes([b]).decode("cp1252") for b in data)
 
 
+# Non-letters with named entities that real Spanish text holds (« » ¿ ¡ ° º ª € — …).
+SYMBOLS = frozenset("«»¿¡°ºª€—…©")
+
+
+def _damage_symbols(tok: str, rng: random.Random) -> str:
+    """``«`` -> ``«;`` (the remnant) or one of its entity's broken forms."""
+    from html.entities import codepoint2name
+
+    out = []
+    for ch in tok:
+        if ch in SYMBOLS:
+            name = codepoint2name.get(ord(ch), "")
+            forms = [f"{ch};", f"&#{ord(ch)};", f"&#x{ord(ch):X};"]
+            if name:
+                forms += [f"&{name};", f"&amp;{name};", f"{name};" if len(name) > 4 else f"&{name};"]
+            out.append(rng.choice(forms))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def _accent_positions(word: str) -> list[int]:
     return [i for i, ch in enumerate(word) if ch in ACCENTED]
 
@@ -249,6 +270,8 @@ def _damage_page(kind: str, sents: list[str], rng: random.Random) -> Page:
                 ):
                     i = pos[0]
                     new, cls = lead + word[: i + 1] + ";" + thai_spelling(word[i + 1 :], rng) + trail, "thai_tail"
+        if kind == "entity" and new == tok and not SYMBOLS.isdisjoint(tok):
+            new, cls = _damage_symbols(tok, rng), "entity"
         if new != tok:
             marks[k] = cls
         out.append(new)
