@@ -114,9 +114,10 @@ class Bigrams:
         self.followers = followers or {}
 
     def capitalised(self, word: str) -> bool:
-        """Whether ``word`` is a name: written with a capital in most of its occurrences."""
+        """Whether ``word`` is a name: written with a capital in three quarters of its occurrences
+        (``México``, ``Gómez``; not ``cámara``, which the treebank's "Cámara" often capitalises)."""
         w = word.lower()
-        return 2 * self.caps.get(w, 0) > self.unigrams.get(w, 0)
+        return 4 * self.caps.get(w, 0) >= 3 * self.unigrams.get(w, 0) > 0
 
     def prior(self, word: str) -> float:
         return _prior(word)
