@@ -97,3 +97,14 @@ def test_clause_break() -> None:
     assert clause_break("compró; pero no", 7)
     assert not clause_break("volvió; a vivir", 7)
     assert not clause_break("murió;", 6)
+
+
+def test_the_pages_half_decoded_words_favour_a_candidate_and_stay_idempotent() -> None:
+    # "hab;a" is había or habría; the page writes "habí;a" elsewhere (half-decoded):
+    # that word is its vocabulary. The evidence vanishes as the page is repaired,
+    # so a second repair has less of it, never more.
+    text = PAGE + "El cliente habí;a comprado antes. Nadie hab;a visto el precio."
+    first = repair(text)
+    assert first.text.endswith("El cliente había comprado antes. Nadie había visto el precio.")
+    again = repair(first.text)
+    assert again.text == first.text and again.edits == []

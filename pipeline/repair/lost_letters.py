@@ -199,6 +199,10 @@ def _choose(pre: str, suf: str, line: str, start: int, end: int, ctx: PageContex
         return None
     prev, nxt = ngram.context(line, start, end)
     mass, punct = _in_context(key, prev, nxt, not suf and is_clause_end(pre))
+    vocab = _half_decoded_words(ctx)
+    if vocab and any(w in vocab for _, w in mass):
+        boosted = ((p * PAGE_WORD_BOOST if w in vocab else p, w) for p, w in mass)
+        mass = tuple(sorted(boosted, key=lambda m: (-m[0], m[1])))
     total = sum(p for p, _ in mass)
     if punct is not None:
         # A real semicolon is as likely on any page; a lost-letter cut needs the
@@ -209,6 +213,25 @@ def _choose(pre: str, suf: str, line: str, start: int, end: int, ctx: PageContex
     if any(p / total >= RIVAL_SHARE and ctx.on_page(w) for p, w in mass[1:]):
         share *= RIVAL_ON_PAGE
     return word, share
+
+
+# A candidate the page itself writes half-decoded ("habí;a" elsewhere) is this
+# much likelier: lessons repeat their vocabulary. Only half-decoded forms count,
+# never clean ones: those vanish as the page is repaired, so a second repair()
+# has less of this evidence, never more (idempotence), whereas a clean "había"
+# may be the output of this very rule.
+PAGE_WORD_BOOST = 4.0
+_HALF_WORD_RE = re.compile(rf"(?<![{LATIN};])[{LATIN}]*[áéíóúñüÁÉÍÓÚÑÜ];[{LATIN}]*")
+
+
+def _half_decoded_words(ctx: PageContext) -> frozenset[str]:
+    """The page's half-decoded words, repaired and lower-cased (``relació;n`` -> ``relación``); cached on ``ctx``."""
+    cached: frozenset[str] | None = getattr(ctx, "_half_decoded", None)
+    if cached is None:
+        found = _HALF_WORD_RE.findall(ctx.text) if ";" in ctx.text else []
+        cached = frozenset(w.replace(";", "").lower() for w in found)
+        object.__setattr__(ctx, "_half_decoded", cached)
+    return cached
 
 
 MAX_OPTIONS = 40  # the index lists candidates commonest first; the tail never wins
