@@ -110,8 +110,9 @@ def read_package(path: Path) -> InstalledPackage:
         path=path,
         from_code=meta["from_code"],
         to_code=meta["to_code"],
-        package_version=str(meta.get("package_version", "")),
-        argos_version=str(meta.get("argos_version", "")),
+        # free text from a stranger's metadata: printed in lists and messages, so made printable here
+        package_version=printable(str(meta.get("package_version", "")))[:64],
+        argos_version=printable(str(meta.get("argos_version", "")))[:64],
         target_prefix=str(meta.get("target_prefix", "") or ""),
         tokenizer=tokenizer,
     )
@@ -274,7 +275,7 @@ def _plan(info: ArchiveInfo, root: Path, reject: Callable[..., ArchiveRejected],
                 raise reject(f"{target} already exists (another installed package's folder)",
                              f"remove it first with `pipeline models remove {info.top}`")
     same_pair = [p for p in list_packages(root) if p.pair == info.pair]
-    version = str(info.metadata.get("package_version", ""))
+    version = printable(str(info.metadata.get("package_version", "")))[:64]
     if same_pair and not force:
         newest = same_pair[0]
         if _version_key(version) < _version_key(newest.package_version):
