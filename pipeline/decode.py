@@ -12,6 +12,16 @@ from pipeline.errors import InputError
 _BINARY_CONTROLS = set(range(0x00, 0x09)) | {0x0B, 0x0E, 0x0F} | set(range(0x10, 0x1A)) | set(range(0x1C, 0x20))
 
 
+# The largest lesson the batch builds. Measured with bench/huge_inputs.py and a
+# `pipeline run` of generated lessons: building is linear (about 1 s per MB and
+# per 20k lines here) but a lesson's objects, its sidecar and its translations
+# cost about 200 bytes of memory per input byte of paragraphs and 12 KB per
+# short line, so these limits keep one lesson near 2 GB resident. Bigger files
+# are refused with one line (the batch goes on): split them into lessons.
+MAX_LESSON_BYTES = 8 * 1024 * 1024
+MAX_LESSON_LINES = 150_000
+
+
 @dataclass(frozen=True)
 class Decoded:
     text: str
@@ -58,6 +68,21 @@ def decode_bytes(data: bytes, path: str = "<input>") -> Decoded:
     if _looks_binary_text(text):
         raise InputError(path, "binary data, not text", "skip it or convert it to UTF-8 text")
     return Decoded(_normalise_newlines(text), enc)
+
+
+def decode_lesson(data: bytes, path: str = "<input>") -> Decoded:
+    """:func:`decode_bytes` for a lesson of the batch: one over
+    :data:`MAX_LESSON_BYTES` or :data:`MAX_LESSON_LINES` is refused with an
+    :class:`InputError` (the rest of the batch goes on)."""
+    hint = "split it into smaller lessons (one per chapter or section)"
+    if len(data) > MAX_LESSON_BYTES:
+        size = f"{len(data) / 2**20:.1f} MiB"
+        raise InputError(path, f"is {size}, over the {MAX_LESSON_BYTES // 2**20} MiB limit for one lesson", hint)
+    decoded = decode_bytes(data, path)
+    lines = decoded.text.count("\n") + 1
+    if lines > MAX_LESSON_LINES:
+        raise InputError(path, f"has {lines:,} lines, over the {MAX_LESSON_LINES:,}-line limit for one lesson", hint)
+    return decoded
 
 
 def _strict(data: bytes, encoding: str, path: str) -> str:

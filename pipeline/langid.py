@@ -250,7 +250,7 @@ _ALPHABET_EXTRA = {
 }
 
 
-@dataclass
+@dataclass(slots=True)  # one per sentence of a lesson: no per-instance dict
 class _Piece:
     """One labelled stretch: a Latin sentence or a run of another script."""
 

@@ -107,7 +107,7 @@ _MAX_TITLE_CHARS = 150
 _TITLE_SEARCH_BLOCKS = 12
 
 
-@dataclass
+@dataclass(slots=True)  # one per input line: no per-instance dict
 class _Line:
     no: int  # 1-based line number in the input
     kind: str  # "blank", "item", "row", "sep", "source", "text"
@@ -117,7 +117,7 @@ class _Line:
     match: re.Match[str] | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Meta:
     """What later passes need to know about a block beyond the Block itself."""
 

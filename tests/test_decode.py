@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -84,3 +85,52 @@ def test_any_text_survives_utf8(text: str) -> None:
 def test_nul_heavy_bytes_that_are_not_utf16_text_are_binary() -> None:
     with pytest.raises(InputError, match="binary data"):
         decode_bytes(b"\x00\x01\x02\x89PNG\x00\x00", "raw/x.txt")
+
+
+# ---- lessons over the size limits are refused with one line -------------------------
+
+from pipeline.decode import MAX_LESSON_BYTES, MAX_LESSON_LINES, decode_lesson  # noqa: E402
+
+
+def test_lesson_under_the_limits_decodes_as_decode_bytes_does() -> None:
+    data = ("Lección\n" + "línea corta\n" * 1000).encode("utf-8")
+    assert decode_lesson(data, "x.txt") == decode_bytes(data, "x.txt")
+
+
+def test_lesson_over_the_byte_limit_is_refused() -> None:
+    data = b"a" * (MAX_LESSON_BYTES + 1)
+    with pytest.raises(InputError) as info:
+        decode_lesson(data, "raw/huge.txt")
+    assert str(info.value) == (
+        "raw/huge.txt: is 8.0 MiB, over the 8 MiB limit for one lesson; "
+        "split it into smaller lessons (one per chapter or section)"
+    )
+
+
+def test_lesson_over_the_line_limit_is_refused_in_any_encoding() -> None:
+    text = "x\n" * MAX_LESSON_LINES  # MAX_LESSON_LINES + 1 lines (the last one empty)
+    for data in (text.encode("utf-8"), text.encode("utf-16")):
+        with pytest.raises(
+            InputError, match=f"has {MAX_LESSON_LINES + 1:,} lines, over the {MAX_LESSON_LINES:,}-line limit"
+        ):
+            decode_lesson(data, "raw/lista.txt")
+    assert decode_lesson(("x\n" * (MAX_LESSON_LINES - 1)).encode(), "ok.txt").text.count("\n") == MAX_LESSON_LINES - 1
+
+
+def test_run_refuses_a_huge_lesson_with_one_line_and_writes_the_rest(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    (raw / "a-corta.txt").write_text("Lección corta\n\nLa relación con los clientes.\n", encoding="utf-8")
+    (raw / "b-lista.txt").write_bytes(b"fila\n" * (MAX_LESSON_LINES + 5))
+    result = CliRunner().invoke(main, ["run", str(raw), str(out)])
+    assert result.exit_code == 1
+    lines = [x for x in result.stderr.splitlines() if "b-lista.txt" in x]
+    assert lines == [
+        f"Error: {raw / 'b-lista.txt'}: has {MAX_LESSON_LINES + 6:,} lines, over the {MAX_LESSON_LINES:,}-line "
+        "limit for one lesson; split it into smaller lessons (one per chapter or section)"
+    ]
+    assert sorted(p.name for p in (out / "source").iterdir()) == ["a-corta.md"]
