@@ -87,13 +87,13 @@ def iter_lessons(raw: str | os.PathLike[str], out: str | os.PathLike[str]) -> It
     root = raw.resolve()
     out_real = Path(out).resolve()
     seen: set[str] = set()
-    # Folders still to walk, deepest last; each level is a sorted list consumed from the front.
+    # Folders still to walk, deepest level last; each level in reverse sorted order (next one at the end).
     pending: list[list[tuple[Path, str]]] = [[(raw, "")]]
     while pending:
         if not pending[-1]:
             pending.pop()
             continue
-        here, prefix = pending[-1].pop(0)
+        here, prefix = pending[-1].pop()
         try:
             with os.scandir(here) as it:
                 entries = sorted(it, key=lambda e: e.name)
@@ -127,7 +127,7 @@ def iter_lessons(raw: str | os.PathLike[str], out: str | os.PathLike[str]) -> It
             if sub.resolve() == out_real:
                 continue
             deeper.append((sub, f"{prefix}{entry.name}/"))
-        pending.append(deeper)
+        pending.append(deeper[::-1])
 
 
 def _file(entry: os.DirEntry[str], here: Path, prefix: str, root: Path, out_real: Path, seen: set[str],

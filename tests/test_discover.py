@@ -172,3 +172,15 @@ def test_printable_escapes_what_a_terminal_would_obey() -> None:
     assert printable(printable("\x1b[31m")) == printable("\x1b[31m")  # escaping twice changes nothing
     assert printable_lines("a\x1b\nb") == "a\\x1b\nb"
     assert shown(Path(os.fsdecode(b"caf\xe9\x1b.txt"))) == "caf\\xe9\\x1b.txt"
+
+
+def test_order_is_a_sorted_top_down_walk(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    for rel in ["b.txt", "a.txt", "a/z.txt", "a/b/c.txt", "a b/x.txt", "a-b/x.txt", "Z/y.txt", "a/a.txt", "é/x.txt"]:
+        (raw / rel).parent.mkdir(parents=True, exist_ok=True)
+        (raw / rel).write_text("x\n")
+    expected = []
+    for dirpath, dirs, files in os.walk(raw):
+        dirs.sort()
+        expected += [(Path(dirpath) / f).relative_to(raw).with_suffix("").as_posix() for f in sorted(files)]
+    assert [x.rel for x in iter_lessons(raw, tmp_path / "out") if isinstance(x, LessonFile)] == expected
