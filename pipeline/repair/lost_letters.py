@@ -237,7 +237,7 @@ def _half_decoded_words(ctx: PageContext) -> frozenset[str]:
 MAX_OPTIONS = 40  # the index lists candidates commonest first; the tail never wins
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)  # bounded: each entry holds up to MAX_OPTIONS pairs
 def _in_context(
     key: str, prev: str | None, nxt: str | None, punct_reading: bool
 ) -> tuple[tuple[tuple[float, str], ...], float | None]:

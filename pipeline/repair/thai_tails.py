@@ -293,7 +293,7 @@ def _sorted_words() -> tuple[list[str], dict[str, float]]:
     return sorted(w for w, z in table.items() if z >= MIN_ZIPF_TAIL), table
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)  # bounded: a short stem lists many words
 def prefixed(stem: str) -> tuple[tuple[str, float], ...]:
     """Lexicon words longer than ``stem`` (lower case) that start with it, with their Zipf frequency."""
     words, table = _sorted_words()
