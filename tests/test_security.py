@@ -26,7 +26,7 @@ import pytest
 from badinput.hostile import SECRET_MARKER, make_hostile_raw, snapshot_tree
 from badinput.runs import NEUTRAL_CWD
 
-from pipeline.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from pipeline.errors import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 
 def cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -212,6 +212,23 @@ def test_target_codes_that_are_paths_are_refused(small_raw: Path, tmp_path: Path
     assert proc.returncode == EXIT_USAGE, proc.stderr
     assert not out.exists() or not any(out.iterdir())
     assert not (tmp_path / "x").exists() and not Path("/abs/path").exists()
+
+
+@pytest.mark.parametrize("how", ["variable", "settings-file"])
+def test_target_codes_that_are_paths_are_refused_from_settings_too(small_raw: Path, tmp_path: Path, how: str) -> None:
+    out, work = tmp_path / "out", tmp_path / "work"
+    work.mkdir()
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    if how == "variable":
+        env["PIPELINE_RUN_TO"] = "../x"
+    else:
+        (work / "pipeline.toml").write_text('[run]\nto = ".pipeline"\n')
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "run", str(small_raw), str(out)], capture_output=True,
+                          text=True, cwd=work, env=env, timeout=120, check=False)
+    assert proc.returncode == EXIT_CONFIG, proc.stderr  # a bad setting: exit 3, naming where it came from
+    (line,) = proc.stderr.splitlines()
+    assert ("PIPELINE_RUN_TO" if how == "variable" else "pipeline.toml") in line and "not a language code" in line
+    assert not out.exists() and not (tmp_path / "x").exists()
 
 
 # --------------------------------------------------------------------------- names on the terminal
