@@ -191,14 +191,13 @@ _FOLD = str.maketrans("áéíóúü", "aeiouu")
 _KEY_RULES = (
     (re.compile("qu(?=[ei])"), "k"),
     (re.compile("c(?=[ei])"), "s"),
-    (re.compile("g(?=[ei])"), "h"),
+    (re.compile("g(?=[ei])|j"), "J"),  # the jota sound (J: not the silent h folded below)
     (re.compile("ch"), "C"),
     (re.compile("ll"), "y"),
     (re.compile("x"), "ks"),
     (re.compile("[cq]"), "k"),
     (re.compile("[zç]"), "s"),
     (re.compile("v"), "b"),
-    (re.compile("j"), "h"),
     (re.compile("h(?=[aeiou]|$)|(?<=[aeiou])h"), ""),
     (re.compile(r"(.)\1+"), r"\1"),
 )
