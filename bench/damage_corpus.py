@@ -111,15 +111,17 @@ TH_CONS: dict[str, tuple[str, ...]] = {
 TONES = ("", "", "", "่", "้")
 
 
-def _thai_syllable(cons: str, vowel: str, rng: random.Random) -> str:
+def _thai_syllable(cons: str, vowel: str, rng: random.Random, closed: bool = False) -> str:
+    """One Thai syllable for a Spanish consonant + vowel; ``closed``: a consonant follows
+    in the same syllable, where Thai shortens the vowel (``-ั-``, ``เ-็-``)."""
     c = rng.choice(TH_CONS.get(cons, ("",)))
     if not c:
         c = "อ" if vowel else ""
     tone = rng.choice(TONES) if c else ""
     if vowel == "a":
-        return c + tone + rng.choice(("า", "า", "ะ"))
+        return c + (rng.choice(("ั", "า")) if closed else tone + rng.choice(("า", "า", "ะ")))
     if vowel == "e":
-        return "เ" + c + tone
+        return "เ" + c + ("็" if closed and rng.random() < 0.5 else tone)
     if vowel == "i":
         return c + rng.choice(("ิ", "ี")) + tone
     if vowel == "o":
@@ -149,7 +151,9 @@ def thai_spelling(tail: str, rng: random.Random) -> str:
             cons += "e"
         vowel = t[i] if i < len(t) and t[i] in "aeiou" else ""
         i += len(vowel)
-        out.append(_thai_syllable(cons, vowel, rng))
+        # closed: the next letter is a consonant that is not followed by a vowel ("an" in "cantan")
+        closed = bool(vowel) and i < len(t) and t[i] not in "aeiou" and (i + 1 >= len(t) or t[i + 1] not in "aeiou")
+        out.append(_thai_syllable(cons, vowel, rng, closed))
     return "".join(out)
 
 
