@@ -1,0 +1,227 @@
+"""Cost of one huge lesson: time and peak memory against input size, for two shapes.
+
+    python bench/huge_inputs.py            # 1, 4, 16 MB of paragraphs; 10k, 100k, 1M short lines
+    python bench/huge_inputs.py --quick    # 1, 4 MB; 10k, 100k lines
+
+Each lesson is built the way a batch builds it (decode, repair, structure,
+languages: :func:`pipeline.lesson.build_lesson`) and its source Markdown
+rendered, in a fresh process per size, so that the peak resident set size
+(``ru_maxrss``) belongs to that lesson alone. Printed per size: seconds (CPU
+of the child), peak RSS, the growth of RSS over the same child's baseline
+after warm-up (imports and word lists, paid once per worker), that growth as
+a multiple of the input, and time and growth ratios against the smallest
+size. Linear time means the time ratio follows the size ratio; memory within
+bounds means growth <= 10x the input.
+
+Shapes: ``paragraphs`` concatenates generated lessons of bench/repair.py
+(headings, bullets, tables, Thai, every damage class); ``lines`` is a
+lesson of N short lines with no blank line between them (one paragraph per
+line break run, as a scraped list of a million entries would be).
+
+``main(argv)`` is what bench/scale.py calls; ``measure(shape, size)`` returns
+one row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+MB = 1_000_000
+# The last size of each shape is over the limits of pipeline.decode (8 MiB,
+# 150,000 lines): it must be refused at once, with one line.
+SIZES = {"paragraphs": [1 * MB, 2 * MB, 4 * MB, 8 * MB, 16 * MB], "lines": [10_000, 30_000, 100_000, 200_000, 1_000_000]}
+QUICK = {"paragraphs": [1 * MB, 4 * MB, 16 * MB], "lines": [10_000, 100_000, 200_000]}
+_LINE_WORDS = [
+    "cliente",
+    "valor",
+    "canal",
+    "relación",
+    "segmento",
+    "propuesta",
+    "ingresos",
+    "socios",
+    "coste",
+    "acción",
+]
+
+
+def make_input(shape: str, size: int, seed: int = 7) -> bytes:
+    """``size`` bytes of paragraphs, or ``size`` short lines, UTF-8."""
+    rng = random.Random(seed)
+    if shape == "lines":
+        out = []
+        for i in range(size):
+            words = " ".join(rng.choice(_LINE_WORDS) for _ in range(rng.randint(2, 5)))
+            out.append(f"{i}. {words}")
+        return ("Lista de entradas\n\n" + "\n".join(out) + "\n").encode("utf-8")
+    from bench.repair import _lesson  # the generated lessons of the repair bench
+
+    parts: list[str] = []
+    total = 0
+    number = 0
+    while total < size:
+        text = _lesson(rng, number)
+        parts.append(text)
+        total += len(text.encode("utf-8"))
+        number += 1
+    return "\n\n".join(parts).encode("utf-8")
+
+
+_CHILD = r"""
+import json, resource, sys, time
+sys.path.insert(0, sys.argv[1])
+from pipeline.config import PipelineConfig
+from pipeline.lesson import build_lesson
+from pipeline.render import render_markdown
+from pipeline.errors import InputError
+
+def rss():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+def run(data):
+    lesson = build_lesson(data, "huge", "huge.txt", PipelineConfig())
+    return render_markdown(lesson.title, lesson.blocks, {"title": lesson.title}).markdown
+
+run("Título\n\nUna relació;n con el cliente. ความสัมพันธ์ &oacute; Ã³.\n".encode("utf-8"))
+base = rss()
+data = open(sys.argv[2], "rb").read()
+t0 = time.process_time()
+w0 = time.perf_counter()
+try:
+    out = run(data)
+    error = ""
+except InputError as exc:
+    out, error = "", str(exc)
+seconds = time.process_time() - t0
+print(json.dumps({"seconds": seconds, "wall": time.perf_counter() - w0, "peak_rss": rss(), "base_rss": base,
+                  "input_bytes": len(data), "output_bytes": len(out.encode("utf-8")), "error": error}))
+"""
+
+
+def measure(shape: str, size: int, timeout: float = 1800) -> dict[str, float | str]:
+    """Build one generated lesson in a fresh process; time and memory."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "huge.txt"
+        path.write_bytes(make_input(shape, size))
+        proc = subprocess.run(
+            [sys.executable, "-c", _CHILD, str(ROOT), str(path)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    if proc.returncode != 0:
+        raise RuntimeError(f"{shape} {size}: child failed:\n{proc.stderr[-2000:]}")
+    row: dict[str, float | str] = json.loads(proc.stdout.strip().splitlines()[-1])
+    row["shape"], row["size"] = shape, size
+    return row
+
+
+_RUN_CHILD = r"""
+import json, os, resource, subprocess, sys, time
+raw, out = sys.argv[1], sys.argv[2]
+t0 = time.perf_counter()
+proc = subprocess.run([sys.executable, "-m", "pipeline", "run", raw, out, "--to", "en"], capture_output=True, text=True)
+wall = time.perf_counter() - t0
+use = resource.getrusage(resource.RUSAGE_CHILDREN)
+err = [x for x in proc.stderr.splitlines() if x.startswith("Error:")]
+print(json.dumps({"seconds": use.ru_utime + use.ru_stime, "wall": wall, "peak_rss": use.ru_maxrss * 1024,
+                  "base_rss": 0, "input_bytes": os.path.getsize(os.path.join(raw, "huge.txt")),
+                  "output_bytes": 0, "error": err[0] if err else "", "code": proc.returncode}))
+"""
+
+
+def measure_run(shape: str, size: int, timeout: float = 1800) -> dict[str, float | str]:
+    """The same lesson through a whole `pipeline run RAW OUT --to en` (no model installed)."""
+    import os
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp) / "raw"
+        raw.mkdir()
+        (raw / "huge.txt").write_bytes(make_input(shape, size))
+        env = dict(
+            os.environ,
+            HOME=tmp,
+            XDG_DATA_HOME=f"{tmp}/xdg",
+            XDG_CACHE_HOME=f"{tmp}/cache",
+            XDG_CONFIG_HOME=f"{tmp}/config",
+            PYTHONPATH=str(ROOT),
+        )
+        proc = subprocess.run(
+            [sys.executable, "-c", _RUN_CHILD, str(raw), f"{tmp}/out"],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+            env=env,
+            cwd=tmp,
+        )
+    if proc.returncode != 0:
+        raise RuntimeError(f"{shape} {size}: child failed:\n{proc.stderr[-2000:]}")
+    row: dict[str, float | str] = json.loads(proc.stdout.strip().splitlines()[-1])
+    row["shape"], row["size"] = shape, size
+    return row
+
+
+def _label(shape: str, size: int) -> str:
+    return f"{size / MB:g} MB" if shape == "paragraphs" else f"{size:,} lines"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="the two smaller sizes of each shape")
+    parser.add_argument("--shape", choices=sorted(SIZES), action="append", help="only this shape (repeatable)")
+    parser.add_argument("--run", action="store_true", help="time a whole `pipeline run` per size, not just the build")
+    args = parser.parse_args(argv)
+    sizes = QUICK if args.quick else SIZES
+    one = measure_run if args.run else measure
+    print(
+        "whole `pipeline run --to en` (no model), RSS of the run process"
+        if args.run
+        else "build_lesson + source Markdown, in a fresh process per size"
+    )
+    print(
+        f"{'shape':<11}{'size':>14}{'input MB':>10}{'CPU s':>9}{'ratio':>7}{'peak RSS MB':>13}{'growth MB':>11}"
+        f"{'growth/in':>10}{'ratio':>7}  note"
+    )
+    for shape in args.shape or ["paragraphs", "lines"]:
+        first: dict[str, float | str] | None = None
+        for size in sizes[shape]:
+            row = one(shape, size)
+            growth = max(0.0, float(row["peak_rss"]) - float(row["base_rss"]))
+            row["growth"] = growth
+            if row["error"]:
+                print(
+                    f"{shape:<11}{_label(shape, size):>14}{float(row['input_bytes']) / MB:>10.1f}"
+                    f"{float(row['seconds']):>9.2f}{'':>7}{float(row['peak_rss']) / MB:>13.0f}{'':>28}  refused: "
+                    f"{str(row['error']).split(': ', 2)[-1][:70]}"
+                )
+                continue
+            if first is None:
+                first = row
+            t_ratio = float(row["seconds"]) / max(float(first["seconds"]), 1e-9)
+            g_ratio = growth / max(float(first["growth"]), 1.0)
+            inp = float(row["input_bytes"])
+            note = ""
+            print(
+                f"{shape:<11}{_label(shape, size):>14}{inp / MB:>10.1f}{float(row['seconds']):>9.2f}{t_ratio:>7.1f}"
+                f"{float(row['peak_rss']) / MB:>13.0f}{growth / MB:>11.0f}{growth / inp:>10.1f}{g_ratio:>7.1f}  {note}"
+            )
+            sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
