@@ -197,11 +197,16 @@ def _half(word: str) -> str:
     return word
 
 
-def _lost(word: str, rng: random.Random) -> str | None:
-    """The accented letter and up to two neighbours lost, a ``;`` left (``cómo`` -> ``;mo``)."""
+def _lost(word: str, rng: random.Random) -> tuple[str, str] | None:
+    """The accented letter and up to two neighbours lost, a ``;`` left (``cómo`` -> ``;mo``),
+    and the class: ``lost_letters``, or ``lost_letters_oov`` for a word the lexicon lacks
+    (its own random stream, so the lexicon words' damage does not depend on them)."""
     pos = _accent_positions(word)
-    if len(pos) != 1 or not _restorable(word):
+    if len(pos) != 1:
         return None
+    cls = "lost_letters"
+    if not _restorable(word):
+        rng, cls = random.Random(word), "lost_letters_oov"
     i = pos[0]
     shape = rng.random()
     if shape < 0.7 and i > 0:
@@ -210,7 +215,7 @@ def _lost(word: str, rng: random.Random) -> str | None:
         a, b = i, i + 1
     else:
         a, b = i, min(len(word), i + 2)
-    return word[:a] + ";" + word[b:]
+    return word[:a] + ";" + word[b:], cls
 
 
 def _restorable(word: str, floor: float = 2.0) -> bool:
@@ -264,16 +269,11 @@ def _damage_page(kind: str, sents: list[str], rng: random.Random) -> Page:
                 elif kind == "lost_letters" and rng.random() < 0.35:
                     lost = _lost(word, rng)
                     if lost is not None:
-                        new, cls = lead + lost + trail, "lost_letters"
-                elif (
-                    kind == "thai_tail"
-                    and word[-1] not in ACCENTED
-                    and len(pos) == 1
-                    and rng.random() < 0.5
-                    and _restorable(word, 1.5)
-                ):
+                        new, cls = lead + lost[0] + trail, lost[1]
+                elif kind == "thai_tail" and word[-1] not in ACCENTED and len(pos) == 1 and rng.random() < 0.5:
                     i = pos[0]
-                    new, cls = lead + word[: i + 1] + ";" + thai_spelling(word[i + 1 :], rng) + trail, "thai_tail"
+                    cls, wrng = ("thai_tail", rng) if _restorable(word, 1.5) else ("thai_tail_oov", random.Random(word))
+                    new = lead + word[: i + 1] + ";" + thai_spelling(word[i + 1 :], wrng) + trail
         if kind == "entity" and new == tok and not SYMBOLS.isdisjoint(tok):
             new, cls = _damage_symbols(tok, rng), "entity"
         if new != tok:
@@ -287,6 +287,9 @@ def _damage_page(kind: str, sents: list[str], rng: random.Random) -> Page:
 
 
 KINDS = ("entity", "word_final", "lost_letters", "thai_tail", "mojibake", "clean")
+# Damage of words the lexicon lacks (names): not restorable by design; counted
+# apart, to show they are left as they were and flagged, never half-repaired.
+OOV_CLASSES = ("lost_letters_oov", "thai_tail_oov")
 
 
 _ENTITY_IN_SOURCE_RE = re.compile(r"&#?[A-Za-z0-9]+;")
@@ -350,7 +353,7 @@ def score(pages: Iterable[Page], fix: Callable[[str], tuple[str, list[tuple[int,
     Untouched tokens are counted per page kind (``clean`` pages are the
     controls); damaged ones per damage class.
     """
-    out: dict[str, Tally] = {k: Tally() for k in (*KINDS, "word_final")}
+    out: dict[str, Tally] = {k: Tally() for k in (*KINDS, *OOV_CLASSES)}
     for page in pages:
         fixed, flags = fix(page.damaged)
         gold, dam, got = page.gold.split(" "), page.damaged.split(" "), fixed.split(" ")

@@ -405,6 +405,9 @@ def print_classes(res: dict[str, object]) -> None:
         target = TARGETS.get(cls)
         mark = "" if target is None else f">={target:.1%}" + (" ok" if t.rate >= target else " MISS")
         print(f"{cls:<14}{t.damaged:>8}{t.rate:>10.2%}{t.flagged:>9}{t.wrong:>7}{f.rate:>10.2%}  {mark}")
+    for cls in ("lost_letters_oov", "thai_tail_oov"):  # names the lexicon lacks: flagged or kept, never invented
+        t, f = ours[cls], theirs[cls]
+        print(f"{cls:<14}{t.damaged:>8}{t.rate:>10.2%}{t.flagged:>9}{t.wrong:>7}{f.rate:>10.2%}  (not in the lexicon)")
     print(f"{'false edits':<14}{'tokens':>8}{'repair':>10}{'':>9}{'':>7}{'ftfy':>10}")
     for cls in ("clean", "entity", "word_final", "lost_letters", "thai_tail", "mojibake"):
         label = "clean pages" if cls == "clean" else f"{cls} pages"

@@ -49,6 +49,15 @@ def test_no_half_repair_anywhere() -> None:
         assert f"aplicá{tail}" not in out
 
 
+def test_a_lone_thai_letter_is_never_left_after_a_restored_prefix() -> None:
+    # "carecerí;อาน": "carecería" + "น" would be a half-repair; the token is kept whole instead.
+    result = repair(PAGE + "Nadie carecerí;อาน de nada.")
+    assert "carecerí;อาน" in result.text or "carecerían" in result.text
+    assert "careceríaน" not in result.text
+    # Real Thai (a word of several clusters) after the tail is kept after the repaired word.
+    assert repair(PAGE + "la relació;นกับลูกค้า").text.endswith("la relaciónกับลูกค้า")
+
+
 def test_real_thai_is_untouched() -> None:
     text = "ความสัมพันธ์กับลูกค้า es la relación con el cliente. ลูกค้า compra."
     assert repair(text).text == text

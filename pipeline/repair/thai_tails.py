@@ -381,10 +381,12 @@ def _tail_candidate(m: re.Match[str], ctx: PageContext) -> Candidate | None:
         else:
             conf = 0.4 + 0.45 * ctx.damage
         return Candidate(m.start(), m.end(), after, "thai_tail", min(conf, 0.99))
-    # Real Thai glued after the tail ("relació;นกับลูกค้า"): a prefix of the clusters.
+    # Real Thai glued after the tail ("relació;นกับลูกค้า"): a prefix of the clusters,
+    # when what is left reads as a Thai word (two clusters or more), never a lone
+    # letter ("carecerí;อาน" is not "carecería" + "น": that would be a half-repair).
     parts = clusters(thai)
-    if not rest and len(parts) > 1:
-        for k in range(min(len(parts) - 1, MAX_CLUSTERS), 0, -1):
+    if not rest and len(parts) > 2:
+        for k in range(min(len(parts) - 2, MAX_CLUSTERS), 0, -1):
             head = "".join(parts[:k])
             for reading in readings(head):
                 word = stem + reading
