@@ -316,6 +316,7 @@ class Tally:
     damaged: int = 0  # tokens the damage changed
     restored: int = 0  # ... that came back exactly as the gold token
     flagged: int = 0  # ... left as they were and reported for review
+    kept: int = 0  # ... left as they were, not reported
     wrong: int = 0  # ... changed into something that is not the gold token
     untouched: int = 0  # tokens the damage left alone
     false_edits: int = 0  # ... that the fixer changed anyway
@@ -374,6 +375,8 @@ def score(pages: Iterable[Page], fix: Callable[[str], tuple[str, list[tuple[int,
                 t.restored += 1
             elif res == dam[k] and any(a < spans[k][1] and spans[k][0] < b for a, b in flags):
                 t.flagged += 1
+            elif res == dam[k]:
+                t.kept += 1
             else:
                 t.wrong += 1
     return out
