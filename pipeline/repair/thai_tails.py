@@ -23,6 +23,14 @@ How a tail is read:
    nothing costs 1. The cheapest candidate, with frequency as the tie-break,
    is kept when its cost is within :func:`_max_cost` of the tail's length.
 
+Why not pythainlp's romanisers: the offline ones read Thai, not a translator's
+spelling of Spanish. ``royin``/``lookup`` give the Thai pronunciation
+(``นดอลอ`` -> "nadolo" with an inherent vowel, ``สเส`` -> "sse", a final ``ส``
+as "t") and cost ~2 s on first use; ``iso_11940`` is a letter-for-letter
+scholarly transliteration (``อ`` -> "x"); ``thai2rom``/``thaig2p`` need
+downloaded models and ``tltk`` another package. A table of how Thai spells
+Spanish letters, aligned against real words, reads the intent directly.
+
 Then the whole glued token is replaced, or, when no candidate is close enough,
 it is left exactly as it was and flagged: never a half-repair (the ``;``
 removed and the Thai kept). A Thai word standing on its own (space before it)
