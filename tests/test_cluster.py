@@ -75,7 +75,7 @@ def test_cluster_writes_the_bytes_a_local_run_writes(swap: Path, tmp_path: Path)
 
 
 def _workers(pid: int) -> list[object]:
-    """The cluster's worker processes: children of the run started by multiprocessing's spawn."""
+    """The cluster's worker processes: those multiprocessing's forkserver forked for the run."""
     try:
         children = psutil.Process(pid).children(recursive=True)
     except psutil.Error:
@@ -83,7 +83,8 @@ def _workers(pid: int) -> list[object]:
     out = []
     for c in children:
         try:
-            if "spawn_main" in " ".join(c.cmdline()):
+            parent = c.parent()
+            if parent is not None and parent.pid != pid and "forkserver" in " ".join(parent.cmdline()):
                 out.append(c)
         except psutil.Error:
             continue
@@ -141,3 +142,31 @@ def test_a_bad_cluster_address_is_a_usage_error(tmp_path: Path) -> None:
     proc = run("run", str(tmp_path), str(tmp_path / "out"), "--cluster", "local:zero")
     assert proc.returncode == 2
     assert "not a cluster address; give local:N" in proc.stderr
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_a_cluster_run_cleanly_and_leaves_no_worker(swap: Path, tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    make_lessons(raw, 120, per_folder=60)
+    _run(raw, tmp_path / "clean", swap, "-j", "1")
+    out = tmp_path / "out"
+    proc = start("run", str(raw), str(out), "--to", "en,th", "--cluster", "local:2", models_dir=swap)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None and len(_workers(proc.pid)) < 2:
+            time.sleep(0.05)
+        time.sleep(1.0)  # the workers are at work
+        assert proc.poll() is None, "the run ended before Ctrl-C"
+        os.killpg(proc.pid, signal.SIGINT)  # as a terminal sends it: workers get it too
+        _, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr, stderr
+    assert stderr.splitlines()[-1].startswith("Interrupted: what was written is complete")
+    assert _workers(proc.pid) == [] and temp_files(out) == []
+    again = _run(raw, out, swap, "--cluster", "local:2")
+    assert again["errors"] == 0
+    assert snapshot(out) == snapshot(tmp_path / "clean")

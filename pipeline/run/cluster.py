@@ -21,11 +21,13 @@ import logging
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from pipeline.config import PipelineConfig
 from pipeline.errors import EXIT_USAGE, PipelineError
 from pipeline.run.executors import HopRunner
+from pipeline.run.pool import ctrl_c_held
 
 RETRIES = 3  # a task whose worker died runs again elsewhere, up to this many times
 # Sentences per translation task: fixed (never derived from the cluster's size, so task contents do
@@ -81,14 +83,17 @@ class DaskExecutor:
         try:
             if m:
                 n = int(m.group(1))
-                cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                                       silence_logs=logging.ERROR, env=_worker_env(n))
-                client = Client(cluster)
+                with _ctrl_c_blocked_for_workers(), ctrl_c_held():  # a Ctrl-C now lands after the start
+                    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                                           silence_logs=logging.ERROR, env=_worker_env(n))
+                    client = Client(cluster)
             else:
                 client = Client(address, timeout="5s")
-        except (OSError, TimeoutError) as exc:
+        except BaseException as exc:
             if cluster is not None:
-                cluster.close()
+                cluster.close()  # Ctrl-C while it started, or a failure: no worker is left behind
+            if not isinstance(exc, (OSError, TimeoutError)):
+                raise
             raise ClusterError(f"{address}: no Dask scheduler answers there ({_reason(exc)}); start one with "
                                f"`dask scheduler` and workers with `dask worker {address}`, or use --cluster local:N"
                                ) from None
@@ -141,11 +146,38 @@ class DaskExecutor:
         return hop
 
     def close(self) -> None:
-        try:
-            self._client.close()
-        finally:
+        # Whole, even when a second Ctrl-C comes: a cluster left half closed makes Dask's own
+        # exit hook print a traceback.
+        with ctrl_c_held():
+            try:
+                self._client.close()
+            except Exception:  # noqa: BLE001 - a scheduler already gone: nothing left to close
+                pass
             if self._cluster is not None:
-                self._cluster.close()
+                try:
+                    self._cluster.close()
+                except Exception:  # noqa: BLE001
+                    pass
+
+
+@contextmanager
+def _ctrl_c_blocked_for_workers() -> Iterator[None]:
+    """Local workers that never see Ctrl-C: only the driver handles it (one line, exit 130).
+
+    A terminal's Ctrl-C reaches the whole process group; a worker that gets it
+    prints a traceback, even while still importing. So workers are forked by
+    multiprocessing's forkserver, started with SIGINT ignored (the same trick
+    as the local pool, :func:`pipeline.run.pool.prepare`): every process it
+    forks, restarts included, inherits the ignored disposition, and neither
+    Python nor asyncio installs a handler over an ignored SIGINT.
+    """
+    import dask
+
+    from pipeline.run.pool import prepare
+
+    prepare()
+    with dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"}):
+        yield
 
 
 def _threads_per_worker(n_workers: int) -> int:

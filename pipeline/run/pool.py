@@ -28,7 +28,7 @@ class ProcessPool:
 
     def map(self, fn: Callable[..., Any], calls: Sequence[tuple[Any, ...]]) -> Iterator[Any]:
         # The first submits start the workers: hold Ctrl-C so none is left half started.
-        with _ctrl_c_held():
+        with ctrl_c_held():
             futures = [self._pool.submit(fn, *args) for args in calls]
         return (f.result() for f in futures)
 
@@ -85,7 +85,7 @@ def _start_forkserver_ignoring_ctrl_c() -> None:
 
 
 @contextmanager
-def _ctrl_c_held() -> Iterator[None]:
+def ctrl_c_held() -> Iterator[None]:
     """Hold Ctrl-C and SIGTERM until the block is done, then deliver them.
 
     For the few moments when an interruption leaves a mess: a worker half
