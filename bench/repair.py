@@ -40,8 +40,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for _path in (ROOT, ROOT / "bench"):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+import damage_corpus as _DC  # noqa: E402  (bench/ is not a package)
 
 SEED = 20240611
 
@@ -106,23 +109,10 @@ _TABLE = [
     ["Niche market", "Specialised advice", "Own stores", "Personal assistance"],
     ["Multi-sided", "Matching buyers and sellers", "Platform", "Communities"],
 ]
-_ENTITY_FORMS = [
-    lambda n, c: f"&{n};",
-    lambda n, c: f"&{n}",
-    lambda n, c: f"{n};",
-    lambda n, c: f"&amp;{n};",
-    lambda n, c: f"&#{ord(c)};",
-    lambda n, c: f"&#x{ord(c):X};",
-]
 _ENTITY_NAMES = {"á": "aacute", "é": "eacute", "í": "iacute", "ó": "oacute", "ú": "uacute", "ñ": "ntilde"}
 _THAI_TAIL = {"n": "น", "s": "ส"}
-_CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
-
-
-def _mojibake(text: str) -> str:
-    """UTF-8 bytes read as cp1252 (undefined bytes as latin-1), as a broken page would."""
-    data = text.encode("utf-8")
-    return "".join(chr(b) if b in _CP1252_UNDEFINED else bytes([b]).decode("cp1252") for b in data)
+_ENTITY_FORMS = _DC.ENTITY_FORMS  # shared with the damage corpus
+_mojibake = _DC.mojibake
 
 
 def _damage_word(word: str, rng: random.Random) -> str:
@@ -345,15 +335,6 @@ def memory(base_bytes: int) -> list[dict[str, float]]:
 # --- restore rates on real held-out Spanish (bench/damage_corpus.py) -------------
 
 
-def _damage_corpus():  # type: ignore[no-untyped-def]
-    bench = str(ROOT / "bench")
-    if bench not in sys.path:
-        sys.path.insert(0, bench)
-    import damage_corpus
-
-    return damage_corpus
-
-
 TARGETS = {"entity": 0.999, "thai_tail": 0.99, "lost_letters": 0.90}
 
 
@@ -364,7 +345,7 @@ def classes(per_kind: int) -> dict[str, object]:
 
     from pipeline.repair import repair
 
-    dc = _damage_corpus()
+    dc = _DC
     pages = list(dc.pages(per_kind))
     for page in dc.pages(3, seed=1):  # warm-up: lexicon, bigram model, regex caches
         repair(page.damaged)
