@@ -14,13 +14,30 @@ Two Universal Dependencies Spanish treebanks, never the study samples:
   UD_Spanish-GSD (dev + test, commit :data:`GSD_COMMIT`), minus any sentence
   that also occurs in AnCora or PUD. The bench damages these; the model never saw them.
 
-Both repositories are read with ``git show`` from local clones (no network at
+The repositories are read with ``git show`` from local clones (no network at
 run time). The damage generator (:func:`pages`) applies each damage class of
-``damage-patterns.md`` to held-out sentences, page by page, and keeps the gold
-text: entity remnants in every form, word-final ``ó;`` in pages where every
-accented letter carries a ``;``, letters lost around an entity, Thai tails (a
-bad machine translation's Thai spelling of the word's end), mojibake, and clean
-control pages (which keep the treebank's real semicolons).
+``damage-patterns.md`` to held-out sentences, page by page (3-6 consecutive
+sentences), and keeps the gold text:
+
+* ``entity``: every accented letter keeps its entity's ``;`` (``relació;n``),
+  30% of words get a classic or broken entity form instead (``&oacute``,
+  ``oacute;``, ``&amp;oacute;``, ``&#243;``, ``&#xF3;``), and the non-letters
+  real text holds (``« » ¿ ° º ª €``) become ``X;`` or a broken entity;
+* ``word_final``: the same pages' word-final ``ó;`` (``volvió; a``);
+* ``lost_letters``: in a page of half-decoded words, 35% of the words with one
+  accent lose it and a neighbour (the one before, 70%; the accent alone or
+  with the one after, 15% each) leaving a ``;`` (``cómo`` -> ``;mo``);
+* ``thai_tail``: half of the words with one inner accent get the rest of the
+  word spelled in Thai the way a bad MT does (several spellings per letter,
+  vowels before/after/above/below, tone marks, ``-ั-``/``เ-็-`` in closed
+  syllables, a silenced ``-ส์``);
+* ``mojibake``: the page's UTF-8 read as cp1252;
+* ``clean``: untouched pages (the controls: the treebank's own semicolons stay).
+
+Lost letters and Thai tails are scored on lexicon words only (a word the
+lexicon lacks cannot come back, and repair never invents one); those of
+out-of-lexicon words (names) are damaged too and counted apart
+(``lost_letters_oov``, ``thai_tail_oov``) to show they are kept or flagged.
 """
 
 from __future__ import annotations
