@@ -256,17 +256,19 @@ def _in_context(
     mass = tuple((math.exp(s - top), w) for s, w in scored)
     if not punct_reading:
         return mass, None
-    # P(pre | prev) * P(; | pre) * P(nxt | ;), on the scale of score(): score()
-    # divides by the prior of its right neighbour, here ";", so it is put back.
+    # Word or real semicolon? Compared without the left neighbour: the model
+    # keeps "del finés" but prunes "del fin", so P(fin | del) would be unfairly
+    # low. Both readings' right sides are kept bigrams (an accented word, ";").
     pre = key[:-1]
-    punct = (
-        model.score(prev, pre, ";")
-        + math.log(model.prior(";"))
-        # a ";" ending a line ends a list item as often as the treebank's rare
-        # sentence-final ones suggest it never does: no evidence either way
-        + (math.log(model.prob(";", nxt) / model.prior(nxt)) if nxt not in (None, "</s>") else 0.0)
-    )
-    return mass, math.exp(min(punct - top, 50.0))
+
+    def right(a: str) -> float:
+        return model.prob(a, nxt) / model.prior(nxt) if nxt not in (None, "</s>") else 1.0
+
+    # a ";" ending a line ends a list item as often as the treebank's rare
+    # sentence-final ones suggest it never does: no evidence either way
+    punct = model.prior(pre) * model.prob(pre, ";") * right(";")
+    words = sum(w * model.prior(word) * right(word) for word, _, w in lexicon.lost_letter_index()[key][:MAX_OPTIONS])
+    return mass, min(punct / words, 1e20) * sum(p for p, _ in mass)
 
 
 def _cased(word: str, pre: str, suf: str, capital: bool) -> str:
