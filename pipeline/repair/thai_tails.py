@@ -134,7 +134,6 @@ SYLLABLES: dict[str, tuple[str, ...]] = {
 SILENCER = "์"  # thanthakhat: the consonant under it is not read
 MAX_CLUSTERS = 4
 MAX_VARIANTS = 32
-ACCENT = {"a": "á", "e": "é", "i": "í", "o": "ó", "u": "ú"}
 
 
 def clusters(thai: str) -> list[str]:
