@@ -3,6 +3,8 @@
     python bench/glossary.py                # small echo + swap test models
     python bench/glossary.py --realistic    # Argos-sized echo model (6+6 layers, d512, 32k, int8)
     python bench/glossary.py -n 400 --json
+    python bench/glossary.py --hostile      # also the hostile models (es->en)
+    python bench/glossary.py --hostile-only -n 200
 
 It builds >= 200 Spanish sentences (deterministic templates written for this
 bench) that hold terms of the shipped glossary.csv, in singular and plural and
@@ -16,6 +18,15 @@ English) with the real :class:`pipeline.translate.engine.Translator`:
   "cliente"), protections get mangled and must be recovered.
 * **cost**: wall time of the translation with the glossary divided by the
   same run without it (fresh translation memory each run, models warm).
+* **hostile models** (``--hostile``): models that inflect, drop a word of,
+  half-translate, move, duplicate or delete every multi-word term, change a
+  placeholder, reorder/repeat like a weak NMT, loop, or run to the maximum
+  length (``pipeline.testing.models.build_hostile_package``). Per model:
+  terms that land exactly (found independently), sentences with a reported
+  glossary failure, sentences whose words outside terms are exactly the
+  model's own (compared with the model's raw output for the protected text,
+  attempt 0 or 1), and sentences that are "exact or reported": every term
+  exact with nothing else changed, or a failure reported. Target: 100%.
 
 Nothing is downloaded: the models are built locally from numpy.
 """
@@ -147,18 +158,110 @@ def glossary_only(glossary: Glossary, texts: list[str], tgt: str) -> float:
     return time.perf_counter() - start
 
 
+HOSTILE = ("inflect", "drop_word", "partial", "move", "duplicate", "delete", "placeholder", "weak", "loop", "runaway")
+
+
+def hostile_rewrites(glossary: Glossary, behaviour: str) -> tuple[dict[str, str], str, str | None]:
+    """(rewrites, steps, only_term): the hostile model for ``behaviour`` over the glossary's terms.
+
+    Term manglers apply to every multi-word English target at once (first rule per word
+    wins); "move" moves one term (its rule rewrites the final period), so only sentences
+    holding that term are used for it.
+    """
+    from pipeline.testing.models import MANGLERS, mangling_rewrites
+
+    if behaviour == "weak":
+        return {",": ""}, "weak", None
+    if behaviour == "loop":
+        return {}, "loop", None
+    if behaviour == "runaway":
+        return {"</s>": "\u2581and"}, "", None
+    assert behaviour in MANGLERS
+    terms = sorted({t.preferred("en") or "" for t in glossary.terms if not t.dnt and " " in (t.preferred("en") or "")})
+    if behaviour == "move":
+        return mangling_rewrites("move", "customer segment"), "", "segmento de clientes"
+    rewrites: dict[str, str] = {}
+    for term in terms:
+        for k, v in mangling_rewrites(behaviour, term).items():
+            rewrites.setdefault(k, v)
+    return rewrites, "", None
+
+
+def hostile_bench(glossary: Glossary, texts: list[str]) -> list[dict[str, Any]]:
+    """Enforcement per hostile model, es->en (see the module docs)."""
+    from pipeline.glossary import recover as R
+    from pipeline.glossary.core import NONCES
+    from pipeline.testing.models import build_hostile_package
+    from pipeline.translate.argos import install_package
+
+    # Words a rendering of a term may hold: every form in both numbers, the nonces, what "partial" writes.
+    forms = [inflect_phrase(f, lang, n) for t in glossary.terms for lang, fs in t.forms.items() for f in fs
+             for n in ("sg", "pl")]
+    words = sorted(set(R.term_words(forms)) | {n.lower() for n in NONCES} | {n[:-1].lower() for n in NONCES}
+                   | {"cliente", "clientes"})
+    results = []
+    for behaviour in HOSTILE:
+        rewrites, steps, only = hostile_rewrites(glossary, behaviour)
+        sample = [t for t in texts if only is None or glossary.term(only).id in {m.term_id for m in glossary.find(t, "es")}]
+        if only is not None:  # enough sentences for the single moved term
+            sample = [tpl.format(a="el segmento de clientes", b="los canales", A="El segmento de clientes")
+                      for tpl in TEMPLATES] * 4
+        models = _TMP / f"hostile-{behaviour}"
+        install_package(build_hostile_package(_TMP / f"hostile-files-{behaviour}", "es", "en",
+                                              rewrites=rewrites, steps=steps), models)
+        raw = [run(models, None, [glossary.protect(t, "es", "en", attempt=a).text for t in sample], "en",
+                   f"h-{behaviour}-raw{a}")[0] for a in (0, 1)]
+        outputs, stats, _ = run(models, glossary, sample, "en", f"h-{behaviour}")
+        from pipeline.translate.engine import Job, TranslateSettings, Translator
+
+        tr = Translator(TranslateSettings(models_dir=str(models)), memory_path=str(_TMP / f"h-{behaviour}-f.sqlite"),
+                        glossary=glossary)
+        try:
+            outcomes = tr.translate([Job(t, [Span(0, len(t), "es", 1.0, "bench")], "es", "en") for t in sample])
+        finally:
+            tr.close()
+        expected, found, _ = verify(glossary, sample, outputs, "en")
+        reported = sum(bool(o.glossary_failures) for o in outcomes)
+        kept = exact_or_reported = 0
+        for i, o in enumerate(outcomes):
+            same = any(R.outside_words(o.text, words) == R.outside_words(r[i], words) for r in raw)
+            kept += same
+            e, f, _ = verify(glossary, [sample[i]], [o.text], "en")
+            exact_or_reported += bool(o.glossary_failures) or (same and e == f)
+        n = len(sample)
+        results.append({
+            "model": behaviour, "sentences": n, "terms": expected, "enforced": found,
+            "enforced_rate": round(found / expected, 4) if expected else 1.0,
+            "reported_rate": round(reported / n, 4), "outside_kept_rate": round(kept / n, 4),
+            "exact_or_reported_rate": round(exact_or_reported / n, 4),
+            "recovered": stats["glossary_recovered"], "failed": stats["glossary_failed"],
+        })
+    return results
+
+
+def print_hostile(results: list[dict[str, Any]]) -> None:
+    print(f"\n{'hostile es->en':<16}{'sent':>6}{'terms':>7}{'enforced':>10}{'reported':>10}{'outside kept':>14}"
+          f"{'exact|reported':>16}{'recov':>7}{'failed':>7}")
+    for r in results:
+        print(f"{r['model']:<16}{r['sentences']:>6}{r['terms']:>7}{r['enforced_rate']:>10.1%}{r['reported_rate']:>10.1%}"
+              f"{r['outside_kept_rate']:>14.1%}{r['exact_or_reported_rate']:>16.1%}{r['recovered']:>7}{r['failed']:>7}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-n", type=int, default=240, help="sentences per target language (>= 200)")
     ap.add_argument("--realistic", action="store_true", help="Argos-sized echo model (slower to build)")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     ap.add_argument("--repeat", type=int, default=2, help="timed runs per setting (best kept)")
+    ap.add_argument("--hostile", action="store_true", help="also bench the hostile models (es->en)")
+    ap.add_argument("--hostile-only", action="store_true", help="only the hostile models")
     args = ap.parse_args()
 
     glossary = Glossary.load(str(REPO / "glossary.csv"))
     texts = sentences(glossary, args.n)
     results: list[dict[str, Any]] = []
-    kinds = ("echo",) if args.realistic else ("echo", "swap")
+    hostile = hostile_bench(glossary, texts) if args.hostile or args.hostile_only else []
+    kinds: tuple[str, ...] = () if args.hostile_only else ("echo",) if args.realistic else ("echo", "swap")
     for kind in kinds:
         models = install_models(kind, args.realistic)
         for tgt in ("en", "th"):
@@ -188,7 +291,7 @@ def main() -> int:
                 }
             )
     if args.json:
-        print(json.dumps(results, indent=2, ensure_ascii=False))
+        print(json.dumps({"enforcement": results, "hostile": hostile}, indent=2, ensure_ascii=False))
         return 0
     head = (
         f"{'model':<16}{'pair':<8}{'sent':>6}{'terms':>7}{'enforced':>10}{'rate':>9}{'recov':>7}{'failed':>7}"
@@ -203,6 +306,8 @@ def main() -> int:
         )
         for miss in r["misses"]:
             print("   miss:", miss)
+    if hostile:
+        print_hostile(hostile)
     return 0
 
 

@@ -478,10 +478,15 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def _placed(output: str, span: tuple[int, int], target: str) -> str:
-    """The replacement for ``span``: cased like what it replaces, spaced when inserted."""
+    """The replacement for ``span``: cased like what it replaces, spaced when inserted, and
+    never glued to a Latin word the model wrote next to the span ("presenta<blank>" must
+    not become "presentakey activities")."""
     s, e = span
     if s != e:
-        return _like(output[s:e], target)
+        rep = _like(output[s:e], target)
+        before = " " if s > 0 and M.is_latin_letter(output[s - 1]) and M.is_latin_letter(rep[:1]) else ""
+        after = " " if e < len(output) and M.is_latin_letter(output[e]) and M.is_latin_letter(rep[-1:]) else ""
+        return before + rep + after
     before = " " if s > 0 and not output[s - 1].isspace() else ""
     after = " " if s < len(output) and output[s].isalnum() else ""
     return before + target + after

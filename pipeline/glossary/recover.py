@@ -84,6 +84,12 @@ def term_like(token: Token, words: Sequence[str]) -> bool:
     return False
 
 
+def outside_words(text: str, words: Sequence[str]) -> list[str]:
+    """The tokens of ``text`` that are not (mangled) words of a term, in order: what must be the
+    same in the model's output and the enforced text (tests and bench/glossary.py use it)."""
+    return [t.key for t in tokens(text) if not term_like(t, words)]
+
+
 def aligned(
     src: list[Token], out: list[Token], region: tuple[int, int], output: str, words: Sequence[str]
 ) -> tuple[int, int] | None:
@@ -107,11 +113,18 @@ def aligned(
     rendering = out[jl:jr]
     if len(rendering) > (b - a) + EXTRA_TOKENS:
         return None  # the model wrote more than a term between the anchors: not only the term
-    lost = {t.key for k, t in enumerate(src) if (k < a or k >= b) and k not in eq}
-    if any(t.key in lost for t in rendering):
-        return None  # a word the alignment lost elsewhere shows up here: it moved into the span
+    inside = {t.key for t in src[a:b]}
+    around = {t.key for k, t in enumerate(src) if (k < a or k >= b)} - inside
+    if any(t.key in around for t in rendering):
+        return None  # a word of the sentence shows up in the span (moved or repeated): not only the term
     if not (left and right) and not all(term_like(t, words) for t in rendering):
         return None  # an edge of the sentence is a weak anchor: the span must look like the term
+    # Each word of the term may come out as one word that does not look like it ("cliente"
+    # for "customer"); more unexplained words than that are the model's own (a stutter).
+    like = sum(1 for t in rendering if t.key[:1].isalnum() and term_like(t, words))
+    unlike = sum(1 for t in rendering if t.key[:1].isalnum()) - like
+    if unlike > max(0, sum(1 for t in src[a:b] if t.key[:1].isalnum()) - like):
+        return None
     if rendering:
         return rendering[0].start, rendering[-1].end
     if left:
@@ -129,6 +142,9 @@ def similar(
     like = [term_like(t, words) for t in out]
     longest = max(len(tokens(n)) for n in needles) + EXTRA_TOKENS
     folded_needles = [M.fold_term(n) for n in dict.fromkeys(needles) if n.strip()]
+    # A run is compared only with needles of at most as many words: "resource" alone is not
+    # "key resource" (the model may have written "key" as something else right beside it).
+    n_words = [sum(1 for t in tokens(n) if t.key[:1].isalnum()) for n in folded_needles]
     cands: list[tuple[float, tuple[int, int]]] = []
     for i in range(len(out)):
         if not like[i]:
@@ -140,7 +156,8 @@ def similar(
             if any(_overlap(span, c) for c in claimed):
                 continue
             text = M.fold_term(output[span[0] : span[1]])
-            score = max(_score(text, n) for n in folded_needles)
+            have = sum(1 for t in out[i : j + 1] if t.key[:1].isalnum())
+            score = max((_score(text, n) for n, w in zip(folded_needles, n_words) if have >= w), default=0.0)
             if score >= FUZZY_MIN:
                 cands.append((score, _glued(out, i, j, like)))
     if not cands:

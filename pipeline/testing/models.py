@@ -485,6 +485,7 @@ def _build_ctranslate2_model(params: BuildParams, sp_bytes: bytes, out_dir: Path
 #   repeats or loops the output; see :func:`read_order`.
 
 HOSTILE_STEPS = ("", "weak", "loop")
+HOSTILE_VERSION = 2  # bump when the hostile construction changes (part of the cache key)
 
 
 def read_order(steps: str, n: int) -> np.ndarray:
@@ -520,12 +521,11 @@ def _output_rows(params: BuildParams, vocab: list[str], perm: list[int]) -> tupl
         for r in rows:
             if s in r:
                 r.remove(s)
-        out = output or "<s>"  # SentencePiece decodes <s> to nothing
-        if out not in index:
-            index[out] = len(target)
-            target.append(out)
-            rows.append([])
-        rows[index[out]].append(s)
+        # One target row per rewritten piece, even when two write the same text: a row
+        # summing many token codes would also outscore the echo for unrelated tokens.
+        # (Duplicate tokens in the target vocabulary are fine: only ids are decoded.)
+        target.append(output or "<s>")  # SentencePiece decodes <s> to nothing
+        rows.append([s])
     return target, rows
 
 
@@ -603,7 +603,7 @@ def build_hostile_package(
     if steps not in HOSTILE_STEPS:
         raise ValueError(f"steps must be one of {HOSTILE_STEPS}, not {steps!r}")
     params = BuildParams(
-        from_code, to_code, "hostile", (), SMALL["layers"], SMALL["d_model"], SMALL["vocab_size"],  # type: ignore[arg-type]
+        from_code, to_code, f"hostile-{HOSTILE_VERSION}", (), SMALL["layers"], SMALL["d_model"], SMALL["vocab_size"],  # type: ignore[arg-type]
         False, "", package_version, rewrites=tuple(sorted((rewrites or {}).items())), steps=steps,
     )
     cached = _cached_package(params, Path(cache_dir) if cache_dir else default_cache_dir())
