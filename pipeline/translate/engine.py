@@ -62,8 +62,6 @@ Models, tokenizers and the memory are opened on first use, so constructing a
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -615,13 +613,10 @@ class Translator:
         g = self.glossary
         if g is None:
             return ""
-        rows_digest = getattr(g, "rows_digest", None)
-        if rows_digest is not None:
-            return str(rows_digest(text, src, tgt))
-        find, term = getattr(g, "find", None), getattr(g, "term", None)
-        if find is None or term is None:  # a glossary that cannot say which rows match: the whole file
+        rows_digest = getattr(g, "rows_digest", None)  # Glossary.rows_digest: the rows matching this text
+        if rows_digest is None:  # a glossary that cannot say which rows match: the whole file
             return str(g.checksum)
-        return _matching_rows_digest(g, [term(i) for i in sorted({m.term_id for m in find(text, src)})], src, tgt)
+        return str(rows_digest(text, src, tgt))
 
     def _count_glossary(self, e: _Enforced) -> None:
         self.stats["glossary_enforced"] += e.enforced
@@ -638,28 +633,6 @@ class Translator:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _matching_rows_digest(g: Any, terms: list[Any], src: str, tgt: str) -> str:
-    """A digest of the rows that match a text: what of them can change its translation.
-
-    Only the hop's two languages of each row (an edit of the Thai side of a row
-    redoes the en->th hop of a pivot, not its es->en hop); not a row's line
-    number, id or note (moving or annotating a row changes no translation); the
-    matcher version, since a new matcher can match differently.
-    """
-    if not terms:
-        return ""
-    from pipeline.glossary.core import MATCHER_VERSION
-
-    body = {
-        "matcher": MATCHER_VERSION, "pair": [src, tgt],
-        "rows": sorted(json.dumps({"forms": {k: list(v) for k, v in sorted(t.forms.items()) if k in (src, tgt)},
-                                   "forbidden": list(getattr(t, "forbidden", {}).get(tgt, ())),
-                                   "dnt": t.dnt, "case": t.case, "pos": t.pos},
-                                  sort_keys=True, ensure_ascii=False) for t in terms),
-    }
-    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:32]
 
 
 def _identity(pkg: argos.InstalledPackage) -> str:

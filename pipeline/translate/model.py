@@ -140,6 +140,9 @@ class LoadedModel:
         self.tokens += sum(sizes)
         longest = max(len(p) for pcs in encoded for p in pcs)
         order = sorted(range(len(texts)), key=lambda i: (sizes[i], i))
+        size, _ = batching_for(self.settings, resolve_device(self.settings))
+        inter, _ = threads_for(self.settings, resolve_device(self.settings))
+        min_tokens = max(min_tokens, size * inter)  # at least one batch per worker in each sub-batch
         budget = min_tokens
         inflight: deque[tuple[list[int], list[int], list[Any], float, int]] = deque()
         pos = 0

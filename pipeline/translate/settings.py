@@ -1,14 +1,27 @@
 """Translation settings, and what they resolve to on this machine (device, compute type, threads).
 
-Threads and batching per device, chosen by measurement (``bench/translate.py``
-prints the comparison; numbers in the engine's module docs):
+Threads and batching per device, chosen by measurement (``bench/translate.py
+--only threads --quick``: Argos-sized echo model, int8, beam 4, 300 sentences,
+raw ``translate_batch``; three runs on 2 cores shared with other work, load
+6-9, so seconds swing by 2x between runs and only orderings that held in every
+run are taken)::
 
-* CPU: one CTranslate2 worker per core (``inter_threads``, at most 4), one
-  OpenMP thread each, batches of ``max_batch_tokens`` source tokens. Intra-op
-  threads collapse when another process holds a core, parallel batches degrade
-  gracefully.
-* CUDA: one worker per listed GPU (``device_index``), bigger batches (a GPU is
-  starved by 16 sentences).
+    shape (inter x intra, batch)     run 1    run 2    run 3 (best of 2)
+    1 x 2, 1024 tokens (old auto)   32.8 s   44.0 s   42.4 s
+    2 x 1, 1024 tokens              21.4 s   35.8 s   31.2 s
+    2 x 1, 16 examples              24.1 s   31.6 s   24.3 s
+    2 x 1, 32 examples              27.6 s   31.0 s   21.5 s
+    2 x 1, 512 tokens               18.6 s   16.5 s   30.4 s
+    2 x 1, 2048 tokens              40.0 s   27.6 s   33.6 s
+
+* CPU: one CTranslate2 worker per core (``inter_threads``, at most 4) with one
+  OpenMP thread each beat 1 x 2 in every run (+23 % to +54 %): intra-op threads
+  collapse when another process holds a core, parallel batches degrade
+  gracefully. Batches of 512 tokens were fastest in two runs of three and never
+  far behind (median +15 % over 1024 tokens; 16 examples +13 %): the default.
+* CUDA: one worker per listed GPU (``device_index``), batches of 8192 tokens (a
+  GPU is starved by small batches). Not measured here: no CUDA device in this
+  session; ``bench/gpu.py`` prints the figures where one exists.
 """
 
 from __future__ import annotations
@@ -20,6 +33,8 @@ from dataclasses import dataclass
 from pipeline.errors import ModelError
 
 DEVICES = ("auto", "cpu", "cuda")
+CPU_BATCH_TOKENS = 512
+CUDA_BATCH_TOKENS = 8192
 
 
 @dataclass(frozen=True)
@@ -29,10 +44,9 @@ class TranslateSettings:
     # "auto": int8 on CPU, int8_float16 on CUDA; any CTranslate2 compute type overrides
     # ("default" keeps the type the model was saved with).
     compute_type: str = "auto"
-    # Source tokens per translate_batch batch on CPU. Measured on 2 cores with an
-    # Argos-sized model (6+6, d512, int8, beam 4, 600 sentences): 1024 -> 17.8 s,
-    # 2048 -> 35 s, 4096 -> 43 s; bigger beams x batch fall out of cache.
-    max_batch_tokens: int = 1024
+    # Source tokens per translate_batch batch; 0 = per device (see the module docs:
+    # CPU_BATCH_TOKENS on CPU, CUDA_BATCH_TOKENS on CUDA).
+    max_batch_tokens: int = 0
     threads: int = 0  # 0 = auto
     device: str = "auto"  # "auto" | "cpu" | "cuda"
     device_index: tuple[int, ...] = (0,)
@@ -92,9 +106,9 @@ def threads_for(settings: TranslateSettings, device: str) -> tuple[int, int]:
 
 def batching_for(settings: TranslateSettings, device: str) -> tuple[int, str]:
     """(max_batch_size, batch_type) for ``translate_batch`` on ``device``."""
-    if device == "cuda":
-        return max(settings.max_batch_tokens, 8192), "tokens"
-    return settings.max_batch_tokens, "tokens"
+    if settings.max_batch_tokens > 0:
+        return settings.max_batch_tokens, "tokens"
+    return (CUDA_BATCH_TOKENS if device == "cuda" else CPU_BATCH_TOKENS), "tokens"
 
 
 def device_signature(settings: TranslateSettings) -> dict[str, str]:
