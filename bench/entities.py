@@ -119,12 +119,12 @@ def _place(sentence: str, damaged: str, value: str, rng: random.Random) -> tuple
 
 def _suffix_collision(bad: str, damaged: str) -> bool:
     """Whether the bare name glued to the word before it reads as another name too."""
-    from pipeline.repair.entities import BARE_RE, _bare_name
+    from pipeline.repair.entities import _bare_name, bare_tokens
 
     at = bad.index(damaged) + len(damaged)
-    for m in BARE_RE.finditer(bad):
-        if m.end() == at:
-            return _bare_name(m["tok"]) != damaged[:-1]
+    for _, end, tok in bare_tokens(bad):
+        if end == at:
+            return _bare_name(tok) != damaged[:-1]
     return False
 
 

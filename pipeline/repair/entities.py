@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from html.entities import html5
 
@@ -59,7 +60,11 @@ NAMES: dict[str, str] = {k[:-1]: v.replace("\n", " ") for k, v in html5.items() 
 _LEGACY = frozenset(k for k in html5 if not k.endswith(";"))
 # A bare name ("oacute;", "mdash;", "relacioacute;n"): a run of letters and
 # digits before a ";", not after "&" or "#" (those are ENTITY_RE's).
-BARE_RE = re.compile(rf"(?<![&#{LATIN}0-9])(?P<tok>[{LATIN}0-9]*[A-Za-z][A-Za-z0-9]*);")
+# The run of letters and digits a bare name ends (found backwards from each ";",
+# which is much faster than a forward scan for words: ";" is rare).
+_TOK_TAIL_RE = re.compile(rf"[{LATIN}0-9]*[A-Za-z][A-Za-z0-9]*\Z")
+_TOK_CHAR_RE = re.compile(f"[{LATIN}0-9]")
+_TOK_WINDOW = 64
 BARE_NUMERIC_RE = re.compile(r"(?<!&)#(?:(?P<dec>[0-9]{2,7})|[xX](?P<hex>[0-9A-Fa-f]{2,6}));")
 # Names of at least this many letters are distinctive enough to decode when
 # they start a longer run (&mdashpalabra) or stand bare (mdash;).
@@ -95,10 +100,12 @@ COMMON_SYMBOLS = (
     "\u20ac\u00a3\u00a5\u00a2$\u00a9\u00ae\u2122\u00a7\u00b6\u00d7\u00f7\u00b1\u00b2\u00b3\u00b9\u2030\u00b5\u00bd\u00bc\u00be"
 )
 _EVIDENCE_RE = re.compile(
-    r"&(?:amp;)*(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{2,7}|#[xX][0-9A-Fa-f]{2,6});"
+    r"(?=[&#;])(?:&(?:amp;)*(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{2,7}|#[xX][0-9A-Fa-f]{2,6});"
     r"|(?<!&)#(?:[0-9]{3,7}|[xX][0-9A-Fa-f]{2,6});"
-    rf"|(?![\x00-\x7f{THAI}])[^\W\d_];(?=[{LATIN}])"
-    rf"|[^\x00-\x7f\w\s{THAI}{_MARKS}{COMMON_SYMBOLS}][{_MARKS}]*;"
+    # Anchored on the ";" (lookbehinds), so the scan jumps between semicolons.
+    rf"|;(?<=[^\x00-\x7f{THAI}\W\d_];)(?=[{LATIN}])"
+    rf"|;(?<=[^\x00-\x7f\w\s{THAI}{_MARKS}{COMMON_SYMBOLS}];)"
+    rf"|;(?<=[^\x00-\x7f\w\s{THAI}{_MARKS}{COMMON_SYMBOLS}][{_MARKS}];))"
 )
 PRIOR = 1.5
 _THAI_RE = re.compile(f"[{THAI}]")
@@ -127,6 +134,24 @@ def is_common_word(name: str) -> bool:
     if lexicon.zipf(name) >= WORD_ZIPF_ES:
         return True
     return log10_frequencies("en").get(name.lower(), -99.0) + 9.0 >= WORD_ZIPF_EN
+
+
+def bare_tokens(text: str) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, token)`` of every run of letters and digits ending in an ASCII
+    letter or digit, followed by ``;`` (``end`` is after it) and not after ``&``
+    or ``#`` (those are :data:`ENTITY_RE`'s): where a name that lost its ``&`` may be."""
+    pos = text.find(";")
+    while pos > 0:
+        prev = text[pos - 1]
+        if prev.isascii() and prev.isalnum():
+            lo = max(0, pos - _TOK_WINDOW)
+            m = _TOK_TAIL_RE.search(text, lo, pos)
+            if m is not None:
+                start = m.start()
+                before = text[start - 1] if start else ""
+                if before not in ("&", "#") and not (start == lo and before and _TOK_CHAR_RE.match(before)):
+                    yield start, pos + 1, m[0]
+        pos = text.find(";", pos + 1)
 
 
 def _bare_name(tok: str) -> str | None:
@@ -158,8 +183,8 @@ def entity_damage(ctx: PageContext) -> float:
         markers = 0
         if ";" in text:
             markers += len(_EVIDENCE_RE.findall(text))
-            for m in BARE_RE.finditer(text):
-                name = _bare_name(m["tok"])
+            for _, _, tok in bare_tokens(text):
+                name = _bare_name(tok)
                 if name is not None and not is_wordlike(name):
                     markers += 1
         cached = max(ctx.damage, markers / (markers + PRIOR) if markers else 0.0)
@@ -201,12 +226,11 @@ def entity_candidates(line: str, ctx: PageContext) -> list[Candidate]:
 def _bare_candidates(line: str, ctx: PageContext, spans: list[tuple[int, int]]) -> list[Candidate]:
     """Entities that lost their ``&``: ``oacute;`` ``relacioacute;n`` ``mdash;`` ``#8212;``."""
     out: list[Candidate] = []
-    for m in BARE_RE.finditer(line):
-        tok = m["tok"]
+    for _, end, tok in bare_tokens(line):
         name = _bare_name(tok)
         if name is None:
             continue
-        start, end = m.end() - len(name) - 1, m.end()
+        start = end - len(name) - 1
         if overlaps(start, end, spans):
             continue
         glued_right = _GLUED_RE.match(line, end) is not None

@@ -73,10 +73,14 @@ _LEAD4 = _class(_decoded(0xF0, 0xF4))
 # Continuations, plus U+FFFD (a lossy decoder replaced one).
 _CONT = "[" + _class(_decoded(0x80, 0xBF) + "\ufffd") + "]"
 _TYPOGRAPHY = "\u0132\u0133\u0149\u01c4-\u01cc\u01f1-\u01f3\ufb00-\ufb06\u3000\uff01-\uffef"
+# The lookahead on every first character lets the scan skip most positions with
+# one class test instead of trying each alternative (three times faster).
+_FIRST = f"{_LEAD2}{_LEAD3}{_LEAD4}\x80-\x9f{_TYPOGRAPHY}\ud800-\udfff"
 HINT_RE = re.compile(
+    f"(?=[{_FIRST}])(?:"
     f"[{_LEAD2}](?:{_CONT}| )"  # with a space: an NBSP lost ("Ã perturber" is "à perturber")
     f"|[{_LEAD3}]{_CONT}{{2}}|[{_LEAD4}]{_CONT}{{3}}"
-    f"|[\x80-\x9f{_TYPOGRAPHY}\ud800-\udfff]"
+    f"|[\x80-\x9f{_TYPOGRAPHY}\ud800-\udfff])"
 )
 _TYPOGRAPHY_RE = re.compile(f"[{_TYPOGRAPHY}]")
 # Beyond this many changed characters a run of words is logged as one edit:
@@ -127,17 +131,13 @@ _KNOWN_MAX = 4096
 
 
 def fix_line(line: str) -> str:
-    """ftfy's fix of one line (the configuration above), repeated until stable."""
+    """ftfy's fix of one line (the configuration above)."""
     hit = _KNOWN.get(line)
     if hit is not None:
         return hit
     fix_text, config = _ftfy()
-    fixed = line
-    for _ in range(3):
-        again = str(fix_text(fixed, config))
-        if again == fixed:
-            break
-        fixed = again
+    # ftfy repeats its fixes on a segment until nothing changes: one call is stable.
+    fixed = str(fix_text(line, config))
     if len(_KNOWN) >= _KNOWN_MAX:
         _KNOWN.clear()
     _KNOWN[line] = fixed
