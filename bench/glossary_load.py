@@ -90,14 +90,15 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="1k and 10k rows only")
     args = ap.parse_args()
     sizes = [1000, 10000] if args.quick else [1000, 10000, 100000]
+    print(f"{'rows':>7}  {'step':<6} {'seconds':>8} {'us/row':>8} {'ratio vs 1k':>11}", flush=True)
+    base: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        results = {n: measure(n, Path(tmp)) for n in sizes}
-    base = results[sizes[0]]
-    print(f"{'rows':>7}  {'step':<6} {'seconds':>8} {'us/row':>8} {'ratio vs 1k':>11}")
-    for n, r in results.items():
-        for step, sec in r.items():
-            ratio = (sec / n) / (base[step] / sizes[0])
-            print(f"{n:>7}  {step:<6} {sec:>8.2f} {sec / n * 1e6:>8.1f} {ratio:>11.2f}")
+        for n in sizes:  # printed as each size finishes: 100k takes minutes
+            r = measure(n, Path(tmp))
+            base = base or r
+            for step, sec in r.items():
+                ratio = (sec / n) / (base[step] / sizes[0])
+                print(f"{n:>7}  {step:<6} {sec:>8.2f} {sec / n * 1e6:>8.1f} {ratio:>11.2f}", flush=True)
 
 
 if __name__ == "__main__":

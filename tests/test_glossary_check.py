@@ -109,3 +109,14 @@ def test_escape_sequences_in_names_never_reach_the_terminal(tmp_path: Path) -> N
     assert code == 1
     assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
     assert "\\x1b]0;pwned\\x07\\u202e" in text
+
+
+def test_partial_segment_skips_terms_of_the_kept_run(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    text = "La propuesta de valor y กลุ่มลูกค้า."
+    write_sidecar(out, "a.json", "a", [seg(text, spans=[(0, 24, "es"), (24, len(text), "th")])],
+                  {"en": [{"text": "The value proposition y กลุ่มลูกค้า.", "status": "partial",
+                           "kept": [[24, 35, "th"]]}]})
+    g = Glossary.from_text("es,en,th\npropuesta de valor,value proposition,คุณค่าที่นำเสนอ\n"
+                           "segmento de clientes,customer segment,กลุ่มลูกค้า\n")
+    assert check_outputs(g, load_run_outputs(str(out))) == []

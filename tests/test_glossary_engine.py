@@ -133,3 +133,17 @@ def test_run_then_check_passes_and_fails_against_another_target(echo_models: Pat
     rows = [ln for ln in bad.output.splitlines() if "missing-term" in ln]
     assert rows and all("propuesta de valor" in ln and "value offer" in ln.lower() for ln in rows)
     assert all("en/leccion3.md:" in ln for ln in rows)
+
+
+def test_known_defect_swap_model_keeps_every_word_es_en(swap_models: Path, tmp_path: Path, shipped: Glossary) -> None:
+    # Issue 10: was "La cliente customer relationship importante." ("es" lost, "cliente" left over).
+    out, stats = translate(swap_models, tmp_path, shipped, [("La relación con los clientes es importante.", "es", "en")])
+    assert out[0].text == "La customer relationship es importante."
+    assert out[0].glossary_failures == [] and stats["glossary_failed"] == 0
+
+
+def test_known_defect_swap_model_never_glues_thai(swap_models: Path, tmp_path: Path, shipped: Glossary) -> None:
+    # Issue 10: was "ความสัมพันธ์กับลูกค้าcustomer" (the swapped word left glued to the term).
+    out, _ = translate(swap_models, tmp_path, shipped, [("The customer relationship is important.", "en", "th")])
+    assert out[0].text == "The ความสัมพันธ์กับลูกค้า is important."
+    assert out[0].glossary_failures == []

@@ -53,6 +53,7 @@ class TargetSegment:
     line: int
     status: str
     glossary_failures: tuple[str, ...] = ()
+    kept_languages: tuple[str, ...] = ()  # runs left in their language (no route): run's business
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ def _read_sidecar(path: Path) -> RunLesson:
                     TargetSegment(
                         int(s["id"]), str(s["text"]), int(s.get("line", 0)), str(s.get("status", "")),
                         tuple(str(f) for f in s.get("glossary_failures", [])),
+                        tuple(sorted({str(k[2]) for k in s.get("kept", []) if isinstance(k, list) and len(k) == 3})),
                     )
                     for s in t.get("segments", [])
                 ),
@@ -189,6 +191,8 @@ def check_segment(glossary: Glossary, lesson: RunLesson, tf: TargetFile, ts: Tar
     wanted: dict[str, str] = {}
     if src is not None:
         for m in _source_terms(glossary, src, tf.lang):
+            if m.lang in ts.kept_languages:
+                continue  # that run has no route to the target: the run reported it, untranslated
             target = glossary.target_for(m, tf.lang)
             if target is not None:
                 wanted.setdefault(m.term_id, target)

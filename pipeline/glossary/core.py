@@ -39,7 +39,7 @@ from pipeline.glossary.parse import LINT_HINT, Parsed, parse
 
 # Bump when matching or protection changes what a translation looks like: the
 # checksum is part of the translation-memory key, so old entries are redone.
-MATCHER_VERSION = 1
+MATCHER_VERSION = 2  # 2: recovery only where the span is surely the term's (exact or reported)
 
 # Attempt-1 protections: plain, pronounceable, capitalised non-words that
 # SentencePiece cuts into ordinary pieces and NMT models copy like names.
