@@ -38,7 +38,10 @@ if str(ROOT) not in sys.path:
 MB = 1_000_000
 # The last size of each shape is over the limits of pipeline.decode (8 MiB,
 # 150,000 lines): it must be refused at once, with one line.
-SIZES = {"paragraphs": [1 * MB, 2 * MB, 4 * MB, 8 * MB, 16 * MB], "lines": [10_000, 30_000, 100_000, 200_000, 1_000_000]}
+SIZES = {
+    "paragraphs": [1 * MB, 2 * MB, 4 * MB, 8 * MB, 16 * MB],
+    "lines": [10_000, 30_000, 100_000, 200_000, 1_000_000],
+}
 QUICK = {"paragraphs": [1 * MB, 4 * MB, 16 * MB], "lines": [10_000, 100_000, 200_000]}
 _LINE_WORDS = [
     "cliente",
@@ -114,13 +117,14 @@ def measure(shape: str, size: int, timeout: float = 1800) -> dict[str, float | s
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "huge.txt"
         path.write_bytes(make_input(shape, size))
-        proc = subprocess.run(
-            [sys.executable, "-c", _CHILD, str(ROOT), str(path)],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
+        return _child([_CHILD, str(ROOT), str(path)], shape, size, timeout)
+
+
+def _child(args: list[str], shape: str, size: int, timeout: float, **kw: object) -> dict[str, float | str]:
+    """Run ``python -c args...`` and read the JSON row it prints last."""
+    proc = subprocess.run(
+        [sys.executable, "-c", *args], capture_output=True, text=True, timeout=timeout, check=False, **kw
+    )  # type: ignore[call-overload]
     if proc.returncode != 0:
         raise RuntimeError(f"{shape} {size}: child failed:\n{proc.stderr[-2000:]}")
     row: dict[str, float | str] = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -159,20 +163,7 @@ def measure_run(shape: str, size: int, timeout: float = 1800) -> dict[str, float
             XDG_CONFIG_HOME=f"{tmp}/config",
             PYTHONPATH=str(ROOT),
         )
-        proc = subprocess.run(
-            [sys.executable, "-c", _RUN_CHILD, str(raw), f"{tmp}/out"],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-            env=env,
-            cwd=tmp,
-        )
-    if proc.returncode != 0:
-        raise RuntimeError(f"{shape} {size}: child failed:\n{proc.stderr[-2000:]}")
-    row: dict[str, float | str] = json.loads(proc.stdout.strip().splitlines()[-1])
-    row["shape"], row["size"] = shape, size
-    return row
+        return _child([_RUN_CHILD, str(raw), f"{tmp}/out"], shape, size, timeout, env=env, cwd=tmp)
 
 
 def _label(shape: str, size: int) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from pipeline.repair import repair
@@ -64,3 +67,31 @@ def test_mojibake_c1_is_read_before_controls_are_dropped() -> None:
     result = repair("dijo \x93hola\x94 y se fue")
     assert result.text == "dijo “hola” y se fue"
     assert {e.rule for e in result.edits} == {"mojibake"}
+
+
+def test_a_run_writes_no_control_character_and_logs_every_one(tmp_path: Path) -> None:
+    """Markdown, sidecar text and edit log agree: nothing invisible reaches an output unrecorded."""
+    import json
+
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    body = (
+        "Lección\x07 de prueba\n\nLa relación\x1b[31m con\x1b[0m los clientes\x0bimporta.\n"
+        f"Texto \u202eoculto\u202c y BOM\ufeff y \ufffe fin.\n\n{THAI}\n"
+    )
+    (raw / "ctl.txt").write_text(body, encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", str(raw), str(out)])
+    assert result.exit_code == 0, result.output
+    md = (out / "source" / "ctl.md").read_text(encoding="utf-8")
+    bad = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]")
+    assert not bad.search(md)
+    assert THAI in md and "los clientes importa." in md
+    sidecars = [p for p in out.rglob("*.json") if "ctl" in p.name]
+    assert sidecars
+    edits = json.loads(sidecars[0].read_text(encoding="utf-8"))["edits"]
+    rules = [e["rule"] for e in edits]
+    assert rules.count("terminal_escape") == 2 and rules.count("control") == 6
