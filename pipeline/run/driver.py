@@ -58,8 +58,9 @@ class Runner:
         self._glossary: Any = None
         self._installed: dict[str, str] = {}  # package name -> identity (version+checksum)
         self._record_digest = ""
-        self._done = 0
+        self._done = 0  # lessons built (or refused) in this run
         self._discovering = True
+        self._expected: int | None = None  # the progress bar's total while discovery runs
         self.stop_requested = False  # set by a signal handler: the engine checks it between sub-batches
 
     # ------------------------------------------------------------------ public
@@ -174,10 +175,10 @@ class Runner:
             t.data = b""  # built: the bytes are not needed any more
             if isinstance(result, FileProblem):
                 self.report.errors.append(result)
-                self._done += 1
             else:
                 built.append((result, t))
-            self._lessons_progress(building=True)
+            self._done += 1  # the bar counts lessons as they are built; translation has its own
+            self._lessons_progress()
         per_lesson = self._translate([lesson for lesson, _ in built])
         records: list[tuple[str, dict[str, Any]]] = []
         try:
@@ -187,8 +188,6 @@ class Runner:
                     self.report.note_written(lesson.name)
                 except WriteFailed as exc:
                     self.report.errors.append(exc.problem)
-                self._done += 1
-                self._lessons_progress()
         except DiskFull:
             try:
                 manifest.put(records)  # what is written is recorded, if there is room for that
@@ -211,11 +210,16 @@ class Runner:
 
     # ------------------------------------------------------------------ progress
 
-    def _lessons_progress(self, building: bool = False) -> None:
+    def _lessons_progress(self) -> None:
         if self.progress is None:
             return
+        if self._expected is None:
+            self._expected = _count_txt(self.raw)
         done = self.report.up_to_date + self._done
-        self.progress("lessons", done, None if self._discovering else self.report.files)
+        # While discovery streams, the total is a quick count of *.txt files (links and all);
+        # once it is done, the number of lessons found.
+        total = max(self._expected, self.report.files) if self._discovering else self.report.files
+        self.progress("lessons", done, total)
 
     def _sentences_progress(self, done: int, total: int) -> None:
         if self.progress is not None:
@@ -318,6 +322,15 @@ class Runner:
 
         self._glossary = load_glossary(self.config.glossary_path, source=self.config.glossary_source,
                                        target=self.config.glossary_target)
+
+
+def _count_txt(raw: Path) -> int:
+    """About how many lessons RAW holds: *.txt files outside hidden folders (for a progress bar only)."""
+    n = 0
+    for _dirpath, dirnames, filenames in os.walk(raw, followlinks=False):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        n += sum(1 for f in filenames if f.lower().endswith(".txt") and not f.startswith("."))
+    return n
 
 
 def _installed_models(models_dir: str | None) -> dict[str, str]:
