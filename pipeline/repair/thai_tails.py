@@ -335,8 +335,8 @@ def match(stem: str, thai: str, rest: str = "") -> tuple[str, float, float] | No
     shortest = sum(min(len(r) for r, _ in part) for part in parts)
     longest = sum(max(len(r) for r, _ in part) for part in parts)
     low, high = shortest - 1, longest + 3 + longest // 3
-    best: list[tuple[float, float, str]] = []
-    bound = float("inf")  # no candidate this much costlier than the best so far can matter
+    likely = sum(len(part[0][0]) for part in parts)  # the first readings' length
+    todo = []
     for word, z in prefixed(stem):
         tail = word[len(stem) :]
         if rest:
@@ -344,8 +344,12 @@ def match(stem: str, thai: str, rest: str = "") -> tuple[str, float, float] | No
                 continue
             tail = tail[: -len(rest)]
         target = key(tail)
-        if not target or not low <= len(target) <= high or target[0] not in firsts:
-            continue
+        if target and low <= len(target) <= high and target[0] in firsts:
+            todo.append((abs(len(target) - likely), -z, word, z, target))
+    todo.sort()  # likely lengths and common words first: the bound then prunes the rest early
+    best: list[tuple[float, float, str]] = []
+    bound = float("inf")  # no candidate this much costlier than the best so far can matter
+    for _, _, word, z, target in todo:
         limit = min(_max_cost(target), bound)
         cost = _align(parts, target, limit)
         if cost <= limit:
