@@ -64,6 +64,8 @@ def test_every_form_in_a_damaged_page(remnant: str, expected: str) -> None:
         ("pal&Acy;abra", "palАabra"),
         ("palabra&hellip;", "palabra…"),
         ("cambiadoBreve;", "cambiado˘"),
+        ("C&ufriudad", "C𝔲iudad"),
+        ("un⃜;", "un⃜"),
     ],
 )
 def test_remnants_glued_to_words(word: str, expected: str) -> None:
@@ -79,6 +81,7 @@ CLEAN = [
     "Ver https://example.org/buscar?q=valor&copy=2&nbsp=1&mdash;x para más.",
     "ความสัมพันธ์กับลูกค้า; ลูกค้า;",
     "Putin; Rafael; Daniel; Kevin; Berlín; Martin; Merkel;",
+    "AT&Tabla y R&Dlab; M&Ms; P&G; Johnson&Johnson; H&M; Procter&Gamble, &notice, &copyright 2020",
 ]
 
 

@@ -88,7 +88,7 @@ _SPACES = "\u2000-\u200a\u202f\u205f\u3000"
 _SPACES = "\u2000-\u200a\u202f\u205f\u3000"
 _MARKS = "\u0300-\u036f\u20d0-\u20ff\ufe00-\ufe0f"
 HALF_RE = re.compile(
-    rf"(?P<ch>[\u00a0{_SPACES}]|[^\x00-\x7f\s{THAI}{_MARKS}]|[&<>(\[{{*#@=+/\\^_|~`])(?P<marks>[{_MARKS}]*);(?=(?P<next>[^;])|$)"
+    rf"(?P<ch>[\u00a0{_SPACES}\u20d0-\u20ff]|[^\x00-\x7f\s{THAI}{_MARKS}]|[&<>(\[{{*#@=+/\\^_|~`])(?P<marks>[{_MARKS}]*);(?=(?P<next>[^;])|$)"
 )
 NBSP_LINE_RE = re.compile(r"^[ \t\u00a0]*\u00a0[ \t\u00a0]*;[ \t\u00a0;]*$")
 _GLUED_RE = re.compile(f"[{LATIN}0-9]")
@@ -321,11 +321,12 @@ def _entity(m: re.Match[str], spans: list[tuple[int, int]]) -> Candidate | None:
         if not is_wordlike(prefix):
             return Candidate(start, m.start("name") + cut, NAMES[prefix], rule, conf - 0.1)
         # A short or word-like name glued to letters after an "&" ("un&Dfros",
-        # "e&alphallo"): only where the "&" is not a company's ("AT&Tabla",
-        # "R&Dlab": a capital before it).
+        # "e&alphallo", "C&ufriudad"): not where the "&" joins capitals, as
+        # in a company's name ("AT&Tabla", "R&Dlab").
         before = line_char_before(m)
         # Legacy names that are words ("&notice", "&copyright") were decided above.
-        if not before.isupper() and prefix not in _LEGACY:
+        acronym = before.isupper() and prefix[0].isupper()
+        if not acronym and prefix not in _LEGACY:
             return Candidate(start, m.start("name") + cut, NAMES[prefix], rule, 0.6)
         return None
     return None
