@@ -2,6 +2,9 @@
 
     python bench/damage_corpus.py build ANCORA_GITDIR GSD_GITDIR PUD_GITDIR   # rebuild both data files
     python bench/damage_corpus.py sample                       # print a few damaged pages
+    python bench/damage_corpus.py write /tmp/dc                # the corpus as files, then:
+    pipeline repair /tmp/dc/damaged/*.txt -o /tmp/dc/repaired
+    python bench/damage_corpus.py score /tmp/dc /tmp/dc/repaired
 
 Two Universal Dependencies Spanish treebanks, never the study samples:
 
@@ -47,7 +50,6 @@ import random
 import re
 import subprocess
 import sys
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -399,6 +401,40 @@ def score(pages: Iterable[Page], fix: Callable[[str], tuple[str, list[tuple[int,
     return out
 
 
+def write(folder: Path, per_kind: int) -> int:
+    """The corpus as files, for trying ``pipeline repair`` on it as a user would:
+    ``FOLDER/damaged/<kind>-NNNN.txt`` and the gold text beside it in ``FOLDER/gold/``."""
+    import json
+
+    (folder / "damaged").mkdir(parents=True, exist_ok=True)
+    (folder / "gold").mkdir(parents=True, exist_ok=True)
+    n = 0
+    marks = {}
+    for k, page in enumerate(pages(per_kind)):
+        name = f"{page.kind}-{k:05d}.txt"
+        (folder / "damaged" / name).write_text(page.damaged + "\n", "utf-8")
+        (folder / "gold" / name).write_text(page.gold + "\n", "utf-8")
+        marks[name] = {"kind": page.kind, "marks": page.marks}
+        n += 1
+    (folder / "marks.json").write_text(json.dumps(marks, ensure_ascii=False), "utf-8")
+    return n
+
+
+def score_folder(folder: Path, repaired: Path) -> dict[str, Tally]:
+    """Score files that ``pipeline repair`` wrote (``-o REPAIRED``) against ``write()``'s gold."""
+    import json
+
+    marks = json.loads((folder / "marks.json").read_text("utf-8"))
+    done = []
+    fixed: dict[str, str] = {}
+    for name, info in sorted(marks.items()):
+        damaged = (folder / "damaged" / name).read_text("utf-8").removesuffix("\n")
+        gold = (folder / "gold" / name).read_text("utf-8").removesuffix("\n")
+        fixed[damaged] = (repaired / name).read_text("utf-8").removesuffix("\n")
+        done.append(Page(info["kind"], damaged, gold, {int(k): v for k, v in info["marks"].items()}))
+    return score(done, lambda t: (fixed[t], []))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -408,15 +444,27 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("pud_gitdir", nargs="?", help="UD_Spanish-PUD, also counted into the model")
     s = sub.add_parser("sample", help="print damaged pages")
     s.add_argument("-n", type=int, default=1)
+    w = sub.add_parser("write", help="write the corpus as FOLDER/damaged/*.txt and FOLDER/gold/*.txt")
+    w.add_argument("folder", type=Path)
+    w.add_argument("--pages", type=int, default=100, help="pages per class")
+    c = sub.add_parser("score", help="score `pipeline repair FOLDER/damaged/*.txt -o REPAIRED` against the gold")
+    c.add_argument("folder", type=Path)
+    c.add_argument("repaired", type=Path)
     args = parser.parse_args(argv)
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
     if args.cmd == "build":
-        if str(ROOT) not in sys.path:
-            sys.path.insert(0, str(ROOT))
         build(args.ancora_gitdir, args.gsd_gitdir, args.pud_gitdir)
         return 0
-    counts: Counter[str] = Counter()
+    if args.cmd == "write":
+        print(f"{write(args.folder, args.pages)} pages written under {args.folder}")
+        return 0
+    if args.cmd == "score":
+        print(f"{'class':<18}{'tokens':>8}{'restored':>10}{'kept':>6}{'wrong':>7}{'false edits':>13}")
+        for cls, t in score_folder(args.folder, args.repaired).items():
+            print(f"{cls:<18}{t.damaged:>8}{t.rate:>10.2%}{t.kept + t.flagged:>6}{t.wrong:>7}{t.false_edits:>13}")
+        return 0
     for page in pages(args.n):
-        counts[page.kind] += 1
         print(f"[{page.kind}] {page.damaged}\n")
     return 0
 
