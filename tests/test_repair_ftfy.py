@@ -66,6 +66,10 @@ def test_ftfy_case(name: str, case: dict[str, str]) -> None:
         assert not result.edits
     # Idempotent: repairing the repair changes nothing more.
     assert repair(result.text).text == result.text
+    # ftfy's own test: one more layer of damage (UTF-8 read as latin-1 again) is fixed too.
+    extra = original.encode("utf-8").decode("latin-1")
+    if ftfy.fix_text(extra) == fixed:
+        assert _same_but_quotes(repair(extra).text, fixed)
 
 
 def test_every_set_is_vendored_with_its_licence() -> None:
