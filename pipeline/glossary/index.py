@@ -57,17 +57,29 @@ def anchor(form: str, lang: str, inflect: bool) -> str:
     return os.path.commonprefix(sorted(forms))
 
 
-def first_words(form: str, lang: str, inflect: bool) -> tuple[str, ...]:
-    """The whole-token forms of a Latin (folded) form's first word, when its first word is a
-    plain run of Latin letters followed by a space or the end; () otherwise (then the
-    prefix anchor is used). A token lookup is exact: "canal" no longer meets "canalización"."""
-    first, _, rest = form.partition(" ")
-    if not first or not _LATIN_RUN.fullmatch(first) or (rest == "" and first != form):
-        return ()
+def _word_keys(word: str, lang: str, inflect: bool) -> set[str]:
+    """The whole-token forms a word of a term matches (as :func:`match.latin_pattern` inflects)."""
     word_forms = M.WORD_FORMS.get(lang) if inflect else None
-    if word_forms and first.isalpha() and first not in M.FUNCTION_WORDS.get(lang, frozenset()):
-        return tuple(sorted(word_forms(first)))
-    return (first,)
+    if word_forms and word.isalpha() and word not in M.FUNCTION_WORDS.get(lang, frozenset()):
+        return word_forms(word)
+    return {word}
+
+
+def first_words(form: str, lang: str, inflect: bool) -> tuple[str, ...]:
+    """Exact token keys of a Latin (folded) form: its first two words ("w1 w2", every
+    inflection), or its only word; () when its first word is not a plain run of Latin
+    letters (then the prefix anchor is used). Keys on two words keep a big termbase
+    cheap: hundreds of terms may start with "customer", few with "customer relationship"."""
+    parts = form.split(" ")
+    if not parts[0] or not _LATIN_RUN.fullmatch(parts[0]):
+        return ()
+    first = _word_keys(parts[0], lang, inflect)
+    if len(parts) == 1:
+        return tuple(sorted(first))
+    if not _LATIN_RUN.fullmatch(parts[1]):
+        return ()  # "sin fines-de-lucro": the prefix anchor handles it
+    second = _word_keys(parts[1], lang, inflect)
+    return tuple(sorted(f"{a} {b}" for a in first for b in second))
 
 
 def pattern_of(e: Entry) -> str:
@@ -119,10 +131,16 @@ class AnchorIndex:
         found: list[tuple[int, int]] = [(n, i) for n in self._always[folded] for i in range(len(hay))]
         by_word = self._by_word[folded]
         if by_word:
-            for m in _LATIN_RUN.finditer(hay):
+            runs = list(_LATIN_RUN.finditer(hay))
+            for r, m in enumerate(runs):
                 got = by_word.get(m.group())
                 if got:
                     found.extend((k, m.start()) for k in got)
+                nxt = runs[r + 1] if r + 1 < len(runs) else None
+                if nxt is not None and hay[m.end() : nxt.start()].isspace():
+                    got = by_word.get(m.group() + " " + nxt.group())
+                    if got:
+                        found.extend((k, m.start()) for k in got)
         if not by:
             return found
         prev_latin = False

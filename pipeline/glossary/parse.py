@@ -353,26 +353,45 @@ def _check_hidden(terms: list[Term], langs: tuple[str, ...], out: _Collector) ->
     """
     for lang in langs:
         forms = [(fold_term(f), f, t) for t in terms for f in t.forms.get(lang, ())]
+        thai = [any(is_thai(c) for c in key) for key, _, _ in forms]
+        # Latin forms through the anchor index (inflection-aware regexes at word starts)...
         index = AnchorIndex(
-            Entry(n, key, lang, True, thai, True, anchor(key, lang, True), () if thai else first_words(key, lang, True))
+            Entry(n, key, lang, True, False, True, anchor(key, lang, True), first_words(key, lang, True))
             for n, (key, _, _) in enumerate(forms)
-            for thai in [any(is_thai(c) for c in key)]
+            if not thai[n]
         )
+        # ...Thai forms (no spaces, no inflection) as substrings, looked up in a dict.
+        thai_forms: dict[str, list[int]] = {}
+        for n, (key, _, _) in enumerate(forms):
+            if thai[n]:
+                thai_forms.setdefault(key, []).append(n)
+        lengths = sorted({len(k) for k in thai_forms})
         inside: dict[int, int] = {}  # short form -> first longer form (in file order) holding it
-        for n_long, (long_key, _, lt) in enumerate(forms):
-            for n, pos in index.hits(long_key, True):
-                short_key, _, st = forms[n]
-                if st is lt or len(long_key) <= len(short_key) or (n in inside and inside[n] < n_long):
+        rest: dict[int, list[str]] = {}
+
+        def found(n: int, n_long: int) -> bool:
+            short_key, _, st = forms[n]
+            return not (st is forms[n_long][2] or len(forms[n_long][0]) <= len(short_key)
+                        or (n in inside and inside[n] < n_long))
+
+        for n_long, (long_key, _, _) in enumerate(forms):
+            if thai[n_long]:
+                for i in range(len(long_key)):
+                    for size in lengths:
+                        for n in thai_forms.get(long_key[i : i + size], ()):
+                            if found(n, n_long):
+                                inside[n] = n_long
+                continue
+            for k, pos in index.hits(long_key, True):
+                n = index.entries[k].key
+                if not found(n, n_long):
                     continue
-                e = index.entries[n]
-                if not all(a in long_key for a in rest_anchors(short_key, lang)):
+                if n not in rest:
+                    rest[n] = rest_anchors(forms[n][0], lang)
+                if not all(a in long_key for a in rest[n]):
                     continue  # a later word of the short term is not there: no need to compile
-                if e.thai:  # Thai has no spaces: a substring is the term
-                    if not long_key.startswith(short_key, pos):
-                        continue
-                elif index.regex(n).match(long_key, pos) is None:
-                    continue
-                inside[n] = n_long
+                if index.regex(k).match(long_key, pos) is not None:
+                    inside[n] = n_long
         for n_short in sorted(inside, key=lambda n: n):
             _, short, st = forms[n_short]
             _, long, lt = forms[inside[n_short]]
