@@ -12,19 +12,22 @@ and damage in a page full of damage. Two measures, the larger wins:
   one marker in a page gives 0.4, a page like the damaged study sample > 0.9,
   a clean page 0. Clean semicolons only count after a word the lost-letter
   rule would leave alone, so repairing ``qu;`` into ``qué`` never removes one.
-* **saturation**: the share of the page's word-inner accented letters that
-  carry a ``;`` (``volvió; a vivir`` in a page where ``relació;n``,
-  ``mó;dulo``, ``Ademá;s`` ... all do), counted once at least
-  :data:`MIN_SATURATED` do::
+* **saturation**: whether (nearly) every word-inner accented letter of the
+  page carries a ``;`` (``volvió; a vivir`` in a page where ``relació;n``,
+  ``mó;dulo``, ``Ademá;s`` ... all do). With ``n`` inner letters carrying one
+  (at least :data:`MIN_SATURATED`) out of ``inner``::
 
-      saturation = inner_with_semicolon / (inner_accented + 1)
+      share = n / inner
+      saturation = share * n / (n + 1)   if share >= SATURATED (0.8), else 0
 
-  A page at :data:`SATURATED` (0.8) or more is one where (nearly) every accented
-  letter carries a ``;``.
+  so two such letters and no clean one give 0.67, four give 0.8, and a page
+  where more than a fifth of the inner accents are clean gives 0.
 
 The rule for a word-final accented letter + ``;`` + space (``murió; en``):
-the remnant pass removes the ``;`` with confidence ``0.15 + 0.8 * damage``
-(so a clean page keeps it: 0.15 < 0.5; a saturated page drops it: >= 0.79),
+the remnant pass removes the ``;`` with confidence ``0.15 + 0.8 * damage``,
+so at the default threshold 0.5 it goes when ``damage >= 0.44``: a clean page
+keeps it (0.15), a saturated page drops it (>= 0.68), a page with one marker
+only flags it (0.47),
 **unless what follows reads as a real clause break**: a connective that opens
 a clause after a semicolon (:data:`CLAUSE_OPENERS`: ``pero``, ``sin embargo``,
 ``por eso``, ``es decir`` ...). Then the ``;`` is kept and the edit only
@@ -107,7 +110,7 @@ def page_damage(text: str) -> float:
 
 
 def saturation(text: str) -> float:
-    """Share of the page's word-inner accented letters that carry a ``;`` (0 below :data:`MIN_SATURATED`).
+    """How surely (nearly) every word-inner accented letter carries a ``;`` (module docstring).
 
     Inner letters only (``relació;n``): there the ``;`` is surely damage, so the
     share measures how the page's decoder behaved without counting the
@@ -116,7 +119,8 @@ def saturation(text: str) -> float:
     with_semi = len(INNER_ACCENT_SEMI_RE.findall(text))
     if with_semi < MIN_SATURATED:
         return 0.0
-    return with_semi / (len(INNER_ACCENT_RE.findall(text)) + 1)
+    share = with_semi / len(INNER_ACCENT_RE.findall(text))
+    return share * with_semi / (with_semi + 1) if share >= SATURATED else 0.0
 
 
 def clause_break(line: str, end: int) -> bool:
