@@ -176,3 +176,33 @@ def test_property_outside_words_untouched_or_reported(
             continue
         assert glossary.find_term(o.text, "en", TERM_ID), (text, o.text)
         assert any(outside(o.text, words) == outside(a, words) for a in attempts), (text, o.text, attempts)
+
+
+def test_read_orders_of_the_position_level_models() -> None:
+    from pipeline.testing.models import read_order
+
+    weak = list(read_order("weak", 512))
+    assert weak[:7] == [0, 2, 1, 3, 3, 4, 5] and set(weak) == set(range(max(weak) + 1))  # nothing skipped
+    loop = list(read_order("loop", 12))
+    assert loop == [0, 1, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3]
+    assert list(read_order("", 5)) == [0, 1, 2, 3, 4]
+
+
+def test_each_hostile_model_really_misbehaves(model_dirs: dict[str, Path], glossary: Glossary, tmp_path: Path) -> None:
+    """The kit is only worth something if each model does what its name says."""
+    p = glossary.protect(SENTENCES[0], "es", "en").text  # "La customer relationship es importante."
+    raw = {m: translate(model_dirs[m], tmp_path / f"{m}.sqlite", None, [p])[0].text for m in MODELS}
+    assert raw["echo"] == p
+    assert raw["inflect"] == "La customers relationship es importante."
+    assert raw["drop_word"] == "La relationship es importante."
+    assert raw["partial"] == "La cliente relationship es importante."
+    assert raw["move"] == "La es importante customer relationship."
+    assert raw["duplicate"] == "La customer relationship customer relationship es importante."
+    assert raw["delete"] == "La es importante."
+    assert raw["loop"].count(raw["loop"][4:10]) > 10  # a repetition up to the maximum length
+    assert raw["runaway"].startswith(p) and len(raw["runaway"]) > 3 * len(p)
+    assert raw["weak"] != p and sorted(raw["weak"].split()) != sorted(p.split())
+    nonce = glossary.protect(SENTENCES[0], "es", "en", attempt=1).text
+    assert translate(model_dirs["placeholder"], tmp_path / "n.sqlite", None, [nonce])[0].text == nonce.replace(
+        "Zorblat", "Zorbla"
+    )
