@@ -12,6 +12,12 @@ nothing. So we *construct* Transformer weights with numpy and
 * ``kind="swap"``: the same, but the output projection maps chosen source
   tokens to other tokens (``{"hola": "hello"}`` swaps both ways), so a test
   can see that a translation happened.
+* hostile models (:func:`build_hostile_package`): the echo construction with
+  vocabulary-level rewrites (a piece comes out as other pieces, or as nothing)
+  and a decoder position order (reorder, repeat, loop), so a test gets a model
+  that inflects, drops, half-translates, moves, duplicates or deletes a
+  protected term, changes a placeholder, behaves like a weak NMT, loops on a
+  repetition or runs to the maximum length: see the "hostile models" section.
 
 How the residual stream of width ``d_model`` is laid out::
 
