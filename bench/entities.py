@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="every 7th name and character")
     parser.add_argument("--misses", type=int, default=0, help="print this many missed cases per form")
-    args = parser.parse_args(argv)
+    args = parser.parse_args([] if argv is None else argv)  # a caller (bench/scale.py) passes its own
     step = 7 if args.quick else 1
     table = measure(step)
     total = restored = amb = amb_ok = 0
@@ -241,4 +241,4 @@ def _print_misses(step: int, limit: int) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

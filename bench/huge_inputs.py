@@ -18,7 +18,8 @@ Shapes: ``paragraphs`` concatenates generated lessons of bench/repair.py
 lesson of N short lines with no blank line between them (one paragraph per
 line break run, as a scraped list of a million entries would be).
 
-``main(argv)`` is what bench/scale.py calls; ``measure(shape, size)`` returns
+``main(argv)`` is what bench/scale.py calls (``main(["--quick"])``; no argument means
+the full run, never the caller's command line); ``measure(shape, size)`` returns
 one row.
 """
 
@@ -175,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="the two smaller sizes of each shape")
     parser.add_argument("--shape", choices=sorted(SIZES), action="append", help="only this shape (repeatable)")
     parser.add_argument("--run", action="store_true", help="time a whole `pipeline run` per size, not just the build")
-    args = parser.parse_args(argv)
+    args = parser.parse_args([] if argv is None else argv)  # a caller (bench/scale.py) passes its own
     sizes = QUICK if args.quick else SIZES
     one = measure_run if args.run else measure
     print(
@@ -215,4 +216,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
