@@ -116,3 +116,16 @@ def test_real_semicolon_after_a_common_word_stays_in_a_damaged_page(word: str) -
     # compared on what the pruned model knows fairly (see _in_context).
     text = PAGE + f"Hablamos del {word}; después seguimos con otra cosa."
     assert repair(text).text == FIXED + f"Hablamos del {word}; después seguimos con otra cosa."
+
+
+@pytest.mark.parametrize(
+    ("damaged", "restored"),
+    [
+        ("Luego se prepar; con calma.", "Luego se preparó con calma."),  # not "pr" + &epar; (⋕)
+        ("Une la tradic;n y el cambio.", "Une la tradición y el cambio."),  # not "t" + &radic; (√)
+    ],
+)
+def test_lost_letters_are_not_read_as_symbol_entities(damaged: str, restored: str) -> None:
+    assert repair(PAGE + damaged).text == FIXED + restored
+    # a symbol entity that lost its "&" between two words still decodes
+    assert repair(PAGE + "El textomdash;otro.").text == FIXED + "El texto—otro."

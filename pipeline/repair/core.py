@@ -23,8 +23,7 @@ from collections.abc import Callable
 
 from pipeline.document import Edit, Repaired
 from pipeline.repair.base import LATIN, THAI, Candidate, PageContext
-from pipeline.repair.entities import entity_candidates
-from pipeline.repair.evidence import guarded_remnants, page_damage
+from pipeline.repair.evidence import guarded_entities, guarded_remnants, page_damage
 from pipeline.repair.lost_letters import lost_letter_candidates
 from pipeline.repair.markup import markup_candidates
 from pipeline.repair.controls import control_candidates, line_has_controls, page_has_controls
@@ -38,7 +37,7 @@ Pass = Callable[[str, PageContext], list[Candidate]]
 # ";" they key on: "¿;mo" is "¿Cómo", not "¿mo"), remnants, and markup last
 # (entities may have produced tags).
 PASSES: tuple[Pass, ...] = (
-    entity_candidates,
+    guarded_entities,  # entity_candidates less bare symbol names inside words (lost letters: prepar;)
     thai_tail_candidates,
     lost_letter_candidates,
     guarded_remnants,  # remnant_candidates less what the page evidence / Thai pass decide

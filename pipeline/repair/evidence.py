@@ -55,7 +55,7 @@ from pipeline.repair.base import (
     Candidate,
     PageContext,
 )
-from pipeline.repair.entities import remnant_candidates
+from pipeline.repair.entities import entity_candidates, remnant_candidates
 from pipeline.repair.lost_letters import is_clause_end
 
 # Every alternative is anchored on a literal (";", "&", "Ã"/"Â") so the regex
@@ -130,6 +130,33 @@ def clause_break(line: str, end: int) -> bool:
         return False
     first = m[1].lower()
     return first in CLAUSE_OPENERS or (m[2] is not None and f"{first}-{m[2].lower()}" in CLAUSE_OPENER_PAIRS)
+
+
+def guarded_entities(line: str, ctx: PageContext) -> list[Candidate]:
+    """The entity pass, less bare names that would put a symbol inside a word.
+
+    ``prepar;`` is ``preparó`` with letters lost, not ``pr`` + ``&epar;`` (⋕);
+    ``tradic;n`` is ``tradición``, not ``t`` + ``&radic;`` (√). A name without
+    its ``&`` that decodes to a non-letter, glued to a word's letters on its
+    left, is left to the lost-letter pass when that pass reads the token, or
+    when the name is too short to be told from letters (``descalcificac;n``).
+    """
+    out = []
+    for c in entity_candidates(line, ctx):
+        if c.rule == "entity_no_ampersand" and not c.after.isalpha() and c.start > 0 and line[c.start - 1].isalpha():
+            a, b = c.start, c.end
+            while a > 0 and line[a - 1].isalpha():
+                a -= 1
+            m = _LETTERS_RE.match(line, b)
+            after = m[0] if m else ""
+            token = line[a : b - 1] + ";" + after
+            if token.lower() in lexicon.lost_letter_index() or (after and c.end - c.start <= 4):
+                continue
+        out.append(c)
+    return out
+
+
+_LETTERS_RE = re.compile(f"[{LATIN}]+")
 
 
 def guarded_remnants(line: str, ctx: PageContext) -> list[Candidate]:
