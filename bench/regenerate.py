@@ -6,8 +6,8 @@ Usage:
 One Argos-sized echo package (6+6 layers, d512, 32k vocabulary, int8, beam 4,
 built by pipeline.testing.models and cached), the project's glossary.csv, and
 Spanish lesson sentences in paragraphs of five. 1% of the sentences (each in
-its own paragraph) mention "segmento"; the edit adds the row
-``segmento,segment,...``. Printed, each measured in this run:
+its own paragraph) mention "tablero"; the edit adds the row
+``tablero,dashboard,...``. Printed, each measured in this run:
 
 * engine: Translator.translate() cold, then with the edited glossary over the
   same memory: seconds, ratio, and sentences sent to a model (must equal the
@@ -42,19 +42,20 @@ for _var in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
     os.environ[_var] = str(_TMP / _var.lower())
 MODELS = _TMP / "models"
 os.environ["ARGOS_PACKAGES_DIR"] = str(MODELS)
-NEW_ROW = "segmento,segment,กลุ่มลูกค้า,noun,,,,Added by bench/regenerate.py\n"
+NEW_ROW = "tablero,dashboard,แดชบอร์ด,noun,,,,Added by bench/regenerate.py\n"
 
 
 def corpus(n: int) -> tuple[list[str], int]:
-    """Paragraphs of five sentences; one sentence in a hundred says "segmento", never two in a paragraph."""
+    """Paragraphs of five sentences; one sentence in a hundred says "tablero", never two in a paragraph.
+
+    Touched = every sentence the new row matches (counted, not assumed)."""
     from translate import make_jobs  # bench/translate.py: the same Spanish lesson sentences
 
     _, sentences = make_jobs(n)
-    touched = 0
     for i in range(len(sentences)):
         if i % 100 == 7:
-            sentences[i] = sentences[i].rstrip(".") + " y el segmento."
-            touched += 1
+            sentences[i] = sentences[i].rstrip(".") + " con el tablero."
+    touched = sum("tablero" in s for s in sentences)
     return [" ".join(sentences[i : i + 5]) for i in range(0, len(sentences), 5)], touched
 
 

@@ -388,7 +388,7 @@ class Translator:
             for p in s.pieces:
                 piece = job.text[p.start:p.end]
                 if p.lang in NO_LANGUAGE or p.lang == job.target:
-                    text = self._copied(piece, job.target)
+                    text = self._copied(piece, job.target, failures)
                     emit(p.start, p.end, text)
                     route.append({"start": p.start, "end": p.end, "lang": p.lang, "hops": [], "how": "copied"})
                     continue
@@ -426,12 +426,13 @@ class Translator:
         missing.add(hop)
         hows.append("kept")
 
-    def _copied(self, text: str, target: str) -> str:
+    def _copied(self, text: str, target: str, failures: list[str]) -> str:
         """A piece already in the target language: as written (glossary terms of other languages aside)."""
         if self.glossary is None:
             return text
         enforced = self.glossary.apply_in_target(text, target)
         self._count_glossary(enforced)
+        failures += enforced.failures
         return str(enforced.text)
 
     # ------------------------------------------------------------------ units, hop by hop
