@@ -129,3 +129,9 @@ def test_lost_letters_are_not_read_as_symbol_entities(damaged: str, restored: st
     assert repair(PAGE + damaged).text == FIXED + restored
     # a symbol entity that lost its "&" between two words still decodes
     assert repair(PAGE + "El textomdash;otro.").text == FIXED + "El texto—otro."
+
+
+def test_unreadable_stacked_remnant_is_flagged_not_passed_by() -> None:
+    result = repair("¿;;xq medimos la satisfacción?")
+    assert result.text == "¿;;xq medimos la satisfacción?"
+    assert [(e.start, e.before, e.applied) for e in result.flagged] == [(1, ";", False)]

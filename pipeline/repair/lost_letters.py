@@ -50,6 +50,8 @@ PRE_WORD_MARGIN = 1.5
 # In a page this damaged, short tokens ("m;s", "q;") are read too: the page
 # evidence says a ";" is far likelier a lost letter than a code or typo.
 SHORT_TOKEN_DAMAGE = 0.6
+# Confidence of the report on a stacked "¿;;" whose letters cannot be read: flagged, not applied.
+STACKED_FLAG = 0.3
 # How often, in a damaged page, an accented word loses letters (rather than
 # keeping its letter and a stray ";"): the prior of the lost-letter reading.
 LOST_RATE = 0.3
@@ -102,6 +104,8 @@ def lost_letter_candidates(line: str, ctx: PageContext) -> list[Candidate]:
             continue
         cand = _choose(pre, suf, line, start + stacked, end, ctx)
         if cand is None:
+            if stacked:  # "¿;;xq": surely damage, unreadable: report the "¿" remnant, never pass it by
+                out.append(Candidate(start, start + 1, "", "half_entity", STACKED_FLAG))
             continue
         word, share = cand
         if not pre and len(suf) > 1 and lexicon.zipf(suf) > lexicon.zipf(word):
