@@ -5,13 +5,18 @@ often leave several lexicon words that fit; single-word frequency picks the
 commonest one whatever the sentence says. The neighbours decide: ``el ;o``
 is ``año``, ``¿;mo`` is ``cómo``.
 
-The model (``data/es_ngrams.tsv.gz``) is counted offline from the UD Spanish
-AnCora treebank by ``bench/damage_corpus.py build`` (licence beside it). To
-stay small it keeps every unigram count and only the bigrams that touch a word
-with an accented letter: the words repairs choose between. Probabilities are
-smoothed towards wordfreq's unigram frequency (a Dirichlet prior with weight
-:data:`MU`), so an unseen context falls back to plain frequency and a word the
-treebank never saw still competes.
+The model (``data/es_ngrams.tsv.gz``, 160 KB) is counted offline from the UD
+Spanish AnCora and PUD treebanks (137k tokens) by ``bench/damage_corpus.py
+build`` (licences and sources in ``data/``). To stay small it keeps every
+unigram count (with its number of distinct next words) and only the bigrams
+that touch a word with an accented letter or a ``;``: the words repairs choose
+between, and the real-semicolon reading. A pair of a kind it prunes gives no
+evidence (:func:`kept`). Probabilities are Witten-Bell smoothed towards
+wordfreq's unigram frequency (back-off weight: the distinct next words, at
+least :data:`MU`), so an unseen context falls back to plain frequency and a
+word the treebank never saw still competes. It also counts how often an
+accented word is capitalised inside a sentence, so restored names keep their
+capital (``México``).
 
 Tokens are lower-case words, ``<num>`` for digits, single punctuation marks,
 and ``<s>`` / ``</s>`` for the start and end of a sentence (or line).
