@@ -99,7 +99,7 @@ def build(ancora_gitdir: str, gsd_gitdir: str, pud_gitdir: str | None = None) ->
     DATA.mkdir(parents=True, exist_ok=True)
     HELDOUT.write_text("\n".join(heldout) + "\n", "utf-8")
     print(
-        f"model: {len(train)} AnCora sentences, {sum(unigrams.values())} tokens -> {MODEL} ({MODEL.stat().st_size} bytes)"
+        f"model: {len(train)} sentences (AnCora + PUD), {sum(unigrams.values())} tokens -> {MODEL} ({MODEL.stat().st_size} bytes)"
     )
     print(f"held out: {len(heldout)} GSD sentences -> {HELDOUT}")
 
