@@ -187,8 +187,7 @@ def test_a_stop_request_ends_between_sub_batches_and_loses_nothing(swap_models: 
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from pipeline.translate import engine
 
-    monkeypatch.setattr(engine, "SUB_BATCH_MIN_TOKENS", 30)  # a few sentences per sub-batch
-    monkeypatch.setattr(engine, "SUB_BATCH_MAX_TOKENS", 30)
+    monkeypatch.setattr(engine, "SUB_BATCH_BATCHES", 1)  # with 15-token batches: a few sentences per sub-batch
     jobs = [_job(f"Frase número {i} del cliente.", "es", "en") for i in range(40)]
     seen: list[tuple[int, int]] = []
     tr = Translator(TranslateSettings(models_dir=str(swap_models), max_batch_tokens=15),  # small batches

@@ -62,7 +62,6 @@ Models, tokenizers and the memory are opened on first use, so constructing a
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,9 +94,10 @@ __all__ = [
 ]
 
 HopRunner = Callable[[str, str, list[str], TranslateSettings], list[str]]
-SUB_BATCH_SECONDS = 2.0  # work per sub-batch: a stop request waits about twice this
-SUB_BATCH_MIN_TOKENS, SUB_BATCH_MAX_TOKENS = 1024, 1 << 17  # in this process (source tokens)
-SUB_BATCH_MIN, SUB_BATCH_MAX = 16, 4096  # through a hop runner (sentences)
+# Sub-batch size: batches per worker in this process (2 in flight: a stop waits for
+# at most 4 batches per worker, seconds on CPU); sentences per call through a hop runner.
+SUB_BATCH_BATCHES = 2
+SUB_BATCH_SENTENCES = 256
 MIXED_STRATEGIES = ("direct", "restore")
 
 
@@ -252,7 +252,6 @@ class Translator:
         self._broken: set[str] = set()
         self._memory: TranslationMemory | None = None
         self._settings_key: str | None = None
-        self._batch = SUB_BATCH_MIN * 4
 
     # ------------------------------------------------------------------ routes
 
@@ -526,11 +525,10 @@ class Translator:
             w.step += 1
 
     def _stream(self, pkg: argos.InstalledPackage, texts: list[str]) -> Iterator[dict[int, str]]:
-        """The model step over ``texts`` in sub-batches of a few seconds: ``{index: output}`` each.
+        """The model step over ``texts`` in sub-batches: ``{index: output}`` each.
 
         In this process through the loaded model's pipelined stream; with an
-        injected hop runner (a cluster), in chunks of sentences sized by the
-        measured rate.
+        injected hop runner (a cluster), in calls of SUB_BATCH_SENTENCES.
         """
         if not texts:
             return
@@ -539,21 +537,13 @@ class Translator:
             model = self._loaded(pkg)
             before = model.tokens
             try:
-                yield from model.stream(texts, seconds=SUB_BATCH_SECONDS, min_tokens=SUB_BATCH_MIN_TOKENS,
-                                        max_tokens=SUB_BATCH_MAX_TOKENS)
+                yield from model.stream(texts, batches=SUB_BATCH_BATCHES)
             finally:
                 self.stats["tokens"] += model.tokens - before
             return
-        k = 0
-        while k < len(texts):
-            chunk = texts[k : k + self._batch]
-            t0 = time.perf_counter()
-            outputs = self._run(pkg, chunk)
-            elapsed = time.perf_counter() - t0
-            if elapsed > 0:
-                self._batch = max(SUB_BATCH_MIN, min(SUB_BATCH_MAX, int(len(chunk) / elapsed * SUB_BATCH_SECONDS)))
+        for k in range(0, len(texts), SUB_BATCH_SENTENCES):
+            outputs = self._run(pkg, texts[k : k + SUB_BATCH_SENTENCES])
             yield {k + i: o for i, o in enumerate(outputs)}
-            k += len(chunk)
 
     def _finish(self, pkg: argos.InstalledPackage, texts: list[str], protected: list[Any] | None,
                 outputs: list[str], last: set[str]) -> dict[str, Entry]:

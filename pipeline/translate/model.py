@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from collections import deque
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -118,19 +117,19 @@ class LoadedModel:
         out_tokens = [done[i] for i in range(len(texts))]
         return out_tokens, sum(len(p) for p in pieces)
 
-    def stream(self, texts: Sequence[str], *, seconds: float, min_tokens: int,
-               max_tokens: int) -> Iterator[dict[int, str]]:
+    def stream(self, texts: Sequence[str], *, batches: int) -> Iterator[dict[int, str]]:
         """Translate ``texts`` in sub-batches; yield ``{index: output}`` as each one finishes.
 
         Why not one ``translate_batch``: a stop request must not wait for the
         whole batch (a minute on a big lesson). Why not ``translate_iterable``:
         it queues every batch at once, so stopping its generator still leaves
         all of them to run. Here texts are sorted by length (little padding,
-        as ``translate_batch``'s own sorting gives), cut into sub-batches of
-        about ``seconds`` of work (sized from the measured rate, between
-        ``min_tokens`` and ``max_tokens`` source tokens), and at most two are in
+        as ``translate_batch``'s own sorting gives) and cut into sub-batches of
+        ``batches`` batches per worker, and at most two sub-batches are in
         flight: the workers never idle between sub-batches, and a stop waits
-        for two sub-batches at most.
+        for two at most (seconds). The cut depends only on the texts and the
+        settings, never on timing, so a sentence meets the same neighbours in
+        every run.
         """
         if not texts:
             return
@@ -140,11 +139,10 @@ class LoadedModel:
         self.tokens += sum(sizes)
         longest = max(len(p) for pcs in encoded for p in pcs)
         order = sorted(range(len(texts)), key=lambda i: (sizes[i], i))
-        size, _ = batching_for(self.settings, resolve_device(self.settings))
-        inter, _ = threads_for(self.settings, resolve_device(self.settings))
-        min_tokens = max(min_tokens, size * inter)  # at least one batch per worker in each sub-batch
-        budget = min_tokens
-        inflight: deque[tuple[list[int], list[int], list[Any], float, int]] = deque()
+        device = resolve_device(self.settings)
+        size, _ = batching_for(self.settings, device)
+        budget = size * threads_for(self.settings, device)[0] * max(1, batches)
+        inflight: deque[tuple[list[int], Any]] = deque()
         pos = 0
         while pos < len(order) or inflight:
             while pos < len(order) and len(inflight) < 2:
@@ -156,14 +154,9 @@ class LoadedModel:
                     pos += 1
                 pieces = [p for i in chunk for p in encoded[i]]
                 owners = [i for i in chunk for _ in encoded[i]]
-                inflight.append((chunk, owners, self._submit(pieces, longest, asynchronous=True),
-                                 time.perf_counter(), total))
-            chunk, owners, pending, started, total = inflight.popleft()
-            out = self._collect(owners, [r.result() for r in pending])
-            elapsed = time.perf_counter() - started
-            if elapsed > 0:  # two in flight: a sub-batch's wall time covers about half of the pair's work
-                budget = max(min_tokens, min(max_tokens, int(total / elapsed * seconds * (2 if inflight else 1))))
-            yield out
+                inflight.append((owners, self._submit(pieces, longest, asynchronous=True)))
+            owners, pending = inflight.popleft()
+            yield self._collect(owners, [r.result() for r in pending])
 
     def _submit(self, pieces: list[list[str]], longest: int, *, asynchronous: bool = False) -> Any:
         prefix = self.pkg.target_prefix
