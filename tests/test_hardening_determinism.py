@@ -57,6 +57,18 @@ def test_runs_are_byte_identical_across_folders_seeds_workers_and_raw_location(s
     shutil.copytree(raw, moved)
     third = _run(moved, tmp_path / "c", models, glossary, seed="random")
     assert third == first
+    # the run's state (SQLite, so compared by its records): the same records whatever the run
+    assert _records(tmp_path / "a") == _records(tmp_path / "b") == _records(tmp_path / "c")
+
+
+def _records(out: Path) -> list[tuple[str, dict[str, object]]]:
+    from pipeline.run.manifest import Manifest
+
+    m = Manifest(out / ".pipeline")
+    try:
+        return m.dump()
+    finally:
+        m.close()
 
 
 def test_no_clock_or_host_noise_in_outputs(setup: tuple[Path, Path, Path], tmp_path: Path) -> None:
