@@ -278,7 +278,7 @@ def _align(parts: tuple[tuple[tuple[str, float], ...], ...], target: str, limit:
             return inf
         nxt = [c + SKIP_COST for c in row]
         for j, c in enumerate(row):
-            if c == inf:
+            if c > limit:  # no path through here ends within the limit
                 continue
             for reading, rc in parts[i]:
                 if target.startswith(reading, j):
@@ -300,13 +300,14 @@ def _sorted_words() -> tuple[list[str], dict[str, float]]:
 
 
 @lru_cache(maxsize=512)  # bounded: a short stem lists many words
-def prefixed(stem: str) -> tuple[tuple[str, float], ...]:
-    """Lexicon words longer than ``stem`` (lower case) that start with it, with their Zipf frequency."""
+def prefixed(stem: str) -> tuple[tuple[str, float, str], ...]:
+    """Lexicon words longer than ``stem`` (lower case) that start with it: (word, Zipf, key of the rest)."""
     words, table = _sorted_words()
     at = bisect.bisect_right(words, stem)
     out = []
     while at < len(words) and words[at].startswith(stem):
-        out.append((words[at], table[words[at]]))
+        word = words[at]
+        out.append((word, table[word], key(word[len(stem) :])))
         at += 1
     return tuple(out)
 
@@ -337,13 +338,12 @@ def match(stem: str, thai: str, rest: str = "") -> tuple[str, float, float] | No
     low, high = shortest - 1, longest + 3 + longest // 3
     likely = sum(len(part[0][0]) for part in parts)  # the first readings' length
     todo = []
-    for word, z in prefixed(stem):
-        tail = word[len(stem) :]
+    for word, z, target in prefixed(stem):
         if rest:
+            tail = word[len(stem) :]
             if not tail.endswith(rest) or len(tail) == len(rest):
                 continue
-            tail = tail[: -len(rest)]
-        target = key(tail)
+            target = key(tail[: -len(rest)])
         if target and low <= len(target) <= high and target[0] in firsts:
             todo.append((abs(len(target) - likely), -z, word, z, target))
     todo.sort()  # likely lengths and common words first: the bound then prunes the rest early
