@@ -185,7 +185,7 @@ def test_a_rerun_with_nothing_to_do_says_so_and_how_to_rebuild(tmp_path: Path) -
     _run(str(raw), str(out))
     code, stdout, _ = _run(str(raw), str(out))
     assert code == 0
-    assert (f"All 3 lessons are up to date: nothing needed rebuilding. To rebuild them anyway: "
+    assert (f"All 3 lessons are up to date: nothing needed rebuilding. To rebuild anyway: "
             f"pipeline run {raw} {out} --force") in stdout
     assert "elapsed" in stdout and "inline" in stdout
 
@@ -245,3 +245,27 @@ def test_progress_counts_lessons_as_they_are_built_and_written(tmp_path: Path) -
     assert done == sorted(done) and done[-1] == 10
     assert len(set(done)) >= 10  # one step per lesson written, not one jump at the end
     assert calls[-1] == ("lessons", 10, 10)
+
+
+def test_a_missing_pivot_hop_is_named_and_installing_it_rebuilds_the_lesson(
+        argos_package_files: dict[str, dict[tuple[str, str], Path]], tmp_path: Path) -> None:
+    import yaml
+
+    from pipeline.translate.argos import install_package
+
+    models = tmp_path / "models"
+    install_package(argos_package_files["swap"][("es", "en")], models)  # es->en only: es->th lacks en->th
+    raw, out = _tree(tmp_path)
+    args = (str(raw), str(out), "--to", "th", "--models-dir", str(models), "--glossary", "")
+    code, _, stderr = _run(*args)
+    assert code == 0
+    hints = [line for line in stderr.splitlines() if line.startswith("No model for")]
+    assert len(hints) == 1 and hints[0].startswith("No model for es->th (missing: en->th): those segments stay in es")
+    assert "--from-index en th" in hints[0] and "DEST en th --kind swap" in hints[0]
+    front = yaml.safe_load((out / "th" / "a-propuesta.md").read_text("utf-8").split("---\n")[1])
+    assert front["missing"] == ["en>th"]
+    _, _, stderr = _run(*args)  # up to date: the same hint from the records
+    assert [line for line in stderr.splitlines() if line.startswith("No model for")] == hints
+    install_package(argos_package_files["swap"][("en", "th")], models)
+    report = json.loads(_run(*args, "--json")[1])
+    assert report["written"] == 3 and report["missing_pairs"] == []  # the new model makes every record stale

@@ -200,7 +200,8 @@ def _print_summary(report, verbosity: int, raw_dir: str, out_dir: str) -> None: 
     if report.stale_count > len(report.stale):
         click.echo(f"  ... and {report.stale_count - len(report.stale)} more lessons whose source is gone")
     if report.files and not report.written and report.up_to_date == report.files:
-        click.echo(f"All {report.files} lessons are up to date: nothing needed rebuilding. To rebuild them anyway: "
+        what = "The lesson is" if report.files == 1 else f"All {report.files} lessons are"
+        click.echo(f"{what} up to date: nothing needed rebuilding. To rebuild anyway: "
                    f"pipeline run {raw_dir} {out_dir} --force")
     for skipped in report.skipped:
         click.echo(f"Skipped: {printable(skipped.line())}", err=True)

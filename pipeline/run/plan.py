@@ -117,6 +117,6 @@ def count_cached(report: RunReport, record: dict[str, Any]) -> None:
     by_lang = c.get("by_lang", {})
     if isinstance(by_lang, dict):
         report.segments_by_lang.update({k: v for k, v in by_lang.items() if isinstance(v, int)})
-    for pair in record.get("missing", []):
+    for pair in record.get("no_route", []):
         if isinstance(pair, str):
-            report.routes.setdefault(pair, None)  # still missing: is_current checked it
+            report.routes.setdefault(pair, None)  # still without a route: is_current checked its hops

@@ -151,13 +151,12 @@ class Writer:
         r.translated += counts["translated"]
         r.from_memory += counts["from_memory"]
         r.glossary_failures += counts["glossary_failures"]
-        for pair in missing_all:
-            r.routes.setdefault(pair, None)
         return {
             "input": input_hash,
             "signature": self.record_digest,
             "models": {m: self.installed.get(m, "") for m in sorted(models_used)},
-            "missing": sorted(missing_all),
+            "missing": sorted(missing_all),  # hops without a model: installing one makes the record stale
+            "no_route": self._no_route(lesson, per_target),  # the lesson's pairs that had no route (summary)
             "outputs": outputs,
             "sidecar": side_rel,
             "counts": {
@@ -188,6 +187,10 @@ class Writer:
         if self.glossary is not None:
             parts["glossary"] = self.glossary.checksum[:12]
         return parts
+
+    def _no_route(self, lesson: Lesson, per_target: dict[str, list[Any]]) -> list[str]:
+        pairs = {f"{s.lang}>{tgt}" for tgt in per_target for s in lesson.segments() if s.lang not in ("und", tgt)}
+        return sorted(p for p in pairs if p in self.report.routes and self.report.routes[p] is None)
 
     def _models_for(self, lesson: Lesson, tgt: str) -> list[str]:
         names: set[str] = set()
