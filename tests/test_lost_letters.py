@@ -20,6 +20,9 @@ FIXED = "La relación con el cliente y la comunicación son clave en el módulo.
         ("¿;;mo medimos la satisfacción?", "¿Cómo medimos la satisfacción?"),  # stacked: ¿ remnant + lost letters
         ("¿Qué ofrecemos? ¿;;mo lo entregamos?", "¿Qué ofrecemos? ¿Cómo lo entregamos?"),
         ("Viajamos por el golfo de ;xico.", "Viajamos por el golfo de México."),  # a name keeps its capital
+        ("Lo escribió Luis de ;ngora en su obra.", "Lo escribió Luis de Góngora en su obra."),  # name + de + name
+        ("Vive en Los ;ngeles desde hace años.", "Vive en Los Ángeles desde hace años."),
+        ("Es una obra de ;poca y de valor.", "Es una obra de época y de valor."),  # a common word stays lower case
         ("La empresa se utili; ayer.", "La empresa se utilizó ayer."),
         ("El cliente ya est; contento.", "El cliente ya está contento."),
     ],

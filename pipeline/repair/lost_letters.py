@@ -118,7 +118,7 @@ def lost_letter_candidates(line: str, ctx: PageContext) -> list[Candidate]:
                 # name before a real ";", not a verb that lost "gió"
                 share *= 0.3
         capital = not pre and (
-            sentence_start(line, start) or ngram.model().capitalised(word) or _after_name(line, start)
+            sentence_start(line, start) or ngram.model().capitalised(word) or _after_name(line, start, word)
         )
         after = _cased(word, pre, suf, capital)
         # The page's evidence scales every candidate; a word-final "es;" has
@@ -131,10 +131,24 @@ def lost_letter_candidates(line: str, ctx: PageContext) -> list[Candidate]:
 _PREV_WORD_RE = re.compile(rf"(?<![{LATIN};])([{LATIN}][{LATIN};]*)[ \u00a0]+\Z")
 
 
-def _after_name(line: str, start: int) -> bool:
-    """Whether a capitalised word inside the sentence comes right before (``Los ;ngeles``)."""
+NAME_PARTICLES = frozenset(("de", "del", "y"))
+
+
+def _after_name(line: str, start: int, word: str) -> bool:
+    """Whether the token continues a name: a capitalised word inside the sentence
+    right before (``Los ;ngeles``), or one before a particle (``Luis de ;ngora``)
+    when the treebank never wrote ``word`` in lower case."""
     m = _PREV_WORD_RE.search(line, max(0, start - 40), start)
-    return m is not None and m[1][0].isupper() and not m[1].isupper() and not sentence_start(line, m.start(1))
+    if m is None:
+        return False
+    if m[1][0].isupper() and not m[1].isupper() and not sentence_start(line, m.start(1)):
+        return True
+    if m[1] in NAME_PARTICLES:
+        model = ngram.model()
+        if model.unigrams.get(word.lower(), 0) > model.caps.get(word.lower(), 0):
+            return False  # a common word the treebank writes in lower case ("de ;poca")
+        return _after_name(line, m.start(1), m[1]) and not lexicon.is_word(word, 4.0)
+    return False
 
 
 def _tokens(line: str) -> list[tuple[int, int, str, str]]:
