@@ -8,11 +8,15 @@ neighbours in the line through a word-bigram model (:mod:`.ngram`): ``el ;o``
 is ``año``, ``¿;mo`` is ``cómo``. A word-final ``pre;`` (``es;``, ``march;``)
 also has the reading "a word and a real semicolon"; the bigram model scores it
 too, weighted by the page's damage evidence, so a clean page keeps its
-punctuation. Page context can only lower confidence (a rival candidate used
-elsewhere on the page), never raise it, because repairing a page adds accented
-words to it; anything else would break idempotence. Case follows the sentence:
-capital at its start, also right after an opening ``¿``/``¡`` that starts it.
-Every output is a lexicon word or the input unchanged.
+punctuation. Page context: a rival candidate used elsewhere on the page lowers
+confidence; a candidate the page itself writes half-decoded (``habí;a``) raises
+it. Clean words never raise it, because repairing a page adds accented words
+to it, and half-decoded ones only vanish as the page is repaired: a second
+``repair()`` is never surer than the first (idempotence). Case follows the
+sentence (capital at its start, also right after an opening ``¿``/``¡`` that
+starts it) and names (a word the treebank capitalises, ``México``; after a
+capitalised word, ``Los Ángeles``, ``Luis de Góngora``). Every output is a
+lexicon word or the input unchanged; an unreadable stacked ``¿;;`` is flagged.
 """
 
 from __future__ import annotations
