@@ -138,3 +138,12 @@ def test_unreadable_stacked_remnant_is_flagged_not_passed_by() -> None:
     result = repair("¿;;xq medimos la satisfacción?")
     assert result.text == "¿;;xq medimos la satisfacción?"
     assert [(e.start, e.before, e.applied) for e in result.flagged] == [(1, ";", False)]
+
+
+def test_every_accent_with_a_semicolon_saturates_a_page_with_one_inner_marker() -> None:
+    text = "La relació;n dura. Ella llegó; a casa, habló; con todos y se quedó; allí;"
+    assert saturation(text) >= SATURATED
+    assert repair(text).text == "La relación dura. Ella llegó a casa, habló con todos y se quedó allí"
+    # one accent without its ";" (a clean "también") and the page is not saturated
+    mixed = "La relació;n dura. Ella llegó; a casa y también habló; con todos."
+    assert saturation(mixed) == 0.0

@@ -21,7 +21,10 @@ and damage in a page full of damage. Two measures, the larger wins:
       saturation = share * n / (n + 1)   if share >= SATURATED (0.8), else 0
 
   so two such letters and no clean one give 0.67, four give 0.8, and a page
-  where more than a fifth of the inner accents are clean gives 0.
+  where more than a fifth of the inner accents are clean gives 0. A page with
+  a single inner ``X;`` is saturated the same way when every accented letter,
+  word-final ones included, carries a ``;`` (at least
+  :data:`MIN_SATURATED_ALL` of them).
 
 The rule for a word-final accented letter + ``;`` + space (``murió; en``):
 the remnant pass removes the ``;`` with confidence ``0.15 + 0.8 * damage``,
@@ -83,6 +86,9 @@ MIN_SATURATED = 2
 # Accented letters inside a word, with and without the ";" (where it is surely damage).
 INNER_ACCENT_RE = re.compile(f"[áéíóúñüÁÉÍÓÚÑÜ](?=;?[{LATIN}])")
 INNER_ACCENT_SEMI_RE = re.compile(f"[áéíóúñüÁÉÍÓÚÑÜ];(?=[{LATIN}])")
+ACCENT_RE = re.compile("[áéíóúñüÁÉÍÓÚÑÜ]")
+ACCENT_SEMI_RE = re.compile("[áéíóúñüÁÉÍÓÚÑÜ];")
+MIN_SATURATED_ALL = 3
 # Words that open a clause after a real semicolon ("...; sin embargo, ...").
 CLAUSE_OPENERS = frozenset(
     """pero sino aunque además asimismo mientras entonces incluso tampoco
@@ -112,15 +118,23 @@ def page_damage(text: str) -> float:
 def saturation(text: str) -> float:
     """How surely (nearly) every word-inner accented letter carries a ``;`` (module docstring).
 
-    Inner letters only (``relació;n``): there the ``;`` is surely damage, so the
+    Inner letters (``relació;n``): there the ``;`` is surely damage, so the
     share measures how the page's decoder behaved without counting the
-    word-final ``X;`` it is meant to decide.
+    word-final ``X;`` it is meant to decide; only a page with one such letter
+    looks at every accented letter.
     """
     with_semi = len(INNER_ACCENT_SEMI_RE.findall(text))
-    if with_semi < MIN_SATURATED:
-        return 0.0
-    share = with_semi / len(INNER_ACCENT_RE.findall(text))
-    return share * with_semi / (with_semi + 1) if share >= SATURATED else 0.0
+    if with_semi >= MIN_SATURATED:
+        share = with_semi / len(INNER_ACCENT_RE.findall(text))
+        return share * with_semi / (with_semi + 1) if share >= SATURATED else 0.0
+    if with_semi:
+        # Few inner accents: then every accented letter of the page, word-final
+        # ones included, must carry a ";" (one of them surely damage, inside a word).
+        every = len(ACCENT_SEMI_RE.findall(text))
+        if every >= MIN_SATURATED_ALL:
+            share = every / len(ACCENT_RE.findall(text))
+            return share * every / (every + 1) if share >= SATURATED else 0.0
+    return 0.0
 
 
 def clause_break(line: str, end: int) -> bool:
