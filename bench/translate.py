@@ -4,6 +4,7 @@ Usage:
     .venv/bin/python bench/translate.py [--sentences 600] [--argos-limit N] [--threads 0]
     .venv/bin/python bench/translate.py --only threads  [--quick]   # threads x batching per device
     .venv/bin/python bench/translate.py --only routing  [--quick]   # run-direct vs restore-then-translate
+    .venv/bin/python bench/translate.py --only stop     [--quick]   # a stop request during a big batch
 
 One run, one Argos-sized echo package (6+6 layers, d512, 32k vocabulary, int8,
 built by pipeline.testing.models and cached), beam 4, the same sentences:
@@ -293,6 +294,33 @@ def _translator_warm(paragraphs: list[str]) -> float:
     return elapsed
 
 
+def report_stop(paragraphs: list[str]) -> None:
+    """How long a stop request waits in the middle of a big batch (issue: it used to be minutes)."""
+    import threading
+
+    from pipeline.translate.engine import Job, Stopped, TranslateSettings, Translator
+
+    asked: list[float] = []
+    progress: list[tuple[int, int]] = []
+    tr = Translator(TranslateSettings(models_dir=str(MODELS), beam_size=4), memory_path=str(_TMP / "stop.sqlite"),
+                    should_stop=lambda: bool(asked), on_progress=lambda d, t: progress.append((d, t)))
+    tr.translate([Job("Calentamiento del modelo.", [], "es", "en")])
+    timer = threading.Timer(3.0, lambda: asked.append(time.perf_counter()))
+    timer.start()
+    try:
+        tr.translate([Job(p, [], "es", "en") for p in paragraphs])
+        print("\nstop: the batch finished before the stop request (use more --sentences)")
+        return
+    except Stopped:
+        waited = time.perf_counter() - asked[0]
+    finally:
+        timer.cancel()
+        saved = tr.memory.stats()["entries"]
+        tr.close()
+    print(f"\nstop requested 3 s into a batch of {len(paragraphs)} paragraphs: stopped {waited:.2f} s later; "
+          f"{saved - 1} sentences already in the memory (progress calls: {len(progress)})")
+
+
 # --------------------------------------------------------------------------- routing strategy
 
 
@@ -407,7 +435,7 @@ def main() -> None:
                     help="sentences for the `pipeline run` cold/rerun measurement (10 per lesson)")
     ap.add_argument("--argos-limit", type=int, default=0, help="time argos on the first N sentences only, extrapolate")
     ap.add_argument("--threads", type=int, default=0, help="as TranslateSettings.threads (0 = auto)")
-    ap.add_argument("--only", choices=("all", "speed", "threads", "routing"), default="all",
+    ap.add_argument("--only", choices=("all", "speed", "threads", "routing", "stop"), default="all",
                     help="one measurement: speed (the table above), threads x batching, or routing strategy")
     ap.add_argument("--quick", action="store_true", help="fewer sentences (noisy, but a minute or two)")
     ap.add_argument("--repeats", type=int, default=2, help="rounds of the threads x batching shapes (best kept)")
@@ -431,6 +459,8 @@ def main() -> None:
         report_threads(sentences, args.repeats)
     if args.only in ("all", "routing"):
         report_routing(args.sentences)
+    if args.only in ("all", "stop"):
+        report_stop(paragraphs)
     if args.only not in ("all", "speed"):
         return
 
