@@ -124,3 +124,30 @@ def test_glossary_edit_in_a_pivot_route_keys_each_hop_by_its_own_rows(swap_model
     # every hop of every untouched sentence still holds (a touched one redoes at most both hops)
     assert tr.stats["memory_hits"] >= 2 * (len(texts) - touched)
     tr.close()
+
+
+def test_pipeline_run_after_a_one_row_glossary_edit_translates_only_touched_segments(
+        swap_models: Path, tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    raw, out, gloss = tmp_path / "raw", tmp_path / "out", tmp_path / "glossary.csv"
+    raw.mkdir()
+    texts = sentences(60)
+    for k in range(0, 60, 10):
+        (raw / f"leccion-{k:02d}.txt").write_text("Lección\n\n" + "\n\n".join(texts[k : k + 10]) + "\n", "utf-8")
+
+    def run() -> dict:
+        result = CliRunner().invoke(main, ["run", str(raw), str(out), "--to", "en", "--glossary", str(gloss), "--json"])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    gloss.write_text(HEADER + "".join(ROWS), "utf-8")
+    cold = run()
+    assert cold["translated"] == 66  # 60 paragraphs and 6 titles
+    gloss.write_text(HEADER + "".join(ROWS) + "clase 7,lesson 7,บทที่ 7,noun,,,,\n", "utf-8")
+    rerun = run()
+    assert rerun["translated"] == sum("clase 7 " in t for t in texts) == 1
