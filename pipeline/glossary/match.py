@@ -18,7 +18,6 @@ dictionary, and both edges of the match must fall on word boundaries.
 
 from __future__ import annotations
 
-import functools
 import re
 import threading
 import unicodedata
@@ -121,9 +120,9 @@ def _fold_char(ch: str, prev: str) -> str:
     return low if len(low) == len(ch) else ch
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def fold_term(term: str) -> str:
-    """The folded text alone (cached: glossary forms are folded again and again)."""
+    """The folded text alone. (Not cached: a cache that a 100k-row glossary overflows makes
+    loading cost per row grow with the file; the ASCII fast path is what counts.)"""
     if term.isascii():
         return term.lower()
     return fold(term)[0]
