@@ -8,6 +8,7 @@ into a space so the words do not run together; line structure never changes.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from pipeline.repair.base import Candidate, PageContext
@@ -115,6 +116,11 @@ def _link(text: str, url: str) -> str:
     return f"[{text}]({dest})"
 
 
+def _in_link(pos: int, links: list[tuple[int, int]], starts: list[int]) -> bool:
+    k = bisect.bisect_right(starts, pos) - 1
+    return k >= 0 and pos < links[k][1]
+
+
 def markup_candidates(line: str, ctx: PageContext) -> list[Candidate]:
     if "<" not in line:
         return []
@@ -124,7 +130,10 @@ def markup_candidates(line: str, ctx: PageContext) -> list[Candidate]:
         url = next(u for u in (m["u1"], m["u2"], m["u3"]) if u is not None)
         out.append(Candidate(m.start(), m.end(), _link(m["text"], url), "html_link", 0.95))
         links.append(m.span())
-    tags = [m for m in TAG_RE.finditer(line) if _is_tag(m) and not any(a <= m.start() < b for a, b in links)]
+    # Links are sorted and disjoint: a bisect, not a scan of all of them per tag
+    # (a long line of links and tags was quadratic).
+    link_starts = [a for a, _ in links]
+    tags = [m for m in TAG_RE.finditer(line) if _is_tag(m) and not _in_link(m.start(), links, link_starts)]
     # Directly adjacent tags form one run ("</p><p>"), replaced as a unit.
     runs: list[list[re.Match[str]]] = []
     for m in tags:

@@ -83,10 +83,10 @@ HINT_RE = re.compile(
     f"|[\x80-\x9f{_TYPOGRAPHY}\ud800-\udfff])"
 )
 _TYPOGRAPHY_RE = re.compile(f"[{_TYPOGRAPHY}]")
-# Beyond this many changed characters a run of words is logged as one edit:
-# difflib is quadratic and a line of solid Cyrillic mojibake changes all of it.
+# Beyond this many changed characters a gap is logged as one edit: difflib is
+# quadratic and a line of solid Cyrillic mojibake changes all of it.
 _MAX_ALIGN = 64
-_WORDS_RE = re.compile(r"\s+|\S+")
+_ANCHOR_RE = re.compile(r"[A-Za-z0-9]+")
 _RUNS_RE = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]+")
 
 
@@ -157,47 +157,55 @@ def mojibake_candidates(line: str, ctx: PageContext | None = None) -> list[Candi
 
 
 def _aligned(line: str, fixed: str) -> list[Candidate]:
-    """Minimal edits turning ``line`` into ``fixed``.
+    """Minimal edits turning ``line`` into ``fixed``, in linear time.
 
-    Aligned word by word first (a line has tens of words, so difflib is
-    cheap there), then character by character inside each changed run of
-    words when it is short; a long run becomes one edit.
+    ftfy never removes or changes an ASCII letter or digit of its input (it
+    rewrites non-ASCII sequences, and at most the space an NBSP became), so
+    the input's runs of ASCII letters and digits are found again, in order, in
+    the fix: they anchor the alignment, and each gap between two anchors is one
+    change, refined character by character when it is short. (A general diff
+    such as difflib's is quadratic on a long line of repeated words.)
     """
     quick = _anchored(line, fixed, 0)
     if quick is not None:
         return quick
-    old_words, new_words = _WORDS_RE.findall(line), _WORDS_RE.findall(fixed)
     out: list[Candidate] = []
-    starts = [0]
-    for w in old_words:
-        starts.append(starts[-1] + len(w))
-    matcher = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            continue
-        base = starts[i1]
-        old, new = "".join(old_words[i1:i2]), "".join(new_words[j1:j2])
-        a = 0
-        n = min(len(old), len(new))
-        while a < n and old[a] == new[a]:
-            a += 1
-        b = 0
-        while b < n - a and old[-1 - b] == new[-1 - b]:
-            b += 1
-        old, new = old[a : len(old) - b], new[a : len(new) - b]
-        base += a
-        quick = _anchored(old, new, base)
-        if quick is not None:
-            out += quick
-            continue
-        if len(old) + len(new) > _MAX_ALIGN:
-            out.append(_candidate(base, base + len(old), old, new))
-            continue
-        chars = difflib.SequenceMatcher(None, old, new, autojunk=False)
-        for cop, c1, c2, d1, d2 in chars.get_opcodes():
-            if cop != "equal":
-                out.append(_candidate(base + c1, base + c2, old[c1:c2], new[d1:d2]))
+    i = j = 0  # positions in line and fixed after the last anchor
+    for m in _ANCHOR_RE.finditer(line):
+        k = fixed.find(m[0], j)
+        if k < 0:
+            break  # cannot happen with ftfy's fixes; the rest becomes one gap
+        out += _gap(line, i, m.start(), fixed[j:k])
+        i, j = m.end(), k + len(m[0])
+    out += _gap(line, i, len(line), fixed[j:])
     return out
+
+
+def _gap(line: str, start: int, end: int, new: str) -> list[Candidate]:
+    """Edits turning ``line[start:end]`` into ``new`` (a short stretch between anchors)."""
+    old = line[start:end]
+    if old == new:
+        return []
+    a = 0
+    n = min(len(old), len(new))
+    while a < n and old[a] == new[a]:
+        a += 1
+    b = 0
+    while b < n - a and old[-1 - b] == new[-1 - b]:
+        b += 1
+    old, new = old[a : len(old) - b], new[a : len(new) - b]
+    base = start + a
+    quick = _anchored(old, new, base)
+    if quick is not None:
+        return quick
+    if len(old) + len(new) > _MAX_ALIGN:
+        return [_candidate(base, base + len(old), old, new)]
+    chars = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    return [
+        _candidate(base + c1, base + c2, old[c1:c2], new[d1:d2])
+        for cop, c1, c2, d1, d2 in chars.get_opcodes()
+        if cop != "equal"
+    ]
 
 
 def _anchored(old: str, new: str, base: int) -> list[Candidate] | None:
