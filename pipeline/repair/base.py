@@ -7,7 +7,9 @@ maps offsets back to the original text and reports the rest for review.
 
 from __future__ import annotations
 
+import bisect
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -98,7 +100,14 @@ def protected_spans(line: str) -> list[tuple[int, int]]:
 
 
 def overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start < b and a < max(end, start + 1) for a, b in spans)
+    """Whether ``[start, end)`` (the point ``start`` when empty) meets one of
+    ``spans``, which are sorted and disjoint (as :func:`protected_spans` gives
+    them): a bisect, since a long line may hold thousands of URLs."""
+    if not spans:
+        return False
+    k = bisect.bisect_right(spans, (start, sys.maxsize)) - 1
+    stop = max(end, start + 1)
+    return any(start < b and a < stop for a, b in spans[max(k, 0) : k + 2])
 
 
 def match_case(word: str, model: str) -> str:

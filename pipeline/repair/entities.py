@@ -32,10 +32,8 @@ distinctive names, symbol remnants), see :func:`entity_damage`.
 
 from __future__ import annotations
 
-import bisect
 import html
 import re
-import sys
 from collections.abc import Iterator
 from functools import lru_cache
 from html.entities import html5
@@ -219,16 +217,10 @@ def entity_candidates(line: str, ctx: PageContext) -> list[Candidate]:
                 taken.append((cand.start, cand.end))
     if has_semi:
         for cand in _bare_candidates(line, ctx, spans):
-            if not _hits(taken, cand.start, cand.end):
+            if not overlaps(cand.start, cand.end, taken):
                 out.append(cand)
     out.sort(key=lambda c: c.start)
     return out
-
-
-def _hits(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    """:func:`overlaps` for sorted, disjoint ``spans``, in log time (a line may hold thousands)."""
-    k = bisect.bisect_right(spans, (start, sys.maxsize)) - 1
-    return any(a < max(end, start + 1) and start < b for a, b in spans[max(k, 0) : k + 2])
 
 
 def _bare_candidates(line: str, ctx: PageContext, spans: list[tuple[int, int]]) -> list[Candidate]:
