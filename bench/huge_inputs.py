@@ -16,7 +16,9 @@ bounds means growth <= 10x the input.
 Shapes: ``paragraphs`` concatenates generated lessons of bench/repair.py
 (headings, bullets, tables, Thai, every damage class); ``lines`` is a
 lesson of N short lines with no blank line between them (one paragraph per
-line break run, as a scraped list of a million entries would be).
+line break run, as a scraped list of a million entries would be); ``one_line``
+is one line of ``size`` bytes holding every damage class, links and tags (a
+page scraped without its line breaks).
 
 ``main(argv)`` is what bench/scale.py calls (``main(["--quick"])``; no argument means
 the full run, never the caller's command line); ``measure(shape, size)`` returns
@@ -42,8 +44,9 @@ MB = 1_000_000
 SIZES = {
     "paragraphs": [1 * MB, 2 * MB, 4 * MB, 8 * MB, 16 * MB],
     "lines": [10_000, 30_000, 100_000, 200_000, 1_000_000],
+    "one_line": [MB // 4, 1 * MB, 4 * MB],
 }
-QUICK = {"paragraphs": [1 * MB, 4 * MB, 16 * MB], "lines": [10_000, 100_000, 200_000]}
+QUICK = {"paragraphs": [1 * MB, 4 * MB, 16 * MB], "lines": [10_000, 100_000, 200_000], "one_line": [MB // 4, 1 * MB]}
 _LINE_WORDS = [
     "cliente",
     "valor",
@@ -61,6 +64,12 @@ _LINE_WORDS = [
 def make_input(shape: str, size: int, seed: int = 7) -> bytes:
     """``size`` bytes of paragraphs, or ``size`` short lines, UTF-8."""
     rng = random.Random(seed)
+    if shape == "one_line":
+        unit = (
+            "Ã perturber la rÃ©flexion m&oacute;dulo &mdash; oacute; relació;n qué; <p>hola</p>"
+            '<a href="https://e.org">e</a> ofﬁce especificar ;mo atenció;น ความสัมพันธ์ '
+        )
+        return ("Una sola línea\n\n" + unit * (size // len(unit.encode("utf-8"))) + "\n").encode("utf-8")
     if shape == "lines":
         out = []
         for i in range(size):
@@ -168,7 +177,7 @@ def measure_run(shape: str, size: int, timeout: float = 1800) -> dict[str, float
 
 
 def _label(shape: str, size: int) -> str:
-    return f"{size / MB:g} MB" if shape == "paragraphs" else f"{size:,} lines"
+    return f"{size:,} lines" if shape == "lines" else f"{size / MB:g} MB"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -188,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{'shape':<11}{'size':>14}{'input MB':>10}{'CPU s':>9}{'ratio':>7}{'peak RSS MB':>13}{'growth MB':>11}"
         f"{'growth/in':>10}{'ratio':>7}  note"
     )
-    for shape in args.shape or ["paragraphs", "lines"]:
+    for shape in args.shape or ["paragraphs", "lines", "one_line"]:
         first: dict[str, float | str] | None = None
         for size in sizes[shape]:
             row = one(shape, size)
