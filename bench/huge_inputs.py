@@ -6,7 +6,7 @@
 Each lesson is built the way a batch builds it (decode, repair, structure,
 languages: :func:`pipeline.lesson.build_lesson`) and its source Markdown
 rendered, in a fresh process per size, so that the peak resident set size
-(``ru_maxrss``) belongs to that lesson alone. Printed per size: seconds (CPU
+(``VmHWM``) belongs to that lesson alone. Printed per size: seconds (CPU
 of the child), peak RSS, the growth of RSS over the same child's baseline
 after warm-up (imports and word lists, paid once per worker), that growth as
 a multiple of the input, and time and growth ratios against the smallest
@@ -98,6 +98,14 @@ from pipeline.render import render_markdown
 from pipeline.errors import InputError
 
 def rss():
+    # VmHWM, not ru_maxrss: a forked child inherits its parent's ru_maxrss.
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 def run(data):
