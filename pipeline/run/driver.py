@@ -39,6 +39,7 @@ from pipeline.run import executors
 from pipeline.run.build import build_one
 from pipeline.run.manifest import Manifest
 from pipeline.run.plan import Planner, Todo
+from pipeline.run.pool import ctrl_c_held
 from pipeline.run.report import RunReport
 from pipeline.run.translate import TranslateStage, missing_hops
 from pipeline.run.write import DiskFull, WriteFailed, Writer
@@ -184,13 +185,17 @@ class Runner:
         try:
             for (lesson, t), per_target in zip(built, per_lesson):
                 try:
-                    records.append((lesson.name, writer.write_lesson(lesson, per_target, t.input_hash)))
+                    # Ctrl-C and SIGTERM land between lessons, never inside one's writes: no temp
+                    # file is left and no lesson has some files of this run and some of the last.
+                    with ctrl_c_held():
+                        record = writer.write_lesson(lesson, per_target, t.input_hash)
+                    records.append((lesson.name, record))
                     self.report.note_written(lesson.name)
                 except WriteFailed as exc:
                     self.report.errors.append(exc.problem)
-        except DiskFull:
+        except (DiskFull, KeyboardInterrupt):
             try:
-                manifest.put(records)  # what is written is recorded, if there is room for that
+                manifest.put(records)  # what is written is recorded (if there is room): the rerun skips it
             except PipelineError:
                 pass
             raise
