@@ -147,7 +147,7 @@ def test_a_bad_cluster_address_is_a_usage_error(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_ctrl_c_stops_a_cluster_run_cleanly_and_leaves_no_worker(swap: Path, tmp_path: Path) -> None:
     raw = tmp_path / "raw"
-    make_lessons(raw, 120, per_folder=60)
+    make_lessons(raw, 300, per_folder=150)
     _run(raw, tmp_path / "clean", swap, "-j", "1")
     out = tmp_path / "out"
     proc = start("run", str(raw), str(out), "--to", "en,th", "--cluster", "local:2", models_dir=swap)
