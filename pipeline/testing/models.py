@@ -151,12 +151,7 @@ def build_package(
         from_code, to_code, kind, pairs, layers, d_model, vocab_size, int8,
         target_prefix, package_version,
     )
-    cached = _cached_package(params, Path(cache_dir) if cache_dir else default_cache_dir())
-    dest = Path(dest_dir)
-    dest.mkdir(parents=True, exist_ok=True)
-    out = dest / f"{params.package_dir_name}.argosmodel"
-    shutil.copyfile(cached, out)
-    return out
+    return _copy_package(params, dest_dir, cache_dir)
 
 
 def build_realistic_package(dest_dir: str | os.PathLike[str], from_code: str, to_code: str,
@@ -166,6 +161,16 @@ def build_realistic_package(dest_dir: str | os.PathLike[str], from_code: str, to
 
 
 # --------------------------------------------------------------------------- cache
+
+
+def _copy_package(params: BuildParams, dest_dir: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None) -> Path:
+    """The package for ``params`` (built once into the cache) copied into ``dest_dir``."""
+    cached = _cached_package(params, Path(cache_dir) if cache_dir else default_cache_dir())
+    dest = Path(dest_dir)
+    dest.mkdir(parents=True, exist_ok=True)
+    out = dest / f"{params.package_dir_name}.argosmodel"
+    shutil.copyfile(cached, out)
+    return out
 
 
 def _cached_package(params: BuildParams, cache: Path) -> Path:
@@ -612,12 +617,7 @@ def build_hostile_package(
         from_code, to_code, f"hostile-{HOSTILE_VERSION}", (), SMALL["layers"], SMALL["d_model"], SMALL["vocab_size"],  # type: ignore[arg-type]
         False, "", package_version, rewrites=tuple(sorted((rewrites or {}).items())), steps=steps,
     )
-    cached = _cached_package(params, Path(cache_dir) if cache_dir else default_cache_dir())
-    dest = Path(dest_dir)
-    dest.mkdir(parents=True, exist_ok=True)
-    out = dest / f"{params.package_dir_name}.argosmodel"
-    shutil.copyfile(cached, out)
-    return out
+    return _copy_package(params, dest_dir, cache_dir)
 
 
 # --------------------------------------------------------------------------- checks
