@@ -72,7 +72,29 @@ def sentence_start(line: str, i: int) -> bool:
             j -= 1
     if j < 0 or line[j] in SENTENCE_END:
         return True
-    return bool(BULLET_RE.fullmatch(line[: j + 1].strip()))
+    return _bullet_before(line, j)
+
+
+BULLET_MAX = 4  # the longest bullet BULLET_RE takes ("100.")
+
+
+def _bullet_before(line: str, j: int) -> bool:
+    """Whether ``line[: j + 1]`` is, blanks aside, just a bullet (``•``, ``3.``).
+
+    Reads back only over blanks and one short token, never the whole line
+    (a page scraped as one huge line calls this for every candidate).
+    """
+    while j >= 0 and line[j].isspace():
+        j -= 1
+    a = j
+    while a >= 0 and not line[a].isspace():
+        if j - a >= BULLET_MAX:
+            return False  # a token longer than any bullet
+        a -= 1
+    token = line[a + 1 : j + 1]
+    while a >= 0 and line[a].isspace():
+        a -= 1
+    return a < 0 and bool(BULLET_RE.fullmatch(token))
 
 
 def lost_letter_candidates(line: str, ctx: PageContext) -> list[Candidate]:

@@ -177,30 +177,51 @@ def context(line: str, start: int, end: int) -> tuple[str | None, str | None]:
 
     A neighbour that is itself damaged (holds a ``;`` glued to letters, or
     Thai) is no evidence: None. The line's edges are sentence edges.
+
+    Only a bounded window around the span is read (plus any run of blanks
+    next to it), never a copy of the rest of the line: a page scraped as one
+    huge line has thousands of candidates on that line.
     """
-    return _neighbour(line[:start], before=True), _neighbour(line[end:], before=False)
+    return _before(line, start), _after(line, end)
 
 
+_WINDOW = 60  # characters before a span searched for its left neighbour
 _PREV_RE = re.compile(rf"(?:([{LATIN}]+)|([0-9]+)|([¿?¡!.,;:()«»\"]))[ \t\u00a0]*\Z")
 _NEXT_RE = re.compile(rf"[ \t\u00a0]*(?:([{LATIN}]+)|([0-9]+)|([¿?¡!.,;:()«»\"]))")
 
 
-def _neighbour(text: str, *, before: bool) -> str | None:
-    if not text.strip():
-        return "<s>" if before else "</s>"
-    if before:
-        m = _PREV_RE.search(text[-60:])
-        if m is None:
-            return None
-        tail = text[: len(text) - len(m[0])]
-        if m[1] and tail[-1:] in (";", "&"):
-            return None  # "c;mo": a damaged word
-    else:
-        m = _NEXT_RE.match(text)
-        if m is None:
-            return None
-        if m[1] and text[m.end() : m.end() + 1] in (";", "&"):
-            return None
+def _before(line: str, start: int) -> str | None:
+    lo = max(0, start - _WINDOW)
+    window = line[lo:start]
+    if not window.strip():
+        j = lo  # blanks up to the span: a sentence edge only if blanks reach the line's start
+        while j > 0 and line[j - 1].isspace():
+            j -= 1
+        return "<s>" if j == 0 else None  # no token in the window: no evidence
+    m = _PREV_RE.search(window)
+    if m is None:
+        return None
+    if m[1] and line[lo + m.start() - 1 : lo + m.start()] in (";", "&"):
+        return None  # "c;mo": a damaged word
+    return _token(m)
+
+
+def _after(line: str, end: int) -> str | None:
+    j = end
+    n = len(line)
+    while j < n and line[j].isspace():
+        j += 1
+    if j == n:
+        return "</s>"
+    m = _NEXT_RE.match(line, end)
+    if m is None:
+        return None
+    if m[1] and line[m.end() : m.end() + 1] in (";", "&"):
+        return None
+    return _token(m)
+
+
+def _token(m: re.Match[str]) -> str:
     if m[1]:
         return m[1].lower()
     return "<num>" if m[2] else m[3]
