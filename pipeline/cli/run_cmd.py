@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from pipeline.cli.common import LanguageList, glossary_option, handle_errors, languages_option, models_dir_option, threshold_option
-from pipeline.errors import EXIT_FAILED, EXIT_OK
+from pipeline.errors import EXIT_FAILED, EXIT_MODEL, EXIT_OK
 
 DEMO_BUILDER = "python -m pipeline.testing.models DEST {src} {tgt} --kind swap"
 
@@ -57,7 +57,7 @@ def _cluster(ctx: click.Context, param: click.Parameter, value: str | None) -> s
 @models_dir_option
 @click.option("--memory", "memory_path", type=click.Path(dir_okay=False, path_type=str), default=None, help="Translation memory file (default: OUT_DIR/.pipeline/memory.sqlite).")
 @click.option("--beam-size", type=click.IntRange(1, 16), default=4, show_default=True, help="Beam size for translation.")
-@click.option("--batch-tokens", type=click.IntRange(16, 65536), default=1024, show_default=True, help="Source tokens per model sub-batch (1024 is fastest on CPU, measured).")
+@click.option("--batch-tokens", type=click.IntRange(0, 65536), default=0, show_default=True, help="Source tokens per model sub-batch; 0 = per device, chosen by measurement (512 on CPU, 8192 on CUDA).")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True, help="Where models run: auto = CUDA when a CUDA device is visible, else CPU.")
 @click.option("--device-index", type=DeviceIndex(), default="0", show_default=True, metavar="N[,N...]", help="CUDA devices to use (e.g. 0,1).")
 @click.option("--compute-type", default="auto", show_default=True, help="CTranslate2 compute type; auto = int8 on CPU, int8_float16 on CUDA (or int8, float16, float32, ...).")
@@ -81,6 +81,12 @@ def run(raw_dir: str, out_dir: str, targets: str, languages: str, glossary_path:
     target language, OUT_DIR/<lang>/<lesson>.md. Lessons whose input and
     settings did not change are skipped; translations come from the memory.
     Outputs of lessons removed from RAW_DIR are removed too (--keep-stale).
+
+    Exit codes: 0 ok; 1 some lesson failed (or --strict tripped); 4 a model
+    is missing or broken: a package that cannot be loaded (e.g. a damaged
+    sentencepiece.model) is one Error line naming it and how to reinstall it,
+    its text stays marked untranslated, and every other lesson and language
+    pair is still translated and written.
 
     \b
     Examples:
@@ -116,6 +122,8 @@ def run(raw_dir: str, out_dir: str, targets: str, languages: str, glossary_path:
 
     for problem in report.errors:
         click.echo(f"Error: {printable(problem.line())}", err=True)
+    for line in report.model_problems:
+        click.echo(f"Error: {printable(line)}", err=True)
     verbosity = (click.get_current_context().find_root().obj or {}).get("verbosity", 0)
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, sort_keys=False))
@@ -126,6 +134,8 @@ def run(raw_dir: str, out_dir: str, targets: str, languages: str, glossary_path:
         pairs = ", ".join(p.replace(">", "->") for p in report.missing_pairs) or "see the summary"
         click.echo(f"Strict: {report.untranslated} runs of text stay untranslated (no model for {pairs}); "
                    "exit 1 because of --strict", err=True)
+    if report.model_problems:
+        sys.exit(EXIT_MODEL)  # after the batch: the other pairs and lessons are written
     sys.exit(EXIT_FAILED if report.errors or strict_failed else EXIT_OK)
 
 

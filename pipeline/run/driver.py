@@ -41,7 +41,7 @@ from pipeline.run.manifest import Manifest
 from pipeline.run.plan import Planner, Todo
 from pipeline.run.pool import ctrl_c_held
 from pipeline.run.report import RunReport
-from pipeline.run.translate import TranslateStage, missing_hops
+from pipeline.run.translate import TranslateStage
 from pipeline.run.write import DiskFull, WriteFailed, Writer
 
 # (stage, done, total): stage "lessons" (total None while discovery still runs) or "sentences"
@@ -59,6 +59,9 @@ class Runner:
         self._glossary: Any = None
         self._installed: dict[str, str] = {}  # package name -> identity (version+checksum)
         self._record_digest = ""
+        self._manifest: Manifest | None = None
+        self._row_changes: Any = None  # glossary_rows.RowChanges: the glossary against earlier ones
+        self._refreshed: list[tuple[str, dict[str, Any]]] = []  # records found current under a new glossary
         self._done = 0  # lessons built (or refused) in this run
         self._discovering = True
         self._expected: int | None = None  # the progress bar's total while discovery runs
@@ -140,18 +143,26 @@ class Runner:
         stage_sig = self.config.stage_signature()
         if self.config.targets:
             self._installed = _installed_models(self.config.models_dir)
+            self._note_shadowed()
         if self._stage is not None:
             self._stage.glossary = self._glossary
         self._record_digest = self._settings_digest(stage_sig)
         manifest = Manifest(self.state)
+        self._manifest = manifest
         try:
             self.report.notes.extend(manifest.notes)
+            if self._glossary is not None:  # before any record names this glossary: later runs diff against it
+                from pipeline.run.glossary_rows import RowChanges, snapshot_updates
+
+                manifest.meta_put(snapshot_updates(self._glossary, manifest.meta_get))
+                self._row_changes = RowChanges(self._glossary, manifest.meta_get)
             planner = Planner(self.config, self.raw, self.out, manifest, self.report, self._is_current,
                               self._lessons_progress)
             writer = Writer(self.config, self.out, self.report, stage_sig, self._record_digest, self._installed,
                             self._glossary, self._stage.signature if self._stage is not None else {})
             for chunk in planner.chunks():
                 self._do_chunk(chunk, manifest, writer)
+            self._flush_refreshed()
             self._discovering = False
             self._lessons_progress()
             self._remove_stale(manifest)
@@ -285,11 +296,13 @@ class Runner:
             "targets": list(self.config.targets),
             "beam": self.config.beam_size,
             "device": self._stage.signature if self._stage is not None else None,
-            "glossary": self._glossary.checksum if self._glossary is not None else None,
+            # Whether a glossary is used; which of its rows a lesson matched is checked per lesson
+            # (_glossary_current), so a one-row edit rebuilds only the lessons that row touches.
+            "glossary": self._glossary is not None,
         }
         return digest(json.dumps(settings, sort_keys=True))
 
-    def _is_current(self, record: dict[str, Any], input_hash: str) -> bool:
+    def _is_current(self, name: str, record: dict[str, Any], input_hash: str) -> bool:
         if record.get("input") != input_hash or record.get("signature") != self._record_digest:
             return False
         models = record.get("models", {})
@@ -301,20 +314,67 @@ class Runner:
         outputs = record.get("outputs", {})
         if not isinstance(outputs, dict) or not outputs:
             return False
+        sidecar = None
         for rel, h in outputs.items():
             data = read_inside(self.out, rel) if isinstance(rel, str) else None
             if data is None or digest(data) != h:  # digest(bytes) == digest(text): both hash the UTF-8
                 return False
+            if rel == record.get("sidecar"):
+                sidecar = data
+        return self._glossary_current(name, record, sidecar)
+
+    def _glossary_current(self, name: str, record: dict[str, Any], sidecar: bytes | None) -> bool:
+        """Whether the glossary rows the lesson matched are unchanged and no added row matches it."""
+        seen = record.get("glossary")
+        if self._glossary is None or not isinstance(seen, dict):
+            return self._glossary is None and seen is None
+        rows, checksum = seen.get("rows"), seen.get("checksum")
+        if not isinstance(rows, list) or not isinstance(checksum, str):
+            return False
+        if checksum == self._glossary.checksum:
+            return True
+        changes = self._row_changes.changes(checksum)
+        if changes is None:
+            return False  # built under a glossary this state no longer describes
+        gone, added = changes
+        if gone.intersection(rows):
+            return False  # a row it matched was removed or edited
+        if added is not None:
+            from pipeline.run.glossary_rows import matched_keys, sidecar_texts
+
+            texts = sidecar_texts(sidecar) if sidecar is not None else None
+            if texts is None or matched_keys(added, texts):
+                return False  # a row added since matches its text
+        # Current: recorded under this glossary, so the next run need not look again.
+        seen["checksum"] = self._glossary.checksum
+        self._refreshed.append((name, record))
+        if len(self._refreshed) >= 1000:
+            self._flush_refreshed()
         return True
+
+    def _flush_refreshed(self) -> None:
+        if self._refreshed and self._manifest is not None:
+            self._manifest.put(self._refreshed)
+        self._refreshed = []
 
     def _note_missing_hops(self) -> None:
         if not self.report.missing_pairs:
             return
         from pipeline.translate.argos import list_packages
 
+        from pipeline.translate.routing import missing_hop
+
         installed = {p.pair for p in list_packages(self.config.models_dir)}
         for pair in self.report.missing_pairs:
-            self.report.missing_hops[pair] = missing_hops(pair, installed)
+            src, tgt = pair.split(">", 1)
+            a, b = missing_hop(src, tgt, installed)  # the one hop to install (a pivot's missing leg)
+            self.report.missing_hops[pair] = [f"{a}>{b}"]
+
+    def _note_shadowed(self) -> None:
+        """Older versions of a pair set aside because a newer one is installed: notes, not errors."""
+        from pipeline.translate.argos import shadowed_lines
+
+        self.report.notes.extend(shadowed_lines(self.config.models_dir))
 
     # ------------------------------------------------------------------ glossary
 

@@ -141,6 +141,31 @@ class Manifest:
         if rows:
             self._transaction("DELETE FROM lessons WHERE name = ?", rows)
 
+    def meta_get(self, key: str) -> str | None:
+        """A value of the state's meta table (e.g. a glossary's row snapshot), or None."""
+        row = self._execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def meta_put(self, items: Iterable[tuple[str, str | None]]) -> None:
+        """Set meta values in one transaction; a None value deletes its key."""
+        rows = list(items)
+        if not rows:
+            return
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for key, value in rows:
+                    if value is None:
+                        self._db.execute("DELETE FROM meta WHERE key = ?", (key,))
+                    else:
+                        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        except sqlite3.DatabaseError as exc:
+            raise self._error(exc) from None
+
     def dump(self) -> list[tuple[str, dict[str, Any]]]:
         """Every record, by name (tests and tools; a big batch should iterate instead)."""
         return [(n, json.loads(r)) for n, r in self._execute("SELECT name, record FROM lessons ORDER BY name")]

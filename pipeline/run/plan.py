@@ -34,7 +34,7 @@ class Todo:
 
 class Planner:
     def __init__(self, config: PipelineConfig, raw: Path, out: Path, manifest: Manifest, report: RunReport,
-                 is_current: Callable[[dict[str, Any], str], bool], progress: Callable[[], None]) -> None:
+                 is_current: Callable[[str, dict[str, Any], str], bool], progress: Callable[[], None]) -> None:
         self.config, self.raw, self.out = config, raw, out
         self.manifest, self.report = manifest, report
         self.is_current = is_current
@@ -55,7 +55,7 @@ class Planner:
             if t is None:
                 continue
             record = None if self.config.force else self.manifest.get(item.rel)
-            if record is not None and self.is_current(record, t.input_hash):
+            if record is not None and self.is_current(item.rel, record, t.input_hash):
                 self.report.up_to_date += 1
                 count_cached(self.report, record)
                 if self.report.up_to_date % 200 == 0:

@@ -21,6 +21,9 @@ class RunReport:
     errors: list[FileProblem] = field(default_factory=list)
     skipped: list[FileProblem] = field(default_factory=list)  # not lessons (wrong suffix, links)
     notes: list[str] = field(default_factory=list)  # one line each: migrations, removed stale outputs
+    # Packages that could not be loaded (garbage tokenizer, broken model), each line naming the
+    # package and its reinstall command: printed as Error lines, and the run exits 4.
+    model_problems: list[str] = field(default_factory=list)
     segments: int = 0
     translated: int = 0  # segments sent to a model in this run
     from_memory: int = 0
@@ -64,6 +67,7 @@ class RunReport:
             "error_list": [e.as_dict() for e in self.errors],
             "skipped": [e.as_dict() for e in self.skipped],
             "notes": list(self.notes),
+            "model_problems": list(self.model_problems),
             "segments": self.segments,
             "translated": self.translated,
             "from_memory": self.from_memory,

@@ -16,9 +16,6 @@ from pipeline.document import BlockKind, Lesson
 from pipeline.run.executors import HopRunner
 from pipeline.run.report import RunReport
 
-PIVOT = "en"
-
-
 class TranslateStage:
     def __init__(self, config: PipelineConfig, state: Path, glossary: Any, report: RunReport, *,
                  hop_runner: HopRunner | None, on_progress: Callable[[int, int], None] | None,
@@ -82,6 +79,9 @@ class TranslateStage:
             for seg in block.segments
         ]
         results = iter(translator.translate(jobs))
+        for line in translator.problems:  # a package that cannot load: an Error line and exit 4 at the end
+            if line not in self.report.model_problems:
+                self.report.model_problems.append(line)
         return [{tgt: [next(results) for _ in lesson.segments()] for tgt in targets} for lesson in lessons]
 
     def routes_any(self, pairs: list[str]) -> bool:
@@ -95,12 +95,3 @@ class TranslateStage:
             self._translator.close()
             self._translator = None
 
-
-def missing_hops(pair: str, installed: set[tuple[str, str]]) -> list[str]:
-    """The hops to install for a pair without a route: the direct pair, or the missing leg of a pivot."""
-    src, tgt = pair.split(">", 1)
-    if PIVOT in (src, tgt):
-        return [pair]
-    legs = [(src, PIVOT), (PIVOT, tgt)]
-    lacking = [f"{a}>{b}" for a, b in legs if (a, b) not in installed]
-    return lacking if 0 < len(lacking) < 2 else [pair]

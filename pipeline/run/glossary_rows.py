@@ -1,0 +1,151 @@
+"""Which glossary rows a lesson depends on, so a glossary edit rebuilds only the lessons it touches.
+
+A lesson's record keeps the glossary's checksum it was built (or last checked)
+under and the ids of the rows that match its segments; the state keeps, per
+recent glossary checksum, the ids of all its rows (a *snapshot*). On a rerun
+under an edited glossary the lesson is stale only when
+
+* a row it matched is gone or changed (its id is not in the new glossary), or
+* a row added since matches its segments: only the added rows are matched,
+  against the segment texts of the lesson's sidecar (the run reads that file
+  to verify it anyway), never by rebuilding the lesson.
+
+A row's id is a hash of what changes a translation (forms, dnt, case, pos, and
+the matcher's version), as :meth:`Glossary.rows_digest` uses; notes are not in
+it. "Matches" is deliberately wide: a form of *any* glossary language found in
+the text before word-edge checks and longest-match selection (the engine's
+memory keys on a narrower set per hop; a lesson may depend on more, e.g.
+``apply_in_target`` on text already in the target language). A wide set only
+costs a rebuild whose sentences all come from the memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import Any
+
+SNAPSHOT_PREFIX = "glossary-rows:"
+SNAPSHOTS_KEY = "glossary-snapshots"
+PREFILTER_MAX = 2000  # entries of one language: above, the index's one scan beats a substring test each
+KEEP_SNAPSHOTS = 8  # older ones are dropped: a record that names one is rebuilt (never wrongly kept)
+
+
+def row_ids(glossary: Any) -> list[str]:
+    """One id per row of ``glossary``, in row order (cached on the object)."""
+    cached = glossary.__dict__.get("_run_row_ids")
+    if cached is None:
+        from pipeline.glossary.core import MATCHER_VERSION
+
+        # _row_blobs is the glossary's own canonical form of a row (what rows_digest hashes).
+        cached = [hashlib.sha256(f"{MATCHER_VERSION}\n{blob}".encode()).hexdigest()[:20]
+                  for blob in glossary._row_blobs]
+        glossary.__dict__["_run_row_ids"] = cached
+    return list(cached)
+
+
+def matched_keys(glossary: Any, texts: Iterable[str]) -> set[int]:
+    """Row numbers with a form (any language) in one of ``texts``: anchored regex hits, before
+    empty-match, word-edge and longest-match filtering (a superset of what protection uses).
+
+    The texts are joined and folded once (the glossary's ``_candidates`` folds again for each
+    language and call). Below PREFILTER_MAX entries per language, entries whose anchor or
+    first words do not even occur as a substring are dropped first (a C-speed test), and only
+    the rest are matched: a rerun that checks every lesson for a few added rows then costs
+    a substring test per lesson, not a scan of its characters."""
+    from pipeline.glossary import match as M
+
+    text = "\n".join(t for t in texts if t)
+    keys: set[int] = set()
+    if not text:
+        return keys
+    folded = M.fold(text)[0]
+    for lang in glossary.languages:
+        keys |= _keys_in(glossary._index(lang), text, folded)
+    return keys
+
+
+def _keys_in(index: Any, text: str, folded: str) -> set[int]:
+    from pipeline.glossary.index import AnchorIndex
+
+    if not index:
+        return set()
+    if len(index.entries) <= PREFILTER_MAX:
+        live = [e for e in index.entries if _may_occur(e, text, folded)]
+        if not live:
+            return set()
+        index = AnchorIndex(live)
+    return {e.key for hay, is_folded in ((folded, True), (text, False)) for e, _ in index.matches(hay, is_folded)}
+
+
+def _may_occur(e: Any, text: str, folded: str) -> bool:
+    """False only when the entry surely has no match: its anchor (or every first-word key) is absent."""
+    hay = folded if e.folded else text
+    needles = e.words or ((e.anchor,) if e.anchor else ())
+    return not needles or any(w in hay for w in needles)
+
+
+def lesson_rows(glossary: Any, texts: Iterable[str]) -> list[str]:
+    """The sorted ids of the rows that match a lesson's segment texts."""
+    ids = row_ids(glossary)
+    return sorted({ids[k] for k in matched_keys(glossary, texts)})
+
+
+def rows_signature(rows: list[str]) -> str:
+    """What the lesson's output signature says of the glossary: the rows it depends on ("none")."""
+    if not rows:
+        return "none"
+    return hashlib.sha256("\n".join(rows).encode()).hexdigest()[:12]
+
+
+def subset(glossary: Any, keys: Iterable[int]) -> Any:
+    """A glossary of only these rows (the added ones), to match against lessons cheaply."""
+    from pipeline.glossary.core import Glossary
+
+    return Glossary([glossary.terms[k] for k in sorted(keys)], glossary.languages, glossary.path)
+
+
+def sidecar_texts(data: bytes) -> list[str] | None:
+    """The source segment texts a sidecar recorded (None when it is not a sidecar)."""
+    try:
+        side = json.loads(data)
+        return [s["text"] for s in side["segments"]]
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+class RowChanges:
+    """The current glossary against the snapshots of earlier ones: what a lesson record must be checked for."""
+
+    def __init__(self, glossary: Any, meta_get: Any) -> None:
+        self.glossary = glossary
+        self.meta_get = meta_get  # key -> str | None (the state's meta table)
+        self._ids = row_ids(glossary)
+        self._current = set(self._ids)
+        self._by_checksum: dict[str, tuple[set[str], Any] | None] = {}
+
+    def changes(self, checksum: str) -> tuple[set[str], Any] | None:
+        """(ids gone since ``checksum``, a glossary of the rows added since, or None); None when unknown."""
+        if checksum not in self._by_checksum:
+            raw = self.meta_get(SNAPSHOT_PREFIX + checksum)
+            if raw is None:
+                self._by_checksum[checksum] = None
+            else:
+                old = set(json.loads(raw))
+                added = [k for k, i in enumerate(self._ids) if i not in old]
+                self._by_checksum[checksum] = (old - self._current, subset(self.glossary, added) if added else None)
+        return self._by_checksum[checksum]
+
+
+def snapshot_updates(glossary: Any, meta_get: Any) -> list[tuple[str, str | None]]:
+    """Meta rows to write so that later runs can diff against this glossary (None deletes a key)."""
+    key = SNAPSHOT_PREFIX + glossary.checksum
+    order = json.loads(meta_get(SNAPSHOTS_KEY) or "[]")
+    if glossary.checksum in order and meta_get(key) is not None:
+        return []
+    order = [c for c in order if c != glossary.checksum] + [glossary.checksum]
+    out: list[tuple[str, str | None]] = [(key, json.dumps(sorted(set(row_ids(glossary))), separators=(",", ":")))]
+    out += [(SNAPSHOT_PREFIX + c, None) for c in order[:-KEEP_SNAPSHOTS]]
+    out.append((SNAPSHOTS_KEY, json.dumps(order[-KEEP_SNAPSHOTS:])))
+    return out
