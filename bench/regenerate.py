@@ -15,8 +15,9 @@ its own paragraph) mention "tablero"; the edit adds the row
 * `pipeline run RAW OUT --to en` cold, then after the same edit of the
   glossary file: seconds, ratio, and the run's `translated` (segments sent to
   a model; each touched sentence is in its own paragraph, so it must equal the
-  touched sentences). The lessons themselves are rebuilt (the glossary is part
-  of each lesson's signature); the memory serves every untouched sentence.
+  touched sentences). Only the lessons that hold a touched sentence are
+  rebuilt and rewritten (a lesson's record names the glossary rows that match
+  it, not the whole file); the memory serves their untouched sentences.
 
 Target: rerun >= 50x faster than cold. Two shared cores: compare ratios, not seconds.
 """
