@@ -130,3 +130,14 @@ def test_matched_rows_cover_every_candidate_of_every_language() -> None:
     assert row_ids(noted)[0] == ids[0]
     other = Glossary.from_text(HEADER + ROWS[0].replace("business model", "business design"), "g.csv")
     assert row_ids(other)[0] != ids[0]
+
+
+def test_a_lesson_on_a_pivot_route_is_rebuilt_on_any_glossary_edit_its_sentences_from_memory(
+        swap_models: Path, tmp_path: Path) -> None:
+    raw, out, gloss = _batch(tmp_path)
+    gloss.write_text(HEADER + "".join(ROWS), "utf-8")
+    cold = _run(raw, out, gloss, "--to", "th")  # es -> en -> th: the second hop reads model output
+    assert cold["routes"] == {"es>th": ["es_en", "en_th"]}
+    gloss.write_text(HEADER + "".join(ROWS) + "inventario,inventory,สินค้าคงคลัง,noun,,,,\n", "utf-8")
+    rerun = _run(raw, out, gloss, "--to", "th")
+    assert rerun["written"] == 4 and rerun["translated"] == 0

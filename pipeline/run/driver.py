@@ -333,6 +333,8 @@ class Runner:
             return False
         if checksum == self._glossary.checksum:
             return True
+        if seen.get("pivot"):
+            return False  # a pivot hop keys on rows matching the intermediate text: not recorded
         changes = self._row_changes.changes(checksum)
         if changes is None:
             return False  # built under a glossary this state no longer describes

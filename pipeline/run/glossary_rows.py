@@ -8,7 +8,11 @@ under an edited glossary the lesson is stale only when
 * a row it matched is gone or changed (its id is not in the new glossary), or
 * a row added since matches its segments: only the added rows are matched,
   against the segment texts of the lesson's sidecar (the run reads that file
-  to verify it anyway), never by rebuilding the lesson.
+  to verify it anyway), never by rebuilding the lesson;
+* or the lesson has a pivot route (es -> en -> th): the second hop's memory key
+  holds the rows matching the *intermediate* English, which no file records,
+  so any glossary edit rebuilds it (its sentences still come from the memory
+  unless their rows changed).
 
 A row's id is a hash of what changes a translation (forms, dnt, case, pos, and
 the matcher's version), as :meth:`Glossary.rows_digest` uses; notes are not in
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import weakref
 from collections.abc import Iterable
 from typing import Any
 
@@ -30,19 +35,20 @@ SNAPSHOT_PREFIX = "glossary-rows:"
 SNAPSHOTS_KEY = "glossary-snapshots"
 PREFILTER_MAX = 2000  # entries of one language: above, the index's one scan beats a substring test each
 KEEP_SNAPSHOTS = 8  # older ones are dropped: a record that names one is rebuilt (never wrongly kept)
+_ROW_IDS: weakref.WeakKeyDictionary[Any, list[str]] = weakref.WeakKeyDictionary()
 
 
 def row_ids(glossary: Any) -> list[str]:
-    """One id per row of ``glossary``, in row order (cached on the object)."""
-    cached = glossary.__dict__.get("_run_row_ids")
+    """One id per row of ``glossary``, in row order (cached per glossary object, outside it, so a
+    glossary pickled for workers does not carry them)."""
+    cached = _ROW_IDS.get(glossary)
     if cached is None:
         from pipeline.glossary.core import MATCHER_VERSION
 
         # _row_blobs is the glossary's own canonical form of a row (what rows_digest hashes).
-        cached = [hashlib.sha256(f"{MATCHER_VERSION}\n{blob}".encode()).hexdigest()[:20]
-                  for blob in glossary._row_blobs]
-        glossary.__dict__["_run_row_ids"] = cached
-    return list(cached)
+        cached = _ROW_IDS[glossary] = [hashlib.sha256(f"{MATCHER_VERSION}\n{blob}".encode()).hexdigest()[:20]
+                                       for blob in glossary._row_blobs]
+    return cached
 
 
 def matched_keys(glossary: Any, texts: Iterable[str]) -> set[int]:
@@ -121,8 +127,6 @@ class RowChanges:
     def __init__(self, glossary: Any, meta_get: Any) -> None:
         self.glossary = glossary
         self.meta_get = meta_get  # key -> str | None (the state's meta table)
-        self._ids = row_ids(glossary)
-        self._current = set(self._ids)
         self._by_checksum: dict[str, tuple[set[str], Any] | None] = {}
 
     def changes(self, checksum: str) -> tuple[set[str], Any] | None:
@@ -132,9 +136,10 @@ class RowChanges:
             if raw is None:
                 self._by_checksum[checksum] = None
             else:
+                ids = row_ids(self.glossary)
                 old = set(json.loads(raw))
-                added = [k for k, i in enumerate(self._ids) if i not in old]
-                self._by_checksum[checksum] = (old - self._current, subset(self.glossary, added) if added else None)
+                added = [k for k, i in enumerate(ids) if i not in old]
+                self._by_checksum[checksum] = (old - set(ids), subset(self.glossary, added) if added else None)
         return self._by_checksum[checksum]
 
 

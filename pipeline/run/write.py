@@ -157,7 +157,7 @@ class Writer:
             "input": input_hash,
             "signature": self.record_digest,
             # The glossary it was built (or last found current) under, and the rows it matched.
-            "glossary": None if self.glossary is None else {"checksum": self.glossary.checksum, "rows": rows},
+            "glossary": None if self.glossary is None else _glossary_record(self.glossary.checksum, rows, per_target),
             "models": {m: self.installed.get(m, "") for m in sorted(models_used)},
             "missing": sorted(missing_all),  # hops without a model: installing one makes the record stale
             "no_route": self._no_route(lesson, per_target),  # the lesson's pairs that had no route (summary)
@@ -204,6 +204,14 @@ class Writer:
                 if route:
                     names.update(route)
         return sorted(names)
+
+
+def _glossary_record(checksum: str, rows: list[str], per_target: dict[str, list[Any]]) -> dict[str, Any]:
+    """The glossary part of a lesson's record (see :mod:`pipeline.run.glossary_rows`)."""
+    out: dict[str, Any] = {"checksum": checksum, "rows": rows}
+    if any(len(r.get("hops") or ()) > 1 for results in per_target.values() for res in results for r in res.route):
+        out["pivot"] = True  # a hop's input is model output no file records: any glossary edit rebuilds it
+    return out
 
 
 def _target_blocks(blocks: list[Block], results: list[Any]) -> tuple[list[Block], list[Segment]]:
