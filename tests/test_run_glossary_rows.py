@@ -141,3 +141,37 @@ def test_a_lesson_on_a_pivot_route_is_rebuilt_on_any_glossary_edit_its_sentences
     gloss.write_text(HEADER + "".join(ROWS) + "inventario,inventory,สินค้าคงคลัง,noun,,,,\n", "utf-8")
     rerun = _run(raw, out, gloss, "--to", "th")
     assert rerun["written"] == 4 and rerun["translated"] == 0
+
+
+def test_matched_rows_are_a_superset_of_the_matchers_candidates_on_real_and_mangled_text() -> None:
+    """The substring prefilter never drops a row the matcher would find (case, accents, NBSP, Thai)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    root = Path(__file__).resolve().parents[1]
+    g = Glossary.load(str(root / "glossary.csv"))
+    words = [f for t in g.terms for forms in t.forms.values() for f in forms][:80] + [
+        "el", "de", "la", "clientes", "Cliente", "MODELO", "negócio", "ลูกค้า", "\u0e4d\u0e32", "\u00a0", " ", "-",
+        "\u2010", "’", "ﬁ", "İ", "e\u0301", "\u0301"]
+
+    def candidates(texts: list[str]) -> set[int]:
+        return {c.key for t in texts for lang in g.languages for c, _ in g._candidates(t, lang, edges=False)}
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(st.lists(st.sampled_from(words), max_size=8).map("".join), max_size=4),
+           st.sampled_from([str, str.upper, str.title]))
+    def check(texts: list[str], case: object) -> None:
+        texts = [case(t) for t in texts]  # type: ignore[operator]
+        assert candidates(texts) <= matched_keys(g, texts)
+        added = Glossary([g.terms[k] for k in range(0, len(g.terms), 3)], g.languages)  # a small glossary
+        want = {c.key for t in texts for lang in added.languages for c, _ in added._candidates(t, lang, edges=False)}
+        assert want <= matched_keys(added, texts)
+
+    check()
+    for p in sorted((root / "raw").glob("*.txt")):
+        from pipeline.config import PipelineConfig
+        from pipeline.lesson import build_lesson
+
+        lesson = build_lesson(p.read_bytes(), p.stem, p.name, PipelineConfig())
+        texts = [s.text for s in lesson.segments()]
+        assert candidates(texts) <= matched_keys(g, texts)

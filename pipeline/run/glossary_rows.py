@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import unicodedata
 import weakref
 from collections.abc import Iterable
 from typing import Any
@@ -35,6 +37,7 @@ SNAPSHOT_PREFIX = "glossary-rows:"
 SNAPSHOTS_KEY = "glossary-snapshots"
 PREFILTER_MAX = 2000  # entries of one language: above, the index's one scan beats a substring test each
 KEEP_SNAPSHOTS = 8  # older ones are dropped: a record that names one is rebuilt (never wrongly kept)
+_ACCENTS = re.compile("[\u0300-\u036f]+")
 _ROW_IDS: weakref.WeakKeyDictionary[Any, list[str]] = weakref.WeakKeyDictionary()
 
 
@@ -55,41 +58,77 @@ def matched_keys(glossary: Any, texts: Iterable[str]) -> set[int]:
     """Row numbers with a form (any language) in one of ``texts``: anchored regex hits, before
     empty-match, word-edge and longest-match filtering (a superset of what protection uses).
 
-    The texts are joined and folded once (the glossary's ``_candidates`` folds again for each
-    language and call). Below PREFILTER_MAX entries per language, entries whose anchor or
-    first words do not even occur as a substring are dropped first (a C-speed test), and only
-    the rest are matched: a rerun that checks every lesson for a few added rows then costs
-    a substring test per lesson, not a scan of its characters."""
-    from pipeline.glossary import match as M
-
-    text = "\n".join(t for t in texts if t)
+    The texts are joined and folded at most once (the glossary's ``_candidates`` folds again
+    for each language and call). Below PREFILTER_MAX entries per language, entries whose
+    anchor (or first word) surely does not occur are dropped first by C-speed substring tests
+    that need no fold (see :class:`_Hays`), and only the rest are matched: a rerun that checks
+    every lesson for a few added rows costs a few substring tests per lesson."""
+    hays = _Hays("\n".join(t for t in texts if t))
     keys: set[int] = set()
-    if not text:
+    if not hays.text:
         return keys
-    folded = M.fold(text)[0]
     for lang in glossary.languages:
-        keys |= _keys_in(glossary._index(lang), text, folded)
+        keys |= _keys_in(glossary._index(lang), hays)
     return keys
 
 
-def _keys_in(index: Any, text: str, folded: str) -> set[int]:
+def _keys_in(index: Any, hays: _Hays) -> set[int]:
     from pipeline.glossary.index import AnchorIndex
 
     if not index:
         return set()
     if len(index.entries) <= PREFILTER_MAX:
-        live = [e for e in index.entries if _may_occur(e, text, folded)]
+        live = [e for e in index.entries if _may_occur(e, hays)]
         if not live:
             return set()
         index = AnchorIndex(live)
-    return {e.key for hay, is_folded in ((folded, True), (text, False)) for e, _ in index.matches(hay, is_folded)}
+    folded = hays.folded()
+    return {e.key for hay, is_folded in ((folded, True), (hays.text, False)) for e, _ in index.matches(hay, is_folded)}
 
 
-def _may_occur(e: Any, text: str, folded: str) -> bool:
-    """False only when the entry surely has no match: its anchor (or every first-word key) is absent."""
-    hay = folded if e.folded else text
-    needles = e.words or ((e.anchor,) if e.anchor else ())
-    return not needles or any(w in hay for w in needles)
+def _may_occur(e: Any, hays: _Hays) -> bool:
+    """False only when the entry surely has no match: every match starts with its anchor, or
+    with one of its first-word keys, whose first word must then stand in the text."""
+    needles = {w.split(" ", 1)[0] for w in e.words} if e.words else ({e.anchor} if e.anchor else set())
+    if not needles:
+        return True
+    return any(hays.has(n, e.folded) for n in needles)
+
+
+class _Hays:
+    """A text and, made on demand, forms of it to look for folded needles in.
+
+    ``fold`` is a per-character Python loop on non-ASCII text. Needles that are ASCII
+    letters and digits are looked up in a *skeleton* instead (NFD, combining accents
+    U+0300-036F dropped, lower-cased: every ASCII run of the folded text is in it, see
+    ``match.fold``), Thai-only needles in the text with SARA AM unified (all fold does to
+    Thai), anything else in the folded text itself."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._skeleton: str | None = None
+        self._thai: str | None = None
+        self._folded: str | None = None
+
+    def has(self, needle: str, folded: bool) -> bool:
+        if not folded:
+            return needle in self.text
+        if needle.isascii() and needle.isalnum():
+            if self._skeleton is None:
+                self._skeleton = _ACCENTS.sub("", unicodedata.normalize("NFD", self.text)).lower()
+            return needle in self._skeleton
+        if all("\u0e00" <= c <= "\u0e7f" for c in needle):
+            if self._thai is None:
+                self._thai = self.text.replace("\u0e4d\u0e32", "\u0e33")
+            return needle in self._thai
+        return needle in self.folded()
+
+    def folded(self) -> str:
+        if self._folded is None:
+            from pipeline.glossary import match as M
+
+            self._folded = M.fold(self.text)[0]
+        return self._folded
 
 
 def lesson_rows(glossary: Any, texts: Iterable[str]) -> list[str]:
