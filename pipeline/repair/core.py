@@ -19,6 +19,7 @@ Design (why it looks like this):
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Callable
 
 from pipeline.document import Edit, Repaired
@@ -46,6 +47,8 @@ PASSES: tuple[Pass, ...] = (
 MAX_ROUNDS = 4
 # Candidates less sure than this are not even worth a reviewer's time.
 FLAG_FLOOR = 0.2
+# Rounded confidences already seen: a dense page has an edit every few characters.
+_CONFIDENCES: dict[float, float] = {}
 
 # A line needs the passes when it has one of these; everything else is skipped.
 # Single-character-class patterns: the regex engine scans those fastest.
@@ -70,17 +73,24 @@ class _Line:
 
     __slots__ = ("_pos", "base", "text")
 
+    # Offsets fit a C int (4 bytes) unless the page is over 2**31 characters.
+    _INT_MAX = 2**31 - 1
+
     def __init__(self, text: str, base: int) -> None:
         self.text = text
         self.base = base
         # _pos[i] = original offset of boundary i of the current text (len + 1
-        # entries); built on the first edit, since most lines get none.
-        self._pos: list[int] | None = None
+        # entries); built on the first edit, since most lines get none. A
+        # machine-integer array, not a list of int objects: 4 bytes per
+        # character instead of about 40, which on a page scraped as one huge
+        # line was most of repair's peak memory.
+        self._pos: array[int] | None = None
 
     @property
-    def pos(self) -> list[int]:
+    def pos(self) -> array[int]:
         if self._pos is None:
-            self._pos = list(range(self.base, self.base + len(self.text) + 1))
+            end = self.base + len(self.text) + 1
+            self._pos = array("i" if end <= self._INT_MAX else "q", range(self.base, end))
         return self._pos
 
     def apply(
@@ -98,7 +108,7 @@ class _Line:
         text = self.text
         pos = self.pos
         pieces: list[str] = []
-        new_pos: list[int] = []
+        new_pos = array(pos.typecode)
         last = 0
         for start, end, after, rule, confidence in cands:
             if start < last:
@@ -107,6 +117,8 @@ class _Line:
             if before == after:
                 continue
             conf = round(min(max(confidence, 0.0), 1.0), 4)
+            if 0.0 < conf:  # one float object per distinct value (at most 10,001), not one per edit
+                conf = _CONFIDENCES.setdefault(conf, conf)
             if conf < threshold:
                 if conf >= FLAG_FLOOR:
                     key = (pos[start], pos[end], rule, after)
@@ -117,7 +129,7 @@ class _Line:
             pieces.append(text[last:start])
             pieces.append(after)
             new_pos += pos[last:start]
-            new_pos += [pos[start]] * len(after)
+            new_pos += array(pos.typecode, (pos[start],)) * len(after)
             last = end
         if not pieces:
             return False
