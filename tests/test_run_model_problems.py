@@ -90,3 +90,34 @@ def test_batch_tokens_defaults_to_per_device_and_accepts_0(tmp_path: Path) -> No
     assert ok.exit_code == 0, ok.output
     bad = CliRunner().invoke(main, ["run", str(tmp_path / "raw"), str(tmp_path / "out"), "--batch-tokens", "-1"])
     assert bad.exit_code == 2
+
+
+def test_an_older_version_set_aside_is_a_note_not_an_error(echo_models: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from pipeline.testing.models import build_package
+    from pipeline.translate import argos
+
+    other = tmp_path / "other"
+    argos.install(build_package(tmp_path, "es", "en", package_version="1.9"), other)
+    shutil.copytree(other / "translate-es_en-1_9", echo_models / "translate-es_en-1_9")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(ES, "utf-8")
+    result = CliRunner().invoke(main, ["run", str(raw), str(tmp_path / "out"), "--to", "en", "--glossary", ""])
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stderr.splitlines() if "translate-es_en-1_0 (version 1.0) is not used" in line]
+    assert len(notes) == 1 and notes[0].startswith("Note: es_en: ")
+    assert "pipeline models remove translate-es_en-1_0" in notes[0]
+    assert not [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+
+
+def test_a_pivot_without_its_second_leg_names_the_missing_hop(argos_package_files: dict, tmp_path: Path) -> None:
+    models, raw = tmp_path / "models", tmp_path / "raw"
+    _install(argos_package_files, models, [("es", "en")])
+    raw.mkdir()
+    (raw / "a.txt").write_text(ES, "utf-8")
+    result = CliRunner().invoke(main, ["run", str(raw), str(tmp_path / "out"), "--to", "th", "--models-dir",
+                                       str(models), "--glossary", "", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["missing_hops"] == {"es>th": ["en>th"]}
