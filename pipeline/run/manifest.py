@@ -109,12 +109,12 @@ class Manifest:
         """Write records in one transaction (a chunk: the files they describe are already on disk)."""
         rows = [(name, json.dumps(rec, ensure_ascii=False, sort_keys=True)) for name, rec in records]
         if rows:
-            self._transaction("INSERT OR REPLACE INTO lessons VALUES (?, ?)", rows)
+            self._transaction(("INSERT OR REPLACE INTO lessons VALUES (?, ?)", rows))
 
     def mark_seen(self, names: Iterable[str]) -> None:
         rows = [(n,) for n in names]
         if rows:
-            self._transaction("INSERT OR IGNORE INTO seen VALUES (?)", rows)
+            self._transaction(("INSERT OR IGNORE INTO seen VALUES (?)", rows))
 
     def unseen(self, page: int = 1000) -> Iterator[tuple[str, dict[str, Any]]]:
         """Records of lessons this run did not find (their source is gone), by name, a page at a time."""
@@ -139,7 +139,7 @@ class Manifest:
     def delete(self, names: Iterable[str]) -> None:
         rows = [(n,) for n in names]
         if rows:
-            self._transaction("DELETE FROM lessons WHERE name = ?", rows)
+            self._transaction(("DELETE FROM lessons WHERE name = ?", rows))
 
     def meta_get(self, key: str) -> str | None:
         """A value of the state's meta table (e.g. a glossary's row snapshot), or None."""
@@ -149,22 +149,8 @@ class Manifest:
     def meta_put(self, items: Iterable[tuple[str, str | None]]) -> None:
         """Set meta values in one transaction; a None value deletes its key."""
         rows = list(items)
-        if not rows:
-            return
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                for key, value in rows:
-                    if value is None:
-                        self._db.execute("DELETE FROM meta WHERE key = ?", (key,))
-                    else:
-                        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-        except sqlite3.DatabaseError as exc:
-            raise self._error(exc) from None
+        self._transaction(("DELETE FROM meta WHERE key = ?", [(k,) for k, v in rows if v is None]),
+                          ("INSERT OR REPLACE INTO meta VALUES (?, ?)", [(k, v) for k, v in rows if v is not None]))
 
     def dump(self) -> list[tuple[str, dict[str, Any]]]:
         """Every record, by name (tests and tools; a big batch should iterate instead)."""
@@ -184,11 +170,15 @@ class Manifest:
         except sqlite3.DatabaseError as exc:
             raise self._error(exc) from None
 
-    def _transaction(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    def _transaction(self, *steps: tuple[str, list[tuple[Any, ...]]]) -> None:
+        """Each (sql, rows) step, all in one transaction (nothing when no step has rows)."""
+        if not any(rows for _, rows in steps):
+            return
         try:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                self._db.executemany(sql, rows)
+                for sql, rows in steps:
+                    self._db.executemany(sql, rows)
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
