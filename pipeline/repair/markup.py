@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
+from typing import NamedTuple
 
 from pipeline.repair.base import Candidate, PageContext
 
@@ -84,23 +86,102 @@ BLOCK_TAGS = frozenset(
     ]
 )
 _ATTR = r"""(?:\s+[A-Za-z_:][-\w:.]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)"""
-TAG_RE = re.compile(rf"<(?:/?(?P<name>[A-Za-z][A-Za-z0-9]*){_ATTR}*\s*/?|!--.*?--)>", re.DOTALL)
-LINK_RE = re.compile(
+# A tag, or the opening of an HTML comment ("<!--"), whose end is found with
+# str.find: the lazy ``<!--.*?-->`` rescanned the rest of the line for every
+# unclosed "<!--" (quadratic on hostile input). See _tags.
+TAG_OPEN_RE = re.compile(rf"<(?:/?(?P<name>[A-Za-z][A-Za-z0-9]*){_ATTR}*\s*/?>|!--)")
+# The opening tag of a link, up to its ">"; its "</a>" is looked up among the
+# line's precomputed closers (``.*?</a>`` rescanned the rest of the line for
+# every unclosed link). See _links.
+LINK_OPEN_RE = re.compile(
     r"""<a\s(?:[^<>"']|"[^"]*"|'[^']*')*?\bhref\s*=\s*(?:"(?P<u1>[^"]*)"|'(?P<u2>[^']*)'|(?P<u3>[^\s"'<>]+))"""
-    r"""(?:[^<>"']|"[^"]*"|'[^']*')*>(?P<text>.*?)</a\s*>""",
-    re.IGNORECASE | re.DOTALL,
+    r"""(?:[^<>"']|"[^"]*"|'[^']*')*>""",
+    re.IGNORECASE,
 )
+LINK_CLOSE_RE = re.compile(r"</a\s*>", re.IGNORECASE)
+# The same opening tag without the "href": attribute text is a unique run of
+# unquoted characters and quoted values, so every way LINK_OPEN_RE can match at
+# a start ends at this pattern's ">". Found first (possessive: one pass), it
+# bounds LINK_OPEN_RE, whose lazy prefix otherwise retried the whole rest of
+# an opening tag without ">" once per "href" in it (quadratic).
+LINK_SPAN_RE = re.compile(r"""<a\s(?:[^<>"']++|"[^"]*+"|'[^']*+')*+>""", re.IGNORECASE)
 
 
-def _is_tag(m: re.Match[str]) -> bool:
-    name = m["name"]
+class _Tag(NamedTuple):
+    start: int
+    end: int
+    name: str | None  # None: an HTML comment
+
+
+class _Link(NamedTuple):
+    start: int
+    end: int
+    url: str
+    text: str
+
+
+def _tags(text: str) -> Iterator[_Tag]:
+    """Tags and comments left to right, never overlapping: what
+    ``re.finditer`` of ``<(?:/?NAME ATTR* \\s* /?|!--.*?--)>`` (DOTALL) gives,
+    in linear time. A "<!--" without a "-->" after it is no match there, and
+    the search goes on one character later, as the regex's did."""
+    pos = 0
+    closed = True  # False once a "<!--" found no "-->": none after it can either
+    while (m := TAG_OPEN_RE.search(text, pos)) is not None:
+        start = m.start()
+        if m["name"] is not None:
+            yield _Tag(start, m.end(), m["name"])
+            pos = m.end()
+            continue
+        close = text.find("-->", start + 4) if closed else -1
+        if close < 0:
+            closed = False
+            pos = start + 1
+            continue
+        yield _Tag(start, close + 3, None)
+        pos = close + 3
+
+
+def _links(line: str) -> Iterator[_Link]:
+    """What ``re.finditer`` of the whole link pattern (opening tag, lazy
+    ``.*?`` text, ``</a\\s*>``; IGNORECASE, DOTALL) gives, in linear time.
+
+    The opening tag's ">" does not depend on which "href" the lazy prefix
+    picks (quoted values are tokens either way), so a match at a start exists
+    iff a closer starts at or after that ">", and its text runs to the first
+    such closer. Without one the search goes on one character later. The ">"
+    is found first (LINK_SPAN_RE) and bounds the opening tag's match."""
+    closers = [(c.start(), c.end()) for c in LINK_CLOSE_RE.finditer(line)]
+    closer_starts = [a for a, _ in closers]
+    pos = 0
+    while (span := LINK_SPAN_RE.search(line, pos)) is not None:
+        start, gt = span.span()
+        m = LINK_OPEN_RE.match(line, start, gt)
+        k = bisect.bisect_left(closer_starts, gt)
+        if m is None or k == len(closers):
+            pos = start + 1
+            continue
+        url = next(u for u in (m["u1"], m["u2"], m["u3"]) if u is not None)
+        yield _Link(start, closers[k][1], url, line[gt : closers[k][0]])
+        pos = closers[k][1]
+
+
+def _is_tag(m: _Tag) -> bool:
+    name = m.name
     if name is None:
         return True  # an HTML comment
     return name.lower() in INLINE_TAGS or name.lower() in BLOCK_TAGS
 
 
 def _strip_tags(text: str) -> str:
-    return TAG_RE.sub(lambda m: "" if _is_tag(m) else m[0], text)
+    parts: list[str] = []
+    pos = 0
+    for m in _tags(text):
+        if _is_tag(m):
+            parts.append(text[pos : m.start])
+            pos = m.end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def _link(text: str, url: str) -> str:
@@ -126,24 +207,23 @@ def markup_candidates(line: str, ctx: PageContext) -> list[Candidate]:
         return []
     out: list[Candidate] = []
     links: list[tuple[int, int]] = []
-    for m in LINK_RE.finditer(line):
-        url = next(u for u in (m["u1"], m["u2"], m["u3"]) if u is not None)
-        out.append(Candidate(m.start(), m.end(), _link(m["text"], url), "html_link", 0.95))
-        links.append(m.span())
+    for lk in _links(line):
+        out.append(Candidate(lk.start, lk.end, _link(lk.text, lk.url), "html_link", 0.95))
+        links.append((lk.start, lk.end))
     # Links are sorted and disjoint: a bisect, not a scan of all of them per tag
     # (a long line of links and tags was quadratic).
     link_starts = [a for a, _ in links]
-    tags = [m for m in TAG_RE.finditer(line) if _is_tag(m) and not _in_link(m.start(), links, link_starts)]
+    tags = [m for m in _tags(line) if _is_tag(m) and not _in_link(m.start, links, link_starts)]
     # Directly adjacent tags form one run ("</p><p>"), replaced as a unit.
-    runs: list[list[re.Match[str]]] = []
+    runs: list[list[_Tag]] = []
     for m in tags:
-        if runs and runs[-1][-1].end() == m.start():
+        if runs and runs[-1][-1].end == m.start:
             runs[-1].append(m)
         else:
             runs.append([m])
     for run in runs:
-        start, end = run[0].start(), run[-1].end()
-        block = any(m["name"] and m["name"].lower() in BLOCK_TAGS for m in run)
+        start, end = run[0].start, run[-1].end
+        block = any(m.name and m.name.lower() in BLOCK_TAGS for m in run)
         glue = 0 < start and end < len(line) and not line[start - 1].isspace() and not line[end].isspace()
         out.append(Candidate(start, end, " " if block and glue else "", "html_tag", 0.97))
     out.sort(key=lambda c: c.start)
