@@ -29,7 +29,7 @@ class PipelineConfig:
     compute_type: str = "auto"  # auto: int8 on CPU, int8_float16 on CUDA; or any CTranslate2 compute type
     device: str = "auto"  # auto | cpu | cuda: where models run (auto: CUDA when CTranslate2 sees one)
     device_index: tuple[int, ...] = (0,)  # CUDA devices to use
-    max_batch_tokens: int = 1024  # see TranslateSettings: measured best on CPU with beam 4
+    max_batch_tokens: int = 0  # 0 = per device (TranslateSettings: chosen by measurement per device)
     jobs: int = 0  # local worker processes for decode/repair/detect; 0 = one per core
     strict: bool = False  # untranslated segments make the run fail
     force: bool = False  # rebuild every lesson even when the manifest says it is up to date
