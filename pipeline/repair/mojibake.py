@@ -124,24 +124,41 @@ def line_has_mojibake(line: str) -> bool:
 
 
 # Lines ftfy has already been asked about (and their fixes, which are stable):
-# the driver asks again after every round of edits on a line. Bounded, so a
-# huge input cannot grow it without limit.
+# the driver asks again after every round of edits on a line. Bounded in
+# entries and in characters held, and a long line is never kept (it is asked
+# about a few times at most, and keeping it and its fix alive in a worker
+# after its lesson is done cost several times the lesson), so a huge input
+# cannot grow it without limit.
 _KNOWN: dict[str, str] = {}
 _KNOWN_MAX = 4096
+_KNOWN_LINE_MAX = 4096  # characters; longer lines go to ftfy uncached
+_KNOWN_CHARS_MAX = 1_000_000  # characters held in keys and values together
+_known_size = 0
+
+
+def _known_chars() -> int:
+    """Characters the cache holds now (keys and values)."""
+    return _known_size
 
 
 def fix_line(line: str) -> str:
     """ftfy's fix of one line (the configuration above)."""
+    global _known_size
     hit = _KNOWN.get(line)
     if hit is not None:
         return hit
     fix_text, config = _ftfy()
     # ftfy repeats its fixes on a segment until nothing changes: one call is stable.
     fixed = str(fix_text(line, config))
-    if len(_KNOWN) >= _KNOWN_MAX:
+    if len(line) > _KNOWN_LINE_MAX or len(fixed) > _KNOWN_LINE_MAX:
+        return fixed
+    size = len(line) + (len(fixed) if fixed != line else 0)
+    if len(_KNOWN) + 2 > _KNOWN_MAX or _known_size + size > _KNOWN_CHARS_MAX:
         _KNOWN.clear()
+        _known_size = 0
     _KNOWN[line] = fixed
     _KNOWN[fixed] = fixed
+    _known_size += size
     return fixed
 
 
