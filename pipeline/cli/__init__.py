@@ -167,3 +167,12 @@ def main(ctx: click.Context, config_path: str | None, verbose: int, quiet: bool)
         return
     with _settings_errors():
         ctx.default_map = SettingsTables(main, ctx, load_settings(path), path)
+
+
+def entry() -> None:
+    """The ``pipeline`` command itself (console script and ``python -m pipeline``).
+
+    The program name is fixed, so ``python -m pipeline`` prints the same usage
+    lines and answers shell completion like the installed command.
+    """
+    main(prog_name="pipeline")

@@ -132,7 +132,6 @@ def handle_errors(func: F) -> F:
 
             raise PipelineClickError(printable(str(exc)), exc.exit_code) from None
         except KeyboardInterrupt:
-            _absorb_further_stops()
             click.echo(
                 "Interrupted: what was written is complete, nothing half-written is left; "
                 "run the same command again to finish.",
@@ -141,24 +140,6 @@ def handle_errors(func: F) -> F:
             raise SystemExit(EXIT_INTERRUPTED) from None
 
     return wrapper  # type: ignore[return-value]
-
-
-def _absorb_further_stops() -> None:
-    """Once stopping, a second Ctrl-C or SIGTERM must not cut the clean exit short.
-
-    A terminal's Ctrl-C reaches the whole process group, and a signal held
-    while a lesson's files were written lands late: either can arrive while
-    the message is printed or the pools shut down, and would end the process
-    by SIGINT (exit -2, a traceback from an atexit hook) instead of exit 130.
-    A do-nothing Python handler, not SIG_IGN: children started later get the
-    default disposition back at exec, so nothing is left ignoring Ctrl-C.
-    """
-    import signal
-    import threading
-
-    if threading.current_thread() is threading.main_thread():
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda signum, frame: None)
 
 
 def glossary_option(func: F) -> F:
