@@ -26,7 +26,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -34,11 +33,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-_TMP = Path(tempfile.mkdtemp(prefix="pipeline-cluster-bench-"))
-for _var in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
-    os.environ[_var] = str(_TMP / _var.lower())
-    (_TMP / _var.lower()).mkdir()
-os.environ["ARGOS_PACKAGES_DIR"] = str(_TMP / "argos")
+from isolation import isolated_home  # noqa: E402 - sets HOME/XDG before argostranslate is imported
+
+_TMP = isolated_home("pipeline-cluster-bench-", packages="argos")
 
 
 def install_models(models: Path, argos_sized: bool) -> str:

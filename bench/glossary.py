@@ -35,19 +35,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-_TMP = Path(tempfile.mkdtemp(prefix="pipeline-bench-glossary-"))
-# argostranslate reads HOME/XDG at import time: keep it away from the user's folders.
-for _var in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
-    os.environ[_var] = str(_TMP / _var.lower())
-    (_TMP / _var.lower()).mkdir(parents=True, exist_ok=True)
+from isolation import isolated_home  # noqa: E402 - sets HOME/XDG before argostranslate is imported
+
+_TMP = isolated_home("pipeline-bench-glossary-")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipeline.document import Span

@@ -38,11 +38,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-_TMP = Path(tempfile.mkdtemp(prefix="pipeline-bench-regen-"))
-for _var in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
-    os.environ[_var] = str(_TMP / _var.lower())
+from isolation import isolated_home  # noqa: E402 - sets HOME/XDG before argostranslate is imported
+
+_TMP = isolated_home("pipeline-bench-regen-", packages="models")
 MODELS = _TMP / "models"
-os.environ["ARGOS_PACKAGES_DIR"] = str(MODELS)
 NEW_ROW = "tablero,dashboard,แดชบอร์ด,noun,,,,Added by bench/regenerate.py\n"
 
 

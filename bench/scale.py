@@ -38,7 +38,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,11 +45,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))  # the lesson generator shared with the hardening tests
 
 # argostranslate reads HOME/XDG/ARGOS_* at import: private folders, set first.
-_TMP = Path(tempfile.mkdtemp(prefix="pipeline-scale-"))
-for _var in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
-    os.environ[_var] = str(_TMP / _var.lower())
-    (_TMP / _var.lower()).mkdir()
-os.environ["ARGOS_PACKAGES_DIR"] = str(_TMP / "argos")
+from isolation import isolated_home  # noqa: E402 - sets HOME/XDG before argostranslate is imported
+
+_TMP = isolated_home("pipeline-scale-", packages="argos")
 
 # Runs `pipeline run` and prints its result, its own peak child RSS and the sampled tree peak.
 _WRAPPER = r"""
