@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -114,6 +115,62 @@ def _ftfy() -> tuple[Any, Any]:
     return ftfy.fix_text, config
 
 
+@lru_cache(maxsize=1)
+def _ftfy_steps() -> Callable[[str], str] | None:
+    """ftfy's fix of one segment under the configuration above, with fewer scans.
+
+    ``ftfy.fix_and_explain`` repeats (fix_encoding, then the fixers) until a
+    round changes nothing, so a line with mojibake costs two rounds, each with
+    a full badness scan of the fixed line, and every round translates the whole
+    line twice (ligatures, widths). This is the same loop, stopped one round
+    early when it is already decided: when the fixers changed nothing after
+    ``fix_encoding``, whose result is a fixed point of its own steps, the next
+    round would give the same text again. The translations are skipped on a
+    line holding none of their characters (they would be identities). Only
+    ftfy's public functions are called, in ftfy's order; a test checks the
+    result equals ``fix_text`` on ftfy's own cases and the damage corpus. Any
+    ftfy but major version 6 gets ``fix_text`` itself (None here).
+    """
+    import ftfy
+    from ftfy import fixes
+
+    if not str(getattr(ftfy, "__version__", "")).startswith("6."):
+        return None
+    fix_encoding = ftfy.fix_encoding
+    fix_c1 = fixes.fix_c1_controls
+    fix_surrogates = fixes.fix_surrogates
+    ligatures, widths = fixes.LIGATURES, fixes.WIDTH_MAP
+    has_ligature = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(ligatures)) + "]").search
+    has_wide = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(widths)) + "]").search
+
+    def fix(text: str) -> str:
+        while True:
+            orig = text
+            encoded = text = fix_encoding(text)
+            text = fix_c1(text)
+            if has_ligature(text):
+                text = text.translate(ligatures)
+            if has_wide(text):
+                text = text.translate(widths)
+            text = fix_surrogates(text)
+            if text == orig or text == encoded:
+                return text
+
+    return fix
+
+
+# ftfy's fix_text cuts a line into segments of at most this many characters.
+_MAX_SEGMENT = 1_000_000
+
+
+def _fix_text(line: str) -> str:
+    fast = _ftfy_steps()
+    if fast is None or not line or len(line) > _MAX_SEGMENT or "\n" in line:
+        fix_text, config = _ftfy()
+        return str(fix_text(line, config))
+    return fast(line)
+
+
 def page_has_mojibake(text: str) -> bool:
     """Whether any line of the page may need ftfy (a cheap over-estimate)."""
     return not text.isascii() and HINT_RE.search(text) is not None
@@ -147,9 +204,8 @@ def fix_line(line: str) -> str:
     hit = _KNOWN.get(line)
     if hit is not None:
         return hit
-    fix_text, config = _ftfy()
     # ftfy repeats its fixes on a segment until nothing changes: one call is stable.
-    fixed = str(fix_text(line, config))
+    fixed = _fix_text(line)
     if len(line) > _KNOWN_LINE_MAX or len(fixed) > _KNOWN_LINE_MAX:
         return fixed
     size = len(line) + (len(fixed) if fixed != line else 0)
