@@ -16,9 +16,13 @@ MIN_ZIPF = 1.5
 MIN_ZIPF_LOST = 2.0
 # The decoder dropped the accented letter and up to two neighbours. How likely
 # each cut is, by where it starts and ends around the accented letter at i
-# (a - i, b - i): real pages show the letter *before* it lost with it most
-# (";mo" for "cómo", "utili;" for "utilizó", "c;nica" for "crónica").
-CUT_WEIGHT = {(-1, 1): 1.0, (0, 1): 0.3, (0, 2): 0.2, (-2, 1): 0.03, (-1, 2): 0.03, (0, 3): 0.02}
+# (a - i, b - i), as damage-patterns.md describes the damage: the letter and
+# its neighbour before it vanish most (";mo" for "cómo", "utili;" for
+# "utilizó", "c;nica" for "crónica"); the letter alone, or with the one after
+# it, less often; wider cuts are rare. A cut that reaches past the word's
+# edge is the narrower one the decoder could make there: a word-initial
+# accent ("único") that "loses its neighbour before" loses itself alone.
+CUT_WEIGHT = {(-1, 1): 0.70, (0, 1): 0.15, (0, 2): 0.15, (-2, 1): 0.01, (-1, 2): 0.01, (0, 3): 0.005}
 
 
 @lru_cache(maxsize=1)
@@ -57,13 +61,14 @@ def lost_letter_index() -> dict[str, tuple[tuple[str, float, float], ...]]:
         for i, ch in enumerate(word):
             if ch not in accented:
                 continue
-            cuts = [(a, b) for a in range(max(0, i - 2), i + 1) for b in range(i + 1, min(n, a + 3) + 1)]
-            # P(cut | word): a word-initial accent ("único") can only lose itself and what follows
-            mass = sum(CUT_WEIGHT[a - i, b - i] for a, b in cuts)
-            for a, b in cuts:
+            # P(cut | word): each cut shape, clipped to the word's edges
+            cuts: dict[tuple[int, int], float] = {}
+            for (da, db), weight in CUT_WEIGHT.items():
+                a, b = max(0, i + da), min(n, i + db)
+                cuts[a, b] = cuts.get((a, b), 0.0) + weight
+            for (a, b), weight in cuts.items():
                 key = word[:a] + ";" + word[b:]
                 slot = index.setdefault(key, {})
-                weight = CUT_WEIGHT[a - i, b - i] / mass
                 old = slot.get(word)
                 if old is None or weight > old[2]:
                     slot[word] = (word, z, weight)

@@ -242,7 +242,11 @@ def _choose(pre: str, suf: str, line: str, start: int, end: int, ctx: PageContex
     if key not in lexicon.lost_letter_index():
         return None
     prev, nxt = ngram.context(line, start, end)
-    mass, punct = _in_context(key, prev, nxt, not suf and is_clause_end(pre))
+    nxt_class = ngram.next_class(line, end, nxt) if suf or pre else None
+    case = None  # the token's own case, where it says something: a capital inside a sentence is a name
+    if pre and not (len(pre) > 1 and pre.isupper()) and not sentence_start(line, start):
+        case = pre[0].isupper()
+    mass, punct = _in_context(key, prev, nxt, nxt_class, case, not suf and is_clause_end(pre))
     vocab = _half_decoded_words(ctx)
     if vocab and any(w in vocab for _, w in mass):
         boosted = ((p * PAGE_WORD_BOOST if w in vocab else p, w) for p, w in mass)
@@ -283,7 +287,7 @@ MAX_OPTIONS = 40  # the index lists candidates commonest first; the tail never w
 
 @lru_cache(maxsize=8192)  # bounded: each entry holds up to MAX_OPTIONS pairs
 def _in_context(
-    key: str, prev: str | None, nxt: str | None, punct_reading: bool
+    key: str, prev: str | None, nxt: str | None, nxt_class: str | None, case: bool | None, punct_reading: bool
 ) -> tuple[tuple[tuple[float, str], ...], float | None]:
     """Candidates' relative probabilities between ``prev`` and ``nxt``, likeliest
     first (the best is 1), and the "word + real semicolon" reading's on the same
@@ -291,7 +295,7 @@ def _in_context(
     model = ngram.model()
     scored = sorted(
         (
-            (math.log(w) + model.score(prev, word, nxt), word)
+            (math.log(w) + model.score(prev, word, nxt, nxt_class) + _case_score(model, word, case), word)
             for word, _, w in lexicon.lost_letter_index()[key][:MAX_OPTIONS]
         ),
         key=lambda s: (-s[0], s[1]),
@@ -315,6 +319,15 @@ def _in_context(
     return mass, min(punct / words, 1e20) * sum(p for p, _ in mass)
 
 
+def _case_score(model: ngram.Bigrams, word: str, case: bool | None) -> float:
+    """log P(the token's case | word): a capital inside a sentence says "a name" (``Ra;n`` is
+    ``Ramón``, not ``razón``), a lower-case letter says "not a name"."""
+    if case is None:
+        return 0.0
+    p = model.p_capital(word)
+    return math.log(p if case else 1.0 - p)
+
+
 def _cased(word: str, pre: str, suf: str, capital: bool) -> str:
     """Restore the damaged token's case around the restored letters."""
     middle = word[len(pre) : len(word) - len(suf)]
@@ -324,3 +337,16 @@ def _cased(word: str, pre: str, suf: str, capital: bool) -> str:
     elif capital:
         middle = middle[:1].upper() + middle[1:]
     return pre + middle + suf
+
+
+def explain(line: str, start: int, end: int) -> list[tuple[float, str]]:
+    """The candidates for the damaged token ``line[start:end]`` with their log scores, best first (for study)."""
+    token = line[start:end]
+    pre, _, suf = token.partition(";")
+    key = pre.lower() + ";" + suf.lower()
+    options = lexicon.lost_letter_index().get(key, ())
+    prev, nxt = ngram.context(line, start, end)
+    model = ngram.model()
+    nxt_class = ngram.next_class(line, end, nxt)
+    scored = [(math.log(w) + model.score(prev, word, nxt, nxt_class), word) for word, _, w in options[:MAX_OPTIONS]]
+    return sorted(scored, key=lambda s: (-s[0], s[1]))

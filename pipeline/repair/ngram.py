@@ -1,22 +1,31 @@
-"""A small Spanish word-bigram model: context for choosing between repair candidates.
+"""A small Spanish n-gram model: context for choosing between repair candidates.
 
-Lost-letter damage (``;o`` for ``año``, ``cómo``, ``sólo``, ...) and Thai tails
-often leave several lexicon words that fit; single-word frequency picks the
-commonest one whatever the sentence says. The neighbours decide: ``el ;o``
-is ``año``, ``¿;mo`` is ``cómo``.
+Lost-letter damage (``;o`` for ``año``, ``cómo``, ``sólo``, ...) often leaves
+several lexicon words that fit; single-word frequency picks the commonest one
+whatever the sentence says. The neighbours decide: ``el ;o`` is ``año``,
+``¿;mo`` is ``cómo``, ``el ;o Turia`` is ``río``.
 
-The model (``data/es_ngrams.tsv.gz``, 160 KB) is counted offline from the UD
-Spanish AnCora and PUD treebanks (137k tokens) by ``bench/damage_corpus.py
-build`` (licences and sources in ``data/``). To stay small it keeps every
-unigram count (with its number of distinct next words) and only the bigrams
-that touch a word with an accented letter or a ``;``: the words repairs choose
-between, and the real-semicolon reading. A pair of a kind it prunes gives no
-evidence (:func:`kept`). Probabilities are Witten-Bell smoothed towards
-wordfreq's unigram frequency (back-off weight: the distinct next words, at
-least :data:`MU`), so an unseen context falls back to plain frequency and a
-word the treebank never saw still competes. It also counts how often an
-accented word is capitalised inside a sentence, so restored names keep their
-capital (``México``).
+The model (``data/es_ngrams.tsv.gz``) is counted offline from the UD Spanish
+AnCora and PUD treebanks (137k tokens) by ``bench/build_ngrams.py`` (licences
+and sources in ``data/``). To stay small it keeps every unigram count and only
+the pairs that touch a word with an accented letter or a ``;``: the words
+repairs choose between, and the real-semicolon reading. It has three levels,
+each smoothed towards the next (Witten-Bell: the back-off weight of a context
+is the number of distinct things seen after it, at least :data:`MU`):
+
+1. word bigrams ``P(b | a)``;
+2. class bigrams, where a word's class is its last three letters (``-ría``,
+   ``-ado``, ``-ión``) and a capitalised word inside a sentence is ``<Cap>``:
+   ``se -rán`` and ``-rán -ados`` generalise ``se serán`` / ``serán puestos``,
+   which 137k tokens rarely hold, and ``río <Cap>`` is the river before its
+   name;
+3. wordfreq's unigram frequency, so an unseen context falls back to plain
+   frequency and a word the treebank never saw still competes.
+
+It also counts how often an accented word is capitalised inside a sentence,
+so restored names keep their capital (``México``), together with the names of
+the hunspell-es dictionary (``data/es_names.tsv.gz``), which knows ``Álava``
+and ``Márquez`` that the treebanks never wrote.
 
 Tokens are lower-case words, ``<num>`` for digits, single punctuation marks,
 and ``<s>`` / ``</s>`` for the start and end of a sentence (or line).
@@ -35,12 +44,18 @@ from pathlib import Path
 from pipeline.repair import lexicon
 from pipeline.repair.base import LATIN
 
-MODEL_PATH = Path(__file__).parent / "data" / "es_ngrams.tsv.gz"
-MU = 4.0  # prior weight: a context seen this often counts as much as the unigram prior
+DATA = Path(__file__).parent / "data"
+MODEL_PATH = DATA / "es_ngrams.tsv.gz"
+NAMES_PATH = DATA / "es_names.tsv.gz"
+MU = 4.0  # prior weight: a context seen this often counts as much as its back-off
 TOKEN_RE = re.compile(rf"[{LATIN}]+|[0-9]+|[¿?¡!.,;:()«»\"]")
 _ACCENTS = frozenset("áéíóúñü")
 PUNCT_PRIOR = 1e-3  # unigram prior of a punctuation token (not in wordfreq)
 FLOOR = 1e-9  # prior of a word wordfreq does not know
+CAP = "<Cap>"  # the class of a capitalised word inside a sentence
+SUFFIX = 3  # a word's class: its last letters
+# Raw tokens after which a capital says nothing (a sentence or quote starts).
+_CAP_FREE = frozenset('.?!¿¡:"«(…')
 
 
 def kept(a: str, b: str) -> bool:
@@ -56,39 +71,93 @@ def tokenize(sentence: str) -> list[str]:
     return toks
 
 
-Counts = tuple[Counter[str], Counter[tuple[str, str]], Counter[str], Counter[str]]
+def suffix_class(word: str) -> str:
+    """A lower-case word's class: its last :data:`SUFFIX` letters (a short word is its own class)."""
+    return word[-SUFFIX:] if len(word) > SUFFIX and word[0].isalpha() else word
 
 
-def count_ngrams(sentences: Iterable[str]) -> Counts:
+def _classes(sentence: str) -> list[str]:
+    """The class of each token of ``tokenize(sentence)``: ``<Cap>`` for a capitalised word inside
+    the sentence, else the suffix class (punctuation and markers are their own class)."""
+    raw = TOKEN_RE.findall(sentence)
+    out = ["<s>"]
+    prev = ""
+    for k, t in enumerate(raw):
+        if t[0].isdigit():
+            out.append("<num>")
+        elif t[0].isupper() and k > 0 and prev not in _CAP_FREE:
+            out.append(CAP)
+        else:
+            out.append(suffix_class(t.lower()))
+        prev = t
+    out.append("</s>")
+    return out
+
+
+Counts = tuple[
+    Counter[str],  # unigrams
+    Counter[tuple[str, str]],  # kept word bigrams
+    Counter[str],  # in-sentence capitals of accented words
+    Counter[str],  # distinct words after each word
+    Counter[tuple[str, str]],  # right classes: accented word -> class of the next token
+    Counter[tuple[str, str]],  # left classes: word -> suffix class of a next accented-class word
+    Counter[str],  # class unigrams
+    Counter[str],  # distinct classes after each word
+]
+
+
+def candidate_classes() -> frozenset[str]:
+    """The suffix classes of the lost-letter candidates (accented lexicon words): the left-class counts keep these."""
+    return frozenset(suffix_class(w) for opts in lexicon.lost_letter_index().values() for w, _, _ in opts)
+
+
+def count_ngrams(sentences: Iterable[str], classes: frozenset[str] | None = None) -> Counts:
     """Unigram counts; the bigrams that touch an accented word or a ``;``; how
     often an accented word is written with a capital inside a sentence
-    (``México``, ``Ángeles``: names keep their capital when restored); and the
+    (``México``, ``Ángeles``: names keep their capital when restored); the
     number of distinct words seen after each word (all bigrams, pruned or not:
-    the Witten-Bell back-off weight)."""
+    the Witten-Bell back-off weight); and the class counts (see the module doc)."""
+    wanted = candidate_classes() if classes is None else classes
     unigrams: Counter[str] = Counter()
     bigrams: Counter[tuple[str, str]] = Counter()
     caps: Counter[str] = Counter()
     seen: set[tuple[str, str]] = set()
+    right: Counter[tuple[str, str]] = Counter()
+    left: Counter[tuple[str, str]] = Counter()
+    class_uni: Counter[str] = Counter()
+    seen_cls: set[tuple[str, str]] = set()
     for s in sentences:
         toks = tokenize(s)
+        cls = _classes(s)
         unigrams.update(toks)
-        for a, b in zip(toks, toks[1:], strict=False):
+        class_uni.update(cls)
+        for k, (a, b) in enumerate(zip(toks, toks[1:], strict=False)):
             seen.add((a, b))
             if kept(a, b):
                 bigrams[a, b] += 1
+            seen_cls.add((a, cls[k + 1]))
+            if not _ACCENTS.isdisjoint(a):
+                right[a, cls[k + 1]] += 1
+            sb = suffix_class(b)
+            if sb in wanted:
+                left[a, sb] += 1
         raw = TOKEN_RE.findall(s)
         for prev, tok in zip(raw, raw[1:], strict=False):
-            if tok[0].isupper() and not _ACCENTS.isdisjoint(tok.lower()) and prev not in '.?!¿¡:"«(':
+            if tok[0].isupper() and not _ACCENTS.isdisjoint(tok.lower()) and prev not in _CAP_FREE:
                 caps[tok.lower()] += 1
     followers = Counter(a for a, _ in seen)
-    return unigrams, bigrams, caps, followers
+    class_followers = Counter(a for a, _ in seen_cls)
+    return unigrams, bigrams, caps, followers, right, left, class_uni, class_followers
 
 
 def write_model(path: Path, counts: Counts) -> None:
-    unigrams, bigrams, caps, followers = counts
-    lines = [f"1\t{w}\t{c}\t{followers.get(w, 0)}" for w, c in sorted(unigrams.items())]
+    unigrams, bigrams, caps, followers, right, left, class_uni, class_followers = counts
+    lines = [f"1\t{w}\t{c}\t{followers.get(w, 0)}\t{class_followers.get(w, 0)}" for w, c in sorted(unigrams.items())]
     lines += [f"2\t{a} {b}\t{c}" for (a, b), c in sorted(bigrams.items())]
     lines += [f"C\t{w}\t{c}" for w, c in sorted(caps.items())]
+    lines += [f"R\t{a} {s}\t{c}" for (a, s), c in sorted(right.items())]
+    lines += [f"L\t{a} {s}\t{c}" for (a, s), c in sorted(left.items())]
+    lines += [f"S\t{s}\t{c}" for s, c in sorted(class_uni.items())]
     # mtime 0: the same counts give the same bytes
     with path.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as fh:
         fh.write(("\n".join(lines) + "\n").encode("utf-8"))
@@ -103,8 +172,15 @@ def _prior(word: str) -> float:
     return 10 ** (z - 9.0) if z else FLOOR
 
 
+# P(capital | word) of a word the treebanks rarely saw, by what the dictionary says of it.
+NAME_ONLY = 0.9  # hunspell writes it only with a capital (Álava)
+NAME_TOO = 0.4  # hunspell has it both ways (Cámara and cámara)
+NOT_A_NAME = 0.03
+CAP_WEIGHT = 3.0  # the dictionary's prior counts as this many treebank occurrences
+
+
 class Bigrams:
-    """Counts plus the smoothed conditional probability ``P(b | a)``."""
+    """Counts plus the smoothed conditional probability ``P(b | a)`` and the candidates' context scores."""
 
     def __init__(
         self,
@@ -112,20 +188,53 @@ class Bigrams:
         bigrams: dict[tuple[str, str], int],
         caps: dict[str, int] | None = None,
         followers: dict[str, int] | None = None,
+        right: dict[str, dict[str, int]] | None = None,
+        left: dict[str, dict[str, int]] | None = None,
+        class_uni: dict[str, int] | None = None,
+        class_followers: dict[str, int] | None = None,
+        names: dict[str, bool] | None = None,
     ) -> None:
         self.unigrams = unigrams
         self.bigrams = bigrams
         self.caps = caps or {}
         self.followers = followers or {}
+        self.right = right or {}
+        self.left = left or {}
+        self.class_uni = class_uni or {}
+        self.class_followers = class_followers or {}
+        self.names = names or {}
+        self.after: dict[str, dict[str, int]] = {}
+        for (a, b), c in bigrams.items():
+            self.after.setdefault(a, {})[b] = c
+        total = sum(self.class_uni.values()) or 1
+        self._class_floor = 0.5 / total
+        self._class_p = {s: c / total for s, c in self.class_uni.items()}
+        # the left classes are suffixes whatever the case (a candidate's case is unknown)
+        suffixes: Counter[str] = Counter()
+        for w, c in unigrams.items():
+            suffixes[suffix_class(w)] += c
+        total = sum(suffixes.values()) or 1
+        self._suffix_p = {s: c / total for s, c in suffixes.items()}
 
     def capitalised(self, word: str) -> bool:
         """Whether ``word`` is a name: written with a capital in three quarters of its occurrences
-        (``México``, ``Gómez``; not ``cámara``, which the treebank's "Cámara" often capitalises)."""
+        (``México``, ``Gómez``; not ``cámara``, which the treebank's "Cámara" often capitalises),
+        or, where the treebanks barely saw it, a name in the dictionary (``Álava``)."""
+        return self.p_capital(word) >= 0.75
+
+    def p_capital(self, word: str) -> float:
+        """How often ``word`` is written with a capital inside a sentence: the treebanks'
+        counts, smoothed towards what the dictionary says (:data:`NAME_ONLY` ...)."""
         w = word.lower()
-        return 4 * self.caps.get(w, 0) >= 3 * self.unigrams.get(w, 0) > 0
+        name = self.names.get(w)
+        prior = NOT_A_NAME if name is None else NAME_ONLY if name else NAME_TOO
+        return (self.caps.get(w, 0) + CAP_WEIGHT * prior) / (self.unigrams.get(w, 0) + CAP_WEIGHT)
 
     def prior(self, word: str) -> float:
         return _prior(word)
+
+    def class_prob(self, s: str) -> float:
+        return self._class_p.get(s, self._class_floor)
 
     def prob(self, a: str | None, b: str) -> float:
         """``P(b | a)``, Witten-Bell smoothed towards the prior; ``a`` None: no usable context.
@@ -138,24 +247,57 @@ class Bigrams:
         if a is None or not kept(a, b):
             return p0  # no context, or a pair the pruned model does not keep: no evidence
         t = max(self.followers.get(a, 0), MU)
-        return (self.bigrams.get((a, b), 0) + t * p0) / (self.unigrams.get(a, 0) + t)
+        return (self.after.get(a, {}).get(b, 0) + t * p0) / (self.unigrams.get(a, 0) + t)
 
-    def score(self, prev: str | None, word: str, nxt: str | None) -> float:
-        """log of ``P(word | prev) * P(nxt | word) / P(nxt)``: how well ``word`` fits between its neighbours."""
+    def left_score(self, prev: str | None, word: str) -> float:
+        """log ``P(word | prev)`` up to a term that is the same for every ``word`` (accented words only):
+        the word bigram backed off to the class bigram ``P(class(word) | prev)``, then to the prior."""
+        p0 = _prior(word)
+        if prev is None:
+            return math.log(p0)
+        s = suffix_class(word)
+        ps = self._suffix_p.get(s, self._class_floor)
+        n = self.unigrams.get(prev, 0)
+        u = max(self.class_followers.get(prev, 0), MU)
+        ratio = (self.left.get(prev, {}).get(s, 0) + u * ps) / ((n + u) * ps)
+        t = max(self.followers.get(prev, 0), MU)
+        return math.log(self.after.get(prev, {}).get(word, 0) + t * p0 * ratio)
+
+    def right_score(self, word: str, nxt: str | None, nxt_class: str | None) -> float:
+        """log ``P(nxt | word) / P(nxt)`` (``word`` accented): the word bigram backed off to the
+        class bigram ``P(class(nxt) | word) / P(class(nxt))``, then to no evidence (0)."""
+        if nxt is None:
+            return 0.0
+        n = self.unigrams.get(word, 0)
+        if not n:
+            return 0.0
+        ratio = 1.0
+        if nxt_class is not None:
+            classes = self.right.get(word, {})
+            v = max(len(classes), MU)
+            pc = self.class_prob(nxt_class)
+            ratio = (classes.get(nxt_class, 0) + v * pc) / ((n + v) * pc)
+        t = max(self.followers.get(word, 0), MU)
+        return math.log((self.after.get(word, {}).get(nxt, 0) / self.prior(nxt) + t * ratio) / (n + t))
+
+    def score(self, prev: str | None, word: str, nxt: str | None, nxt_class: str | None = None) -> float:
+        """How well ``word`` fits between its neighbours: ``log P(word | prev) + log P(nxt | word) / P(nxt)``,
+        the left term up to a constant shared by all words in the same context."""
         w = word.lower()
-        s = math.log(self.prob(prev, w))
-        if nxt is not None:
-            s += math.log(self.prob(w, nxt) / self.prior(nxt))
-        return s
+        return self.left_score(prev, w) + self.right_score(w, nxt, nxt_class)
 
 
 @lru_cache(maxsize=1)
 def model() -> Bigrams:
-    """The shipped model, loaded once per process (about 0.1 s); empty if the file is missing."""
+    """The shipped model, loaded once per process (about 0.2 s); empty if the file is missing."""
     unigrams: dict[str, int] = {}
     bigrams: dict[tuple[str, str], int] = {}
     caps: dict[str, int] = {}
     followers: dict[str, int] = {}
+    class_followers: dict[str, int] = {}
+    right: dict[str, dict[str, int]] = {}
+    left: dict[str, dict[str, int]] = {}
+    class_uni: dict[str, int] = {}
     if MODEL_PATH.is_file():
         with gzip.open(MODEL_PATH, "rt", encoding="utf-8") as fh:
             for line in fh:
@@ -164,12 +306,28 @@ def model() -> Bigrams:
                     unigrams[key] = int(count)
                     if more:
                         followers[key] = int(more[0])
-                elif kind == "C":
-                    caps[key] = int(count)
-                else:
+                    if len(more) > 1:
+                        class_followers[key] = int(more[1])
+                elif kind == "2":
                     a, b = key.split(" ")
                     bigrams[a, b] = int(count)
-    return Bigrams(unigrams, bigrams, caps, followers)
+                elif kind == "C":
+                    caps[key] = int(count)
+                elif kind == "R":
+                    a, b = key.split(" ")
+                    right.setdefault(a, {})[b] = int(count)
+                elif kind == "L":
+                    a, b = key.split(" ")
+                    left.setdefault(a, {})[b] = int(count)
+                elif kind == "S":
+                    class_uni[key] = int(count)
+    names: dict[str, bool] = {}
+    if NAMES_PATH.is_file():
+        with gzip.open(NAMES_PATH, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                word, only = line.rstrip("\n").split("\t")
+                names[word] = only == "1"
+    return Bigrams(unigrams, bigrams, caps, followers, right, left, class_uni, class_followers, names)
 
 
 def context(line: str, start: int, end: int) -> tuple[str | None, str | None]:
@@ -204,6 +362,17 @@ def _before(line: str, start: int) -> str | None:
     if m[1] and line[lo + m.start() - 1 : lo + m.start()] in (";", "&"):
         return None  # "c;mo": a damaged word
     return _token(m)
+
+
+def next_class(line: str, end: int, nxt: str | None) -> str | None:
+    """The class of the token after ``line[:end]`` (``nxt``, from :func:`context`): ``<Cap>`` for a
+    capitalised word (the damaged word before it is inside the sentence), else its suffix class."""
+    if nxt is None or not nxt[0].isalpha():
+        return nxt
+    j = end
+    while line[j].isspace():
+        j += 1
+    return CAP if line[j].isupper() else suffix_class(nxt)
 
 
 def _after(line: str, end: int) -> str | None:
