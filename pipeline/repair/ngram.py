@@ -215,6 +215,8 @@ class Bigrams:
             suffixes[suffix_class(w)] += c
         total = sum(suffixes.values()) or 1
         self._suffix_p = {s: c / total for s, c in suffixes.items()}
+        self._word_cache: dict[str, tuple[float, float, str, float, int, float, float, dict[str, int], dict[str, int]]]
+        self._word_cache = {}
 
     def capitalised(self, word: str) -> bool:
         """Whether ``word`` is a name: written with a capital in three quarters of its occurrences
@@ -280,11 +282,75 @@ class Bigrams:
         t = max(self.followers.get(word, 0), MU)
         return math.log((self.after.get(word, {}).get(nxt, 0) / self.prior(nxt) + t * ratio) / (n + t))
 
+    def scores(self, prev: str | None, words: Iterable[str], nxt: str | None, nxt_class: str | None) -> list[float]:
+        """:meth:`score` of each of ``words`` (lower-case accented words) in one context: the
+        context's counts are looked up once, each word's own once per process (the hot loop)."""
+        out = []
+        if prev is not None:
+            n = self.unigrams.get(prev, 0)
+            u = max(self.class_followers.get(prev, 0), MU)
+            t = max(self.followers.get(prev, 0), MU)
+            after_prev = self.after.get(prev, {})
+            left_prev = self.left.get(prev, {})
+            left_norm = t / (n + u)
+        pn = self.prior(nxt) if nxt is not None else 1.0
+        pc = self.class_prob(nxt_class) if nxt_class is not None else 1.0
+        log = math.log
+        for word in words:
+            p0, log_p0, s, ps, nw, tw, vw, after_w, right_w = self._stats(word)
+            if prev is None:
+                total = log_p0
+            else:
+                lc = left_prev.get(s, 0)
+                total = log(after_prev.get(word, 0) + p0 * left_norm * (lc + u * ps) / ps)
+            if nxt is not None and nw:
+                ratio = 1.0
+                if nxt_class is not None:
+                    ratio = (right_w.get(nxt_class, 0) + vw * pc) / ((nw + vw) * pc)
+                total += log((after_w.get(nxt, 0) / pn + tw * ratio) / (nw + tw))
+            out.append(total)
+        return out
+
+    def _stats(self, word: str) -> tuple[float, float, str, float, int, float, float, dict[str, int], dict[str, int]]:
+        """What :meth:`scores` needs of ``word`` itself, computed once per word."""
+        got = self._word_cache.get(word)
+        if got is None:
+            p0 = _prior(word)
+            s = suffix_class(word)
+            right = self.right.get(word, {})
+            got = (
+                p0,
+                math.log(p0),
+                s,
+                self._suffix_p.get(s, self._class_floor),
+                self.unigrams.get(word, 0),
+                max(self.followers.get(word, 0), MU),
+                max(len(right), MU),
+                self.after.get(word, {}),
+                right,
+            )
+            self._word_cache[word] = got
+        return got
+
     def score(self, prev: str | None, word: str, nxt: str | None, nxt_class: str | None = None) -> float:
         """How well ``word`` fits between its neighbours: ``log P(word | prev) + log P(nxt | word) / P(nxt)``,
         the left term up to a constant shared by all words in the same context."""
         w = word.lower()
         return self.left_score(prev, w) + self.right_score(w, nxt, nxt_class)
+
+
+def from_counts(counts: Counts, names: dict[str, bool] | None = None) -> Bigrams:
+    """A model straight from :func:`count_ngrams` (what :func:`model` reads back from the file)."""
+    unigrams, bigrams, caps, followers, right, left, class_uni, class_followers = counts
+    r: dict[str, dict[str, int]] = {}
+    for (a, b), c in right.items():
+        r.setdefault(a, {})[b] = c
+    lf: dict[str, dict[str, int]] = {}
+    for (a, b), c in left.items():
+        lf.setdefault(a, {})[b] = c
+    return Bigrams(
+        dict(unigrams), dict(bigrams), dict(caps), dict(followers), r, lf, dict(class_uni), dict(class_followers), names
+    )
 
 
 @lru_cache(maxsize=1)
