@@ -81,3 +81,30 @@ def test_ftfy_loop_falls_back_on_segments(line: str) -> None:
 def test_ftfy_default_fix_text_is_unchanged_by_us() -> None:
     # The fast loop calls ftfy's public functions only; ftfy's own fix_text keeps working as before.
     assert ftfy.fix_text("relaciÃ³n") == "relación"
+
+
+def test_thai_key_equals_its_rule_table() -> None:
+    from pipeline.repair import lexicon
+    from pipeline.repair.thai_tails import _key_by_rules, key
+
+    words = sorted(lexicon.zipf_table())[::40]
+    words += ["Ç", "ÇA", "QUE", "México", "LLAMA", "hhh", "aÜe", "ñandú", "quizás", "xhosa", "chhe", ""]
+    for word in words:
+        for i in range(len(word) + 1):
+            assert key.__wrapped__(word[i:]) == _key_by_rules(word[i:]), word[i:]
+
+
+def test_thai_match_floors_change_nothing() -> None:
+    """Skipping alignments whose lower bound exceeds the limit gives the same word, cost and margin."""
+    from pipeline.repair.thai_tails import GLUED_RE, _match
+
+    dc = _damage_corpus()
+    seen: set[tuple[str, str, str]] = set()
+    for page in dc.pages(60, seed=3):  # type: ignore[attr-defined]
+        if page.kind == "thai_tail":
+            seen |= {(m["stem"].lower(), m["thai"], m["rest"].lower()) for m in GLUED_RE.finditer(page.damaged)}
+    # shorter stems (more candidates each), a rest after the Thai, a tail read as nothing
+    seen |= {("cl", "ีเอนเตส", ""), ("aplicá", "นดอลอ", ""), ("mé", "ซิคอ", ""), ("paí", "สเส", ""), ("pa", "ส", "es")}
+    assert len(seen) > 100
+    for stem, thai, rest in sorted(seen):
+        assert _match(stem, thai, rest) == _match(stem, thai, rest, floors=False), (stem, thai, rest)

@@ -212,6 +212,7 @@ VOWELS = frozenset("aeiou")
 SKIP_COST = 1.0  # a cluster read as nothing
 INSERT_COST = 1.0  # a letter of the word no cluster gives
 VOWEL_COST = 0.5  # an unwritten (inherent) vowel
+KS_COST = 0.3  # the k of "x" (keyed "ks") that no cluster gives
 MIN_ZIPF_TAIL = 1.5
 # Frequency can make up at most 0.05 * (8 - 1.5) of cost: a candidate costlier
 # than the best by more than this (plus the margin that lowers confidence) can
@@ -219,9 +220,39 @@ MIN_ZIPF_TAIL = 1.5
 BOUND_SLACK = 0.6
 
 
+_QU_RE, _CE_RE, _JOTA_RE = (rule for rule, _ in _KEY_RULES[:3])
+_H_RE, _DOUBLE_RE = (rule for rule, _ in _KEY_RULES[-2:])
+
+
 @lru_cache(maxsize=65536)
 def key(latin: str) -> str:
-    """Phonetic key of Latin letters: spellings a Thai transliteration cannot tell apart fold together."""
+    """Phonetic key of Latin letters: spellings a Thai transliteration cannot tell apart fold together.
+
+    :data:`_KEY_RULES` applied in order (:func:`_key_by_rules`), written for
+    speed: a first pass keys every lexicon word that extends a stem. A rule is
+    skipped when the letter it needs is absent, and the literal ones are
+    ``str.replace`` (the same leftmost, non-overlapping replacement).
+    """
+    k = latin.lower()
+    if not k.isascii():
+        k = k.translate(_FOLD)
+    if "q" in k:
+        k = _QU_RE.sub("k", k)
+    if "c" in k:
+        k = _CE_RE.sub("s", k)
+    if "g" in k or "j" in k:
+        k = _JOTA_RE.sub("J", k)
+    k = k.replace("ch", "C").replace("ll", "y").replace("x", "ks").replace("c", "k").replace("q", "k")
+    k = k.replace("z", "s").replace("ç", "s").replace("v", "b")
+    if "h" in k:
+        k = _H_RE.sub("", k)
+    # A template replacement costs a Python-level parse per call even without
+    # a match (most keys have no doubled letter): search first.
+    return _DOUBLE_RE.sub(r"\1", k) if _DOUBLE_RE.search(k) else k
+
+
+def _key_by_rules(latin: str) -> str:
+    """:func:`key` as the rule table reads (the reference the tests hold it to)."""
     k = latin.lower().translate(_FOLD)
     for rule, repl in _KEY_RULES:
         k = rule.sub(repl, k)
@@ -265,7 +296,7 @@ def _align(parts: tuple[tuple[tuple[str, float], ...], ...], target: str, limit:
     row = [inf] * (m + 1)
     row[0] = 0.0
     steps = [
-        VOWEL_COST if ch in VOWELS else (0.3 if ch == "k" and target[j + 1 : j + 2] == "s" else INSERT_COST)
+        VOWEL_COST if ch in VOWELS else (KS_COST if ch == "k" and target[j + 1 : j + 2] == "s" else INSERT_COST)
         for j, ch in enumerate(target)
     ]
     for i in range(n + 1):
@@ -287,6 +318,30 @@ def _align(parts: tuple[tuple[tuple[str, float], ...], ...], target: str, limit:
                         nxt[e] = c + rc
         row = nxt
     return row[m]
+
+
+def _floor(target: str, letters: frozenset[str], needed: list[tuple[str, ...]]) -> float:
+    """A lower bound of :func:`_align`'s cost, in a few set and substring tests.
+
+    Every letter of ``target`` is either given by a cluster's reading or
+    inserted, and every cluster either reads some letters or is skipped: a
+    letter no reading holds costs at least its insertion (a ``k`` at least
+    the 0.3 it costs before an ``s``), and a cluster that cannot be read as
+    nothing (``needed``: its readings) and whose readings all miss the target
+    costs a skip. Most candidates a first pass meets fail the limit on this
+    alone, without the dynamic programme.
+    """
+    floor = 0.0
+    for ch in target:
+        if ch not in letters:
+            floor += VOWEL_COST if ch in VOWELS else (KS_COST if ch == "k" else INSERT_COST)
+    for readings_ in needed:
+        for r in readings_:
+            if r in target:
+                break
+        else:
+            floor += SKIP_COST
+    return floor
 
 
 def _max_cost(target: str) -> float:
@@ -322,6 +377,11 @@ def match(stem: str, thai: str, rest: str = "") -> tuple[str, float, float] | No
 
     ``stem`` and ``rest`` are lower case; the word is lower case.
     """
+    return _match(stem, thai, rest)
+
+
+def _match(stem: str, thai: str, rest: str, floors: bool = True) -> tuple[str, float, float] | None:
+    """:func:`match` uncached; ``floors=False`` aligns every candidate (the reference for tests)."""
     if not rest:  # "-ción" spelled the English way ("-tion" = ชั่น): no letter reading recovers it
         whole = [(lexicon.zipf(stem + r), stem + r) for r in SYLLABLES.get(thai, ())]
         whole = [w for w in whole if w[0] >= MIN_ZIPF_TAIL]
@@ -353,8 +413,12 @@ def match(stem: str, thai: str, rest: str = "") -> tuple[str, float, float] | No
     todo.sort()  # likely lengths and common words first: the bound then prunes the rest early
     best: list[tuple[float, float, str]] = []
     bound = float("inf")  # no candidate this much costlier than the best so far can matter
+    letters = frozenset("".join(r for part in parts for r, _ in part))
+    needed = [tuple(r for r, _ in part) for part in parts if all(r for r, _ in part)]
     for _, _, word, z, target in todo:
         limit = min(_max_cost(target), bound)
+        if floors and _floor(target, letters, needed) > limit + 1e-9:
+            continue  # the alignment would cost more than the limit: the same as aligning, only cheaper
         cost = _align(parts, target, limit)
         if cost <= limit:
             best.append((cost - 0.05 * z, cost, word))
