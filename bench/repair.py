@@ -7,7 +7,11 @@ First, restore rates per damage class on real Spanish the repair never saw
 (held-out UD Spanish-GSD sentences put through every damage class by
 bench/damage_corpus.py, gold kept), next to ``ftfy.fix_text`` on the same
 pages: restored tokens, flagged ones, wrong ones, false edits on tokens the
-damage left alone (clean control pages included), and the speed of the two.
+damage left alone (clean control pages included), and the speed of the two:
+CPU time, page by page interleaved, on the first pass over the pages (the
+warm-up runs other pages, so only one-time loads are warm, no per-word cache),
+per damage class and overall, against the target of repair at least as fast
+as ``ftfy.fix_text`` (>= 1x).
 
 The corpus is generated here, deterministically from a seed: lessons in the
 layout of real scraped pages (banner row, title, headings, bullets with odd
@@ -17,7 +21,8 @@ lost letters, Thai tails, mojibake, HTML remnants, NBSP+";" lines), in UTF-8,
 UTF-8 with BOM and cp1252. ``ftfy.fix_text`` runs on the same decoded text in
 the same process, file by file interleaved with the path, timed in CPU
 seconds of the process (steady when the machine is busy), so the ratio holds
-on any machine; the target is a ratio of at least 0.5.
+on any machine; the targets are a ratio of at least 0.5 for the whole path
+and 1 for repair alone (warmed up on lessons of another seed).
 
 Memory: the corpus is written to a temporary folder at 1x, 2x and 4x a base
 size and a fresh process reads and processes it file by file, reporting the
@@ -28,6 +33,7 @@ its maximum resident set size. Both should stay flat as the corpus grows.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import resource
@@ -264,7 +270,9 @@ def speed(total_bytes: int) -> dict[str, float]:
 
     docs = list(corpus(total_bytes))
     size = sum(len(d) for _, d in docs)
-    for name, data in docs[:20]:  # warm-up: lazy imports, lexicons, regex caches
+    # Warm-up on lessons of another seed: lazy imports, lexicons, regex caches,
+    # but no per-word cache filled by the lessons being measured.
+    for name, data in itertools.islice(corpus(total_bytes, seed=SEED + 1), 20):
         process(name, data)
         ftfy.fix_text(decode_bytes(data, name).text)
     # Interleaved per file, in CPU time of this process, so other load on the
@@ -336,6 +344,8 @@ def memory(base_bytes: int) -> list[dict[str, float]]:
 
 
 TARGETS = {"entity": 0.999, "thai_tail": 0.99, "lost_letters": 0.90}
+# repair alone at least as fast as ftfy.fix_text on the damage corpus, first pass (issue 12).
+SPEED_TARGET = 1.0
 
 
 def classes(per_kind: int) -> dict[str, object]:
@@ -352,16 +362,20 @@ def classes(per_kind: int) -> dict[str, object]:
         ftfy.fix_text(page.damaged)
     outputs: dict[int, tuple[str, list[tuple[int, int]]]] = {}
     ftfy_out: dict[int, str] = {}
-    ours = theirs = 0.0
+    # CPU seconds per page kind, (repair, ftfy): the first pass over pages no
+    # cache has seen (the warm-up above used other pages), as a batch meets them.
+    seconds: dict[str, list[float]] = {kind: [0.0, 0.0] for kind in dc.KINDS}
     for k, page in enumerate(pages):
         t0 = _clock()
         r = repair(page.damaged)
         t1 = _clock()
         ftfy_out[k] = ftfy.fix_text(page.damaged)
         t2 = _clock()
-        ours += t1 - t0
-        theirs += t2 - t1
+        seconds[page.kind][0] += t1 - t0
+        seconds[page.kind][1] += t2 - t1
         outputs[k] = (r.text, [(e.start, e.end) for e in r.flagged])
+    ours = sum(v[0] for v in seconds.values())
+    theirs = sum(v[1] for v in seconds.values())
     by_text = {p.damaged: outputs[k] for k, p in enumerate(pages)}
     ftfy_text = {p.damaged: ftfy_out[k] for k, p in enumerate(pages)}
     return {
@@ -370,6 +384,7 @@ def classes(per_kind: int) -> dict[str, object]:
         "repair": dc.score(pages, lambda t: by_text[t]),
         "ftfy": dc.score(pages, lambda t: (ftfy_text[t], [])),
         "speed": theirs / ours if ours else 0.0,
+        "speed_by_kind": {kind: (t / o if o else 0.0) for kind, (o, t) in seconds.items()},
     }
 
 
@@ -395,7 +410,18 @@ def print_classes(res: dict[str, object]) -> None:
     for cls in ("clean", "entity", "word_final", "lost_letters", "thai_tail", "mojibake"):
         label = "clean pages" if cls == "clean" else f"{cls} pages"
         print(f"{label:<22}{ours[cls].untouched:>7}{ours[cls].false_edits:>9}{theirs[cls].false_edits:>8}")
-    print(f"speed on this corpus: repair {res['speed']:.2f}x ftfy.fix_text (CPU time, same pages)")
+    by_kind = res["speed_by_kind"]
+    assert isinstance(by_kind, dict)
+    print(
+        "speed, first pass (CPU time, page by page interleaved with ftfy; ftfy time / repair time, higher is faster):"
+    )
+    print("  " + "  ".join(f"{kind} {ratio:.2f}x" for kind, ratio in by_kind.items()))
+    speed = res["speed"]
+    assert isinstance(speed, float)
+    verdict = "ok" if speed >= SPEED_TARGET else "BELOW TARGET"
+    print(
+        f"speed on this corpus: repair {speed:.2f}x ftfy.fix_text (CPU time, same pages; target >= {SPEED_TARGET:g}x: {verdict})"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
