@@ -49,7 +49,9 @@ def names(dic: Path) -> dict[str, bool]:
     for s in stems:
         w = s.lower()
         if s[0].isupper() and not (len(s) > 1 and s.isupper()) and not ACCENTED.isdisjoint(w):
-            out[w] = w not in lower
+            # the dictionary lists singular stems: "Lágrimas" (a place) is also "lágrima" + s
+            common = w in lower or (w.endswith("s") and (w[:-1] in lower or w[:-2] in lower))
+            out[w] = not common
     return out
 
 

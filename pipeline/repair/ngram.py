@@ -177,6 +177,8 @@ NAME_ONLY = 0.9  # hunspell writes it only with a capital (Álava)
 NAME_TOO = 0.4  # hunspell has it both ways (Cámara and cámara)
 NOT_A_NAME = 0.03
 CAP_WEIGHT = 3.0  # the dictionary's prior counts as this many treebank occurrences
+DOMAIN_WEIGHT = 0.5  # how far the treebanks' suffix frequencies move wordfreq's prior (tuned with --dev)
+DOMAIN_SHRINK = 200.0  # a class's treebank count is shrunk towards wordfreq's by this many tokens
 
 
 class Bigrams:
@@ -217,6 +219,7 @@ class Bigrams:
         self._suffix_p = {s: c / total for s, c in suffixes.items()}
         self._word_cache: dict[str, tuple[float, float, str, float, int, float, float, dict[str, int], dict[str, int]]]
         self._word_cache = {}
+        self._domain_cache: dict[str, float] | None = None
 
     def capitalised(self, word: str) -> bool:
         """Whether ``word`` is a name: written with a capital in three quarters of its occurrences
@@ -311,12 +314,35 @@ class Bigrams:
             out.append(total)
         return out
 
+    def _domain(self) -> dict[str, float]:
+        """Per suffix class, how much commoner the treebanks' text makes it than wordfreq's mix
+        (subtitles, chat, ...): news-like lesson text says "prestó", not "presté". The ratio of
+        the two class frequencies, shrunk towards 1 for classes the treebanks barely saw, to the
+        power :data:`DOMAIN_WEIGHT`. Computed once (a pass over the lexicon)."""
+        if self._domain_cache is None:
+            wf: Counter[str] = Counter()
+            for w, z in lexicon.zipf_table().items():
+                wf[suffix_class(w)] += 10 ** (z - 9.0)
+            wf_total = sum(wf.values()) or 1.0
+            tb: Counter[str] = Counter()
+            for w, c in self.unigrams.items():
+                if w[0].isalpha():
+                    tb[suffix_class(w)] += c
+            tb_total = sum(tb.values())
+            self._domain_cache = {}
+            if tb_total:
+                for cls, mass in wf.items():
+                    p_wf = mass / wf_total
+                    p_tb = (tb.get(cls, 0) + DOMAIN_SHRINK * p_wf) / (tb_total + DOMAIN_SHRINK)
+                    self._domain_cache[cls] = (p_tb / p_wf) ** DOMAIN_WEIGHT
+        return self._domain_cache
+
     def _stats(self, word: str) -> tuple[float, float, str, float, int, float, float, dict[str, int], dict[str, int]]:
         """What :meth:`scores` needs of ``word`` itself, computed once per word."""
         got = self._word_cache.get(word)
         if got is None:
-            p0 = _prior(word)
             s = suffix_class(word)
+            p0 = _prior(word) * self._domain().get(s, 1.0)
             right = self.right.get(word, {})
             got = (
                 p0,
