@@ -320,9 +320,10 @@ class Bigrams:
         the two class frequencies, shrunk towards 1 for classes the treebanks barely saw, to the
         power :data:`DOMAIN_WEIGHT`. Computed once (a pass over the lexicon)."""
         if self._domain_cache is None:
-            wf: Counter[str] = Counter()
+            wf: dict[str, float] = {}
             for w, z in lexicon.zipf_table().items():
-                wf[suffix_class(w)] += 10 ** (z - 9.0)
+                cls = suffix_class(w)
+                wf[cls] = wf.get(cls, 0.0) + 10 ** (z - 9.0)
             wf_total = sum(wf.values()) or 1.0
             tb: Counter[str] = Counter()
             for w, c in self.unigrams.items():
