@@ -254,40 +254,13 @@ class Bigrams:
         t = max(self.followers.get(a, 0), MU)
         return (self.after.get(a, {}).get(b, 0) + t * p0) / (self.unigrams.get(a, 0) + t)
 
-    def left_score(self, prev: str | None, word: str) -> float:
-        """log ``P(word | prev)`` up to a term that is the same for every ``word`` (accented words only):
-        the word bigram backed off to the class bigram ``P(class(word) | prev)``, then to the prior."""
-        p0 = _prior(word)
-        if prev is None:
-            return math.log(p0)
-        s = suffix_class(word)
-        ps = self._suffix_p.get(s, self._class_floor)
-        n = self.unigrams.get(prev, 0)
-        u = max(self.class_followers.get(prev, 0), MU)
-        ratio = (self.left.get(prev, {}).get(s, 0) + u * ps) / ((n + u) * ps)
-        t = max(self.followers.get(prev, 0), MU)
-        return math.log(self.after.get(prev, {}).get(word, 0) + t * p0 * ratio)
-
-    def right_score(self, word: str, nxt: str | None, nxt_class: str | None) -> float:
-        """log ``P(nxt | word) / P(nxt)`` (``word`` accented): the word bigram backed off to the
-        class bigram ``P(class(nxt) | word) / P(class(nxt))``, then to no evidence (0)."""
-        if nxt is None:
-            return 0.0
-        n = self.unigrams.get(word, 0)
-        if not n:
-            return 0.0
-        ratio = 1.0
-        if nxt_class is not None:
-            classes = self.right.get(word, {})
-            v = max(len(classes), MU)
-            pc = self.class_prob(nxt_class)
-            ratio = (classes.get(nxt_class, 0) + v * pc) / ((n + v) * pc)
-        t = max(self.followers.get(word, 0), MU)
-        return math.log((self.after.get(word, {}).get(nxt, 0) / self.prior(nxt) + t * ratio) / (n + t))
-
     def scores(self, prev: str | None, words: Iterable[str], nxt: str | None, nxt_class: str | None) -> list[float]:
-        """:meth:`score` of each of ``words`` (lower-case accented words) in one context: the
-        context's counts are looked up once, each word's own once per process (the hot loop)."""
+        """:meth:`score` of each of ``words`` (lower-case accented words) in one context.
+
+        Left: the word bigram ``P(word | prev)`` backed off to the class bigram
+        ``P(class(word) | prev) / P(class(word))`` times the prior. Right: ``P(nxt | word) / P(nxt)``
+        backed off to ``P(class(nxt) | word) / P(class(nxt))``, then to no evidence (0).
+        The context's counts are looked up once, each word's own once per process (the hot loop)."""
         out = []
         if prev is not None:
             n = self.unigrams.get(prev, 0)
@@ -361,9 +334,8 @@ class Bigrams:
 
     def score(self, prev: str | None, word: str, nxt: str | None, nxt_class: str | None = None) -> float:
         """How well ``word`` fits between its neighbours: ``log P(word | prev) + log P(nxt | word) / P(nxt)``,
-        the left term up to a constant shared by all words in the same context."""
-        w = word.lower()
-        return self.left_score(prev, w) + self.right_score(w, nxt, nxt_class)
+        the left term up to a constant shared by all words in the same context (see :meth:`scores`)."""
+        return self.scores(prev, [word.lower()], nxt, nxt_class)[0]
 
 
 def from_counts(counts: Counts, names: dict[str, bool] | None = None) -> Bigrams:
