@@ -337,19 +337,51 @@ def detect_document(
     sentence, as in :func:`detect_spans`.
     """
     cands = _latin_candidates(normalize_languages(languages))
-    analysed = [_analyse(seg, cands) for seg in segments]
+    # One pass, labelling each segment as soon as the segments it listens to are
+    # analysed (``_NEIGHBOUR_WINDOW`` behind the analysis), so only a window of
+    # pieces and votes is alive at a time instead of every piece of the lesson
+    # with its scores (that was the peak of a big lesson: ~9x its size). A
+    # segment that needs the document language (no sure piece of its own, no
+    # neighbour vote) waits for the end, when that language is known.
+    n = len(segments)
+    out: list[list[Span] | None] = [None] * n
+    votes: list[dict[str, float] | None] = [None] * n  # only the window's are kept
+    window: dict[int, tuple[list[_Piece], str | None]] = {}
+    waiting: dict[int, list[_Piece]] = {}
     doc_total: dict[str, float] = {}
-    for pieces in analysed:
-        for lang, n in _strong_letters(pieces).items():
-            doc_total[lang] = doc_total.get(lang, 0.0) + n
+
+    def label(j: int) -> None:
+        pieces, local = window.pop(j)
+        ctx = local or _neighbour_context(votes, j, blocks)
+        if ctx is None and _needs_context(pieces, cands):
+            waiting[j] = pieces
+        else:
+            _decide(pieces, cands, ctx)
+            out[j] = _to_spans(segments[j], pieces, merge)
+        if j >= _NEIGHBOUR_WINDOW:
+            votes[j - _NEIGHBOUR_WINDOW] = None  # no later segment listens to it
+
+    for i, text in enumerate(segments):
+        pieces = _analyse(text, cands)
+        strong = _strong_letters(pieces)
+        for lang, k in strong.items():
+            doc_total[lang] = doc_total.get(lang, 0.0) + k
+        votes[i] = _segment_votes(pieces)
+        window[i] = (pieces, _argmax(strong))
+        if i >= _NEIGHBOUR_WINDOW:
+            label(i - _NEIGHBOUR_WINDOW)
+    for j in range(max(0, n - _NEIGHBOUR_WINDOW), n):
+        label(j)
     doc_lang = _argmax(doc_total)
-    votes = [_segment_votes(p) for p in analysed]
-    out: list[list[Span]] = []
-    for i, pieces in enumerate(analysed):
-        ctx = _local_context(pieces) or _neighbour_context(votes, i, blocks) or doc_lang
-        _decide(pieces, cands, ctx)
-        out.append(_to_spans(segments[i], pieces, merge))
-    return out
+    for j, pieces in waiting.items():
+        _decide(pieces, cands, doc_lang)
+        out[j] = _to_spans(segments[j], pieces, merge)
+    return [spans if spans is not None else [] for spans in out]
+
+
+def _needs_context(pieces: list[_Piece], cands: tuple[str, ...]) -> bool:
+    """Whether :func:`_decide` would read the context for these pieces."""
+    return len(cands) >= 2 and any(p.method not in ("script", "neutral") for p in pieces)
 
 
 def main_language(spans: Sequence[Span], text: str) -> str:
@@ -698,7 +730,7 @@ def _segment_votes(pieces: list[_Piece]) -> dict[str, float]:
     return votes
 
 
-def _neighbour_context(votes: list[dict[str, float]], i: int, blocks: Sequence[int] | None) -> str | None:
+def _neighbour_context(votes: Sequence[dict[str, float] | None], i: int, blocks: Sequence[int] | None) -> str | None:
     """The language the segments around ``i`` vote for (nearer and same-block ones weigh more)."""
     total: dict[str, float] = {}
     lo, hi = max(0, i - _NEIGHBOUR_WINDOW), min(len(votes), i + _NEIGHBOUR_WINDOW + 1)

@@ -46,22 +46,28 @@ def _build_lesson(data: bytes, name: str, source: str, config: PipelineConfig) -
     from pipeline.structure import find_title, parse_blocks
 
     decoded = decode_lesson(data, source)  # refuses lessons over the size limits
+    encoding, notes = decoded.encoding, [decoded.note] if decoded.note else []
     repaired = repair(decoded.text, threshold=config.threshold)
+    # The decoded text is a whole copy of the page (2-4 bytes a character when
+    # it holds Thai): drop it before the later stages make their own objects.
+    del decoded
     blocks = parse_blocks(repaired.text)
     segments = [s for b in blocks for s in b.segments]
     block_ids = [i for i, b in enumerate(blocks) for _ in b.segments]  # table cells share context
     spans_per_segment = detect_document([s.text for s in segments], languages=config.languages, blocks=block_ids)
+    del block_ids
     for seg, spans in zip(segments, spans_per_segment):
         seg.spans = spans
         seg.lang = main_language(spans, seg.text)
+    del segments, spans_per_segment
     return Lesson(
         name=name,
         source=source,
-        encoding=decoded.encoding,
+        encoding=encoding,
         text=repaired.text,
         title=find_title(blocks),  # "" without a title line: no heading made from the file name
         blocks=blocks,
-        edits=list(repaired.edits),
-        flagged=list(repaired.flagged),
-        notes=[decoded.note] if decoded.note else [],
+        edits=repaired.edits,  # the lists themselves: Repaired is dropped here
+        flagged=repaired.flagged,
+        notes=notes,
     )
