@@ -735,12 +735,13 @@ def _neighbour_context(votes: Sequence[dict[str, float] | None], i: int, blocks:
     total: dict[str, float] = {}
     lo, hi = max(0, i - _NEIGHBOUR_WINDOW), min(len(votes), i + _NEIGHBOUR_WINDOW + 1)
     for j in range(lo, hi):
-        if j == i or not votes[j]:
+        vote = votes[j]
+        if j == i or not vote:
             continue
         weight = 1.0 / abs(i - j)
         if blocks is not None and blocks[j] == blocks[i]:
             weight *= 2.0
-        for lang, v in votes[j].items():
+        for lang, v in vote.items():
             total[lang] = total.get(lang, 0.0) + weight * v
     return _argmax(total) if total and max(total.values()) >= _MIN_NEIGHBOUR_VOTE else None
 
