@@ -41,6 +41,7 @@ and the stem must not be a word on its own (``Canvasของ``).
 from __future__ import annotations
 
 import bisect
+import gc
 import itertools
 import re
 from functools import lru_cache
@@ -351,11 +352,15 @@ def _max_cost(target: str) -> float:
 @lru_cache(maxsize=1)
 def _sorted_words() -> tuple[tuple[str, ...], dict[str, float]]:
     table = lexicon.zipf_table()
-    # A tuple, not a list: the collector untracks a tuple of strings the first
-    # time it sees it, where a list of 200k strings stays tracked and every
-    # later collection walks it (the first one after the load cost ~5 ms, as
-    # much as the Thai repairs of 60 pages).
-    return tuple(sorted(w for w, z in table.items() if z >= MIN_ZIPF_TAIL)), table
+    # A tuple, not a list: the garbage collector untracks a tuple of strings
+    # the first time it sees it, where a list of 200k strings stays tracked
+    # and every later collection walks it again. That first walk (5-13 ms,
+    # the Thai repairs of some 60 pages) is part of loading the table, so it
+    # is done here, once, rather than by whichever page's allocations set off
+    # the next young collection.
+    words = tuple(sorted(w for w, z in table.items() if z >= MIN_ZIPF_TAIL))
+    gc.collect(0)
+    return words, table
 
 
 @lru_cache(maxsize=512)  # bounded: a short stem lists many words
