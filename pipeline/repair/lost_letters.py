@@ -239,7 +239,7 @@ def _choose(pre: str, suf: str, line: str, start: int, end: int, ctx: PageContex
     damage evidence and :data:`LOST_RATE`, the semicolon does not.
     """
     key = pre.lower() + ";" + suf.lower()
-    if key not in lexicon.lost_letter_index():
+    if key not in _index():
         return None
     prev, nxt = ngram.context(line, start, end)
     nxt_class = ngram.next_class(line, end, nxt) if suf or pre else None
@@ -297,16 +297,14 @@ def _in_context(
     scale, before the page's odds (cached: pages repeat their contexts)."""
     model = ngram.model()
     words, cut_logs = _options(key)
-    context = model.scores(prev, words, nxt, nxt_class)
-    if case is None:
-        scored = sorted(zip(map(sum, zip(cut_logs, context, strict=True)), words, strict=True), key=_best_first)
-    else:
-        scored = sorted(
-            ((c + x + _case_score(model, w, case), w) for c, x, w in zip(cut_logs, context, words, strict=True)),
-            key=_best_first,
-        )
-    top = scored[0][0]
-    mass = tuple((math.exp(SHARPNESS * (s - top)), w) for s, w in scored)
+    scores = model.scores(prev, words, nxt, nxt_class, cut_logs)
+    if case is not None:
+        scores = [x + _case_score(model, w, case) for x, w in zip(scores, words, strict=True)]
+    # (-score, word): best first, ties by the word, without a key function
+    ranked = sorted(zip([-x for x in scores], words, strict=True))
+    top = ranked[0][0]
+    exp = math.exp
+    mass = tuple((exp(SHARPNESS * (top - x)), w) for x, w in ranked)
     if not punct_reading:
         return mass, None
     # Word or real semicolon? Compared without the left neighbour: the model
@@ -324,8 +322,12 @@ def _in_context(
     return mass, min(punct / readings, 1e20) * sum(p for p, _ in mass)
 
 
-def _best_first(s: tuple[float, str]) -> tuple[float, str]:
-    return -s[0], s[1]
+@lru_cache(maxsize=1)
+def _index() -> dict[str, tuple[tuple[str, float, float], ...]]:
+    """The lost-letter index, with the model's per-word numbers of all its candidates ready (once per process)."""
+    index = lexicon.lost_letter_index()
+    ngram.model().prepare({w for options in index.values() for w, _, _ in options})
+    return index
 
 
 @lru_cache(maxsize=16384)

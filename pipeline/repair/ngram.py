@@ -34,6 +34,7 @@ and ``<s>`` / ``</s>`` for the start and end of a sentence (or line).
 from __future__ import annotations
 
 import gzip
+import itertools
 import math
 import re
 from collections import Counter
@@ -220,6 +221,7 @@ class Bigrams:
         self._word_cache: dict[str, tuple[float, float, str, float, int, float, float, dict[str, int], dict[str, int]]]
         self._word_cache = {}
         self._domain_cache: dict[str, float] | None = None
+        self._pcap: dict[str, float] = {}
 
     def capitalised(self, word: str) -> bool:
         """Whether ``word`` is a name: written with a capital in three quarters of its occurrences
@@ -231,9 +233,12 @@ class Bigrams:
         """How often ``word`` is written with a capital inside a sentence: the treebanks'
         counts, smoothed towards what the dictionary says (:data:`NAME_ONLY` ...)."""
         w = word.lower()
-        name = self.names.get(w)
-        prior = NOT_A_NAME if name is None else NAME_ONLY if name else NAME_TOO
-        return (self.caps.get(w, 0) + CAP_WEIGHT * prior) / (self.unigrams.get(w, 0) + CAP_WEIGHT)
+        got = self._pcap.get(w)
+        if got is None:
+            name = self.names.get(w)
+            prior = NOT_A_NAME if name is None else NAME_ONLY if name else NAME_TOO
+            got = self._pcap[w] = (self.caps.get(w, 0) + CAP_WEIGHT * prior) / (self.unigrams.get(w, 0) + CAP_WEIGHT)
+        return got
 
     def prior(self, word: str) -> float:
         return _prior(word)
@@ -254,13 +259,21 @@ class Bigrams:
         t = max(self.followers.get(a, 0), MU)
         return (self.after.get(a, {}).get(b, 0) + t * p0) / (self.unigrams.get(a, 0) + t)
 
-    def scores(self, prev: str | None, words: Iterable[str], nxt: str | None, nxt_class: str | None) -> list[float]:
+    def scores(
+        self,
+        prev: str | None,
+        words: Iterable[str],
+        nxt: str | None,
+        nxt_class: str | None,
+        base: Iterable[float] | None = None,
+    ) -> list[float]:
         """:meth:`score` of each of ``words`` (lower-case accented words) in one context.
 
         Left: the word bigram ``P(word | prev)`` backed off to the class bigram
         ``P(class(word) | prev) / P(class(word))`` times the prior. Right: ``P(nxt | word) / P(nxt)``
         backed off to ``P(class(nxt) | word) / P(class(nxt))``, then to no evidence (0).
-        The context's counts are looked up once, each word's own once per process (the hot loop)."""
+        The context's counts are looked up once, each word's own once per process (the hot loop).
+        ``base``: a number per word added to its score (the lost-letter cut's log prior)."""
         out = []
         if prev is not None:
             n = self.unigrams.get(prev, 0)
@@ -272,13 +285,13 @@ class Bigrams:
         pn = self.prior(nxt) if nxt is not None else 1.0
         pc = self.class_prob(nxt_class) if nxt_class is not None else 1.0
         log = math.log
-        for word in words:
+        for word, b in zip(words, base or itertools.repeat(0.0)):
             p0, log_p0, s, ps, nw, tw, vw, after_w, right_w = self._stats(word)
             if prev is None:
-                total = log_p0
+                total = b + log_p0
             else:
                 lc = left_prev.get(s, 0)
-                total = log(after_prev.get(word, 0) + p0 * left_norm * (lc + u * ps) / ps)
+                total = b + log(after_prev.get(word, 0) + p0 * left_norm * (lc + u * ps) / ps)
             if nxt is not None and nw:
                 ratio = 1.0
                 if nxt_class is not None:
@@ -310,6 +323,12 @@ class Bigrams:
                     p_tb = (tb.get(cls, 0) + DOMAIN_SHRINK * p_wf) / (tb_total + DOMAIN_SHRINK)
                     self._domain_cache[cls] = (p_tb / p_wf) ** DOMAIN_WEIGHT
         return self._domain_cache
+
+    def prepare(self, words: Iterable[str]) -> None:
+        """Compute :meth:`_stats` of ``words`` now (the lost-letter candidates, about 19k: 0.1 s once
+        per process), so that no page pays for the first sight of a word."""
+        for w in words:
+            self._stats(w)
 
     def _stats(self, word: str) -> tuple[float, float, str, float, int, float, float, dict[str, int], dict[str, int]]:
         """What :meth:`scores` needs of ``word`` itself, computed once per word."""
