@@ -15,7 +15,7 @@ from pathlib import Path
 import ftfy
 import pytest
 
-from pipeline.repair import mojibake
+from pipeline.repair import mojibake, repair
 
 ROOT = Path(__file__).resolve().parent.parent
 FTFY_DATA = ROOT / "tests" / "data" / "ftfy"
@@ -108,3 +108,16 @@ def test_thai_match_floors_change_nothing() -> None:
     assert len(seen) > 100
     for stem, thai, rest in sorted(seen):
         assert _match(stem, thai, rest) == _match(stem, thai, rest, floors=False), (stem, thai, rest)
+
+
+@pytest.mark.parametrize("n", [0, 700, 16_382, 16_383, 16_384, 40_000])
+def test_offsets_around_the_shared_offset_map(n: int) -> None:
+    """Lines shorter than the shared 0..N map slice it; longer ones build their own: same offsets."""
+    from pipeline.repair.core import _identity
+
+    assert list(_identity(n + 1)) == list(range(n + 1))
+    text = "primera línea\n" + "a" * n + " el mó;dulo y la relació;n, ¿;Qué?"
+    result = repair(text)
+    assert result.text == "primera línea\n" + "a" * n + " el módulo y la relación, ¿Qué?"
+    for edit in result.edits:
+        assert text[edit.start : edit.end] == edit.before

@@ -79,8 +79,9 @@ class _Line:
     def __init__(self, text: str, base: int) -> None:
         self.text = text
         self.base = base
-        # _pos[i] = original offset of boundary i of the current text (len + 1
-        # entries); built on the first edit, since most lines get none. A
+        # _pos[i] = offset in the original line of boundary i of the current
+        # text (len + 1 entries; ``base`` is added when an edit is logged);
+        # built on the first edit, since most lines get none. A
         # machine-integer array, not a list of int objects: 4 bytes per
         # character instead of about 40, which on a page scraped as one huge
         # line was most of repair's peak memory.
@@ -89,8 +90,7 @@ class _Line:
     @property
     def pos(self) -> array[int]:
         if self._pos is None:
-            end = self.base + len(self.text) + 1
-            self._pos = array("i" if end <= self._INT_MAX else "q", range(self.base, end))
+            self._pos = _identity(len(self.text) + 1)
         return self._pos
 
     def apply(
@@ -107,6 +107,7 @@ class _Line:
             cands.sort(key=_by_span)
         text = self.text
         pos = self.pos
+        base = self.base
         pieces: list[str] = []
         new_pos = array(pos.typecode)
         last = 0
@@ -116,16 +117,14 @@ class _Line:
             before = text[start:end]
             if before == after:
                 continue
-            conf = round(min(max(confidence, 0.0), 1.0), 4)
-            if 0.0 < conf:  # one float object per distinct value (at most 10,001), not one per edit
-                conf = _CONFIDENCES.setdefault(conf, conf)
+            conf = _rounded(confidence)
             if conf < threshold:
                 if conf >= FLAG_FLOOR:
-                    key = (pos[start], pos[end], rule, after)
+                    key = (base + pos[start], base + pos[end], rule, after)
                     if key not in flagged:
-                        flagged[key] = Edit(pos[start], pos[end], before, after, rule, conf, applied=False)
+                        flagged[key] = Edit(key[0], key[1], before, after, rule, conf, applied=False)
                 continue
-            edits.append(Edit(pos[start], pos[end], before, after, rule, conf))
+            edits.append(Edit(base + pos[start], base + pos[end], before, after, rule, conf))
             pieces.append(text[last:start])
             pieces.append(after)
             new_pos += pos[last:start]
@@ -138,6 +137,40 @@ class _Line:
         self.text = "".join(pieces)
         self._pos = new_pos
         return True
+
+
+def _rounded(confidence: float) -> float:
+    """A candidate's confidence as logged: clamped to [0, 1], 4 decimals, and
+    one float object per distinct value (at most 10,001), not one per edit."""
+    conf = _ROUNDED.get(confidence)
+    if conf is None:
+        conf = round(min(max(confidence, 0.0), 1.0), 4)
+        if 0.0 < conf:
+            conf = _CONFIDENCES.setdefault(conf, conf)
+        if len(_ROUNDED) >= _ROUNDED_MAX:
+            _ROUNDED.clear()
+        _ROUNDED[confidence] = conf
+    return conf
+
+
+# Raw confidence -> rounded: most candidates of a page share a few values.
+_ROUNDED: dict[float, float] = {}
+_ROUNDED_MAX = 4096
+# The offset map of a fresh line is 0..len: a slice of this (a memory copy)
+# instead of an array built from a range (30 us for a 600-character line).
+# Lines up to this long share it; longer ones build their own.
+_IDENTITY_MAX = 1 << 14
+_IDENTITY = array("i")
+
+
+def _identity(n: int) -> array[int]:
+    """array 0, 1, ..., n - 1 (C ints while they fit)."""
+    global _IDENTITY
+    if n > _IDENTITY_MAX:
+        return array("i" if n <= _Line._INT_MAX else "q", range(n))
+    if len(_IDENTITY) < n:
+        _IDENTITY = array("i", range(min(max(n, 2 * len(_IDENTITY), 1024), _IDENTITY_MAX)))
+    return _IDENTITY[:n]
 
 
 def _by_span(c: Candidate) -> tuple[int, int]:
