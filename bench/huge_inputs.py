@@ -10,8 +10,10 @@ rendered, in a fresh process per size, so that the peak resident set size
 of the child), peak RSS, the growth of RSS over the same child's baseline
 after warm-up (imports and word lists, paid once per worker), that growth as
 a multiple of the input, and time and growth ratios against the smallest
-size. Linear time means the time ratio follows the size ratio; memory within
-bounds means growth <= 10x the input.
+size, and whether the growth is within :data:`BOUND` (10x) the input. Linear
+time means the time ratio follows the size ratio. The warm-up lesson has every
+kind of damage, so the repair data loaded once per worker (the n-gram model,
+the Thai readings) is in the baseline, as the word lists are.
 
 Shapes: ``paragraphs`` concatenates generated lessons of bench/repair.py
 (headings, bullets, tables, Thai, every damage class); ``lines`` is a
@@ -41,11 +43,14 @@ if str(ROOT) not in sys.path:
 MB = 1_000_000
 # The last size of each shape is over the limits of pipeline.decode (8 MiB,
 # 150,000 lines): it must be refused at once, with one line.
+# The sizes just under them (8.3 MB, 149,000 lines) are the worst a batch builds.
 SIZES = {
-    "paragraphs": [1 * MB, 2 * MB, 4 * MB, 8 * MB, 16 * MB],
-    "lines": [10_000, 30_000, 100_000, 200_000, 1_000_000],
-    "one_line": [MB // 4, 1 * MB, 4 * MB],
+    "paragraphs": [1 * MB, 2 * MB, 4 * MB, 8_300_000, 16 * MB],
+    "lines": [10_000, 30_000, 100_000, 149_000, 200_000, 1_000_000],
+    "one_line": [MB // 4, 1 * MB, 4 * MB, 8_300_000],
 }
+# Peak memory of one lesson, as a multiple of its size, that a row must stay within.
+BOUND = 10.0
 QUICK = {"paragraphs": [1 * MB, 4 * MB, 16 * MB], "lines": [10_000, 100_000, 200_000], "one_line": [MB // 4, 1 * MB]}
 _LINE_WORDS = [
     "cliente",
@@ -112,7 +117,10 @@ def run(data):
     lesson = build_lesson(data, "huge", "huge.txt", PipelineConfig())
     return render_markdown(lesson.title, lesson.blocks, {"title": lesson.title}).markdown
 
-run("Título\n\nUna relació;n con el cliente. ความสัมพันธ์ &oacute; Ã³.\n".encode("utf-8"))
+# The warm-up touches every repair pass, so the data each loads once per worker
+# (word lists, the n-gram model, Thai readings) is in the baseline, not in the growth.
+run(("Título\n\nUna relació;n con el cliente. ความสัมพันธ์ &oacute; Ã³. La c;nica y la ag;cola se utili; "
+     "aplicá;นดอลอ. Mé;ซิคอ ¿;;mo está?\n").encode("utf-8"))
 base = rss()
 data = open(sys.argv[2], "rb").read()
 t0 = time.process_time()
@@ -203,8 +211,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"{'shape':<11}{'size':>14}{'input MB':>10}{'CPU s':>9}{'ratio':>7}{'peak RSS MB':>13}{'growth MB':>11}"
-        f"{'growth/in':>10}{'ratio':>7}  note"
+        f"{'growth/in':>10}{'ratio':>7}  within {BOUND:g}x"
     )
+    over = 0
     for shape in args.shape or ["paragraphs", "lines", "one_line"]:
         first: dict[str, float | str] | None = None
         for size in sizes[shape]:
@@ -223,12 +232,15 @@ def main(argv: list[str] | None = None) -> int:
             t_ratio = float(row["seconds"]) / max(float(first["seconds"]), 1e-9)
             g_ratio = growth / max(float(first["growth"]), 1.0)
             inp = float(row["input_bytes"])
-            note = ""
+            within = growth / inp <= BOUND
+            over += not within
+            note = "yes" if within else "NO"
             print(
                 f"{shape:<11}{_label(shape, size):>14}{inp / MB:>10.1f}{float(row['seconds']):>9.2f}{t_ratio:>7.1f}"
                 f"{float(row['peak_rss']) / MB:>13.0f}{growth / MB:>11.0f}{growth / inp:>10.1f}{g_ratio:>7.1f}  {note}"
             )
             sys.stdout.flush()
+    print(f"{over} row(s) over {BOUND:g}x the input" if over else f"every row within {BOUND:g}x the input")
     return 0
 
 

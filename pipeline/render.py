@@ -96,17 +96,18 @@ def render_markdown(title: str, blocks: list[Block], front_matter: dict[str, Any
     """
     out = _Writer()
     if front_matter:
-        out.lines.append("---")
-        out.lines.extend(_yaml(front_matter).splitlines())
-        out.lines.append("---")
+        out.put("---")
+        for line in _yaml(front_matter).splitlines():
+            out.put(line)
+        out.put("---")
     notice = untranslated_notice(blocks, front_matter)
     has_title = any(b.kind is BlockKind.HEADING and b.level == 1 for b in blocks)
     if title.strip() and not has_title:
         out.separate()
-        out.lines.append("# " + _heading_text(_escape_inline(_fold(title))))
+        out.put("# " + _heading_text(_escape_inline(_fold(title))))
     if notice and not has_title:
         out.separate()
-        out.lines.append(notice)
+        out.put(notice)
         notice = ""
     lists = _ListState()
     for block in blocks:
@@ -118,9 +119,9 @@ def render_markdown(title: str, blocks: list[Block], front_matter: dict[str, Any
         _RENDERERS[block.kind](out, block)
         if notice and block.kind is BlockKind.HEADING and block.level == 1:
             out.separate()
-            out.lines.append(notice)  # right under the title, where a reader starts
+            out.put(notice)  # right under the title, where a reader starts
             notice = ""
-    return RenderResult("\n".join(out.lines) + "\n", out.segment_lines)
+    return RenderResult(out.text(), out.segment_lines)
 
 
 _LANG_NAMES = {"es": "Spanish", "en": "English", "th": "Thai", "und": "an undetermined language"}
@@ -167,19 +168,50 @@ def untranslated_notice(blocks: list[Block], front_matter: dict[str, Any]) -> st
 
 
 class _Writer:
-    """Collects lines and the line number of each segment as it is placed."""
+    """Collects lines and the line number of each segment as it is placed.
+
+    Lines are joined into chunks of :data:`_CHUNK_LINES` as they come: a lesson
+    of 100k short lines would otherwise hold 100k line objects (about 50 bytes
+    each over their text) next to the lesson until the end.
+    """
 
     def __init__(self) -> None:
-        self.lines: list[str] = []
+        self.lines: list[str] = []  # the current chunk
+        self.chunks: list[str] = []
+        self.count = 0  # lines so far, all chunks
+        self.last: str | None = None  # the last line, None before the first
         self.segment_lines: list[int] = []
 
+    def put(self, line: str) -> None:
+        self.lines.append(line)
+        self.count += 1
+        self.last = line
+        if len(self.lines) >= _CHUNK_LINES:
+            self.chunks.append("\n".join(self.lines))
+            self.lines = []
+
     def separate(self) -> None:
-        if self.lines and self.lines[-1] != "":
-            self.lines.append("")
+        if self.last is not None and self.last != "":
+            self.put("")
 
     def add(self, line: str, segments: int) -> None:
-        self.lines.append(line.rstrip())
-        self.segment_lines.extend([len(self.lines)] * segments)
+        self.put(line.rstrip())
+        self.segment_lines.extend([self.count] * segments)
+
+    def text(self) -> str:
+        """The Markdown: every line, each ended by a newline (the file ends with exactly one)."""
+        if self.lines:
+            self.chunks.append("\n".join(self.lines))
+            self.lines = []
+        if not self.chunks:
+            return "\n"
+        self.chunks.append("")  # the final newline, without a second copy of the text
+        text = "\n".join(self.chunks)
+        self.chunks = []
+        return text
+
+
+_CHUNK_LINES = 1024
 
 
 @dataclass
