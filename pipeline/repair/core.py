@@ -195,9 +195,14 @@ def repair(text: str, *, threshold: float = 0.5) -> Repaired:
     edits: list[Edit] = []
     flagged: dict[tuple[int, int, str, str], Edit] = {}
     trigger = _needs_work_thai if ctx.has_thai else _needs_work
+    # A page of one line is its line: the page-level scans already answered the line-level ones.
+    single = len(lines) == 1
     base = 0
     for i, line in enumerate(lines):
-        moji = (mojibake and line_has_mojibake(line)) or (controls and line_has_controls(line))
+        if single:
+            moji = mojibake or controls
+        else:
+            moji = (mojibake and line_has_mojibake(line)) or (controls and line_has_controls(line))
         if moji or trigger(line):
             lines[i] = _repair_line(line, base, ctx, threshold, moji, edits, flagged, trigger)
         base += len(line) + 1
