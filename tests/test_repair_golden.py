@@ -40,7 +40,8 @@ def test_golden_file_is_well_formed() -> None:
         assert set(case) <= {"id", "kind", "input", "expected", "note"}, case["id"]
         assert ("expected" in case) == (case["kind"] != "negative"), case["id"]
     kinds = {c["kind"] for c in CASES}
-    assert kinds == KINDS
+    assert kinds <= KINDS
+    assert KINDS - {"known_failure"} <= kinds  # known failures may run out: that is the point of them
 
 
 @pytest.mark.parametrize("case", _params())

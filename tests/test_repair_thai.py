@@ -71,3 +71,45 @@ def test_phonetic_key_and_clusters() -> None:
     assert clusters("นดอลอ") == ["น", "ด", "อ", "ล", "อ"]
     assert match("aplicá", "นดอลอ")[0] == "aplicándolo"  # type: ignore[index]
     assert match("zyxwá", "ลอบอ") is None
+
+
+@pytest.mark.parametrize(
+    ("damaged", "restored"),
+    [
+        ("Nuestros clienteส compran cada semana.", "Nuestros clientes compran cada semana."),
+        ("Nuestros clienteส.", "Nuestros clientes."),
+        ("Los productoส nuevos, y más.", "Los productos nuevos, y más."),
+    ],
+)
+def test_short_thai_ending_glued_onto_a_word_is_restored_in_spanish_text(damaged: str, restored: str) -> None:
+    # "cliente" is a word on its own; the Thai letter read exactly completes a commoner one.
+    result = repair(PAGE + damaged)
+    assert result.text == FIXED + restored
+    (edit,) = [e for e in result.edits if e.rule == "thai_tail"]
+    assert edit.applied
+    assert repair(result.text).edits == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nuestros clienteลูกค้า compran cada semana.",  # a Thai word: no Spanish ending reads from it
+        "Nuestros cliente ส compran cada semana.",  # after a space: Thai
+        "ลูกค้าclienteส ซื้อทุกสัปดาห์",  # among Thai: no Spanish word before it
+        "Nuestros clienteส ลูกค้าซื้อ",  # Thai after it
+        "Nuestros clienteสำคัญ compran.",  # a Thai word of several clusters
+        "Nuestros clienteนะ compran.",  # a Thai particle: reads as no Spanish word
+        "Nuestros clienteสes compran.",  # Latin letters after the Thai: not a lost ending
+    ],
+)
+def test_real_thai_glued_to_a_spanish_word_is_untouched(text: str) -> None:
+    result = repair(PAGE + text)
+    assert result.text == FIXED + text
+    assert not [e for e in result.edits if e.rule == "thai_tail"]
+
+
+def test_thai_ending_on_a_word_needs_page_evidence() -> None:
+    # A clean page: the same token is only shown to a reviewer.
+    result = repair("Nuestros clienteส compran cada semana.")
+    assert result.text == "Nuestros clienteส compran cada semana."
+    assert [(e.before, e.after, e.applied) for e in result.flagged] == [("clienteส", "clientes", False)]

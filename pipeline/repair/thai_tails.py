@@ -35,7 +35,11 @@ Then the whole glued token is replaced, or, when no candidate is close enough,
 it is left exactly as it was and flagged: never a half-repair (the ``;``
 removed and the Thai kept). A Thai word standing on its own (space before it)
 is real Thai and never matched; without a ``;`` the reading must be near exact
-and the stem must not be a word on its own (``Canvasของ``).
+and the stem must not be a word on its own (``Canvasของ``), unless the Thai is
+a short ending (a letter or a syllable) standing in Spanish text that
+completes a commoner word (``Nuestros clienteส compran`` -> ``clientes``, see
+:func:`_ending_in_spanish`); such tails, like every tail without a ``;``, are
+applied only on a page that shows damage.
 """
 
 from __future__ import annotations
@@ -450,12 +454,47 @@ def thai_tail_candidates(line: str, ctx: PageContext) -> list[Candidate]:
     return out
 
 
+# A Thai run this short (a letter, a syllable) is an inflection's ending, not a Thai word.
+MAX_ENDING_CLUSTERS = 2
+_WORD_BEFORE_RE = re.compile(rf"(?:^|[^{LATIN}{THAI}])([{LATIN}]+)[^\S\n]+\Z")
+_WORD_AFTER_RE = re.compile(rf"[.,;:!?)\]»”’\"']*(?:[^\S\n]+(?P<word>[{LATIN}]+|[{THAI}]))?")
+_WINDOW = 64
+
+
+def _ending_in_spanish(m: re.Match[str], word: str) -> bool:
+    """Whether a short Thai run glued (no ``;``) onto a word that is a word on
+    its own (``clienteส``) is the word's lost ending (``clientes``): the
+    reading was exact and gives a common word, the Thai is a letter or a
+    syllable with nothing after it, and the token stands in Spanish text, a
+    Spanish word before it and, after its punctuation, another one or the end
+    of the line. Real Thai beside Spanish is a Thai word (``clienteลูกค้า``:
+    no Spanish word reads from it), is written after a space (never matched),
+    or stands among Thai (``ลูกค้าclienteส``: no Spanish word before it).
+    """
+    if m["rest"] or len(clusters(m["thai"])) > MAX_ENDING_CLUSTERS or not lexicon.is_word(word, 2.5):
+        return False
+    line, start, end = m.string, m.start(), m.end()
+    before = _WORD_BEFORE_RE.search(line, max(0, start - _WINDOW), start)
+    if before is None or not lexicon.is_word(before[1]):
+        return False
+    after = _WORD_AFTER_RE.match(line, end, end + _WINDOW)
+    nxt = after["word"] if after is not None else None
+    if nxt is None:  # punctuation, then the line's end (or more than a window of it)
+        return after is not None and (after.end() == len(line) or line[after.end()] == "\n")
+    return lexicon.is_word(nxt)
+
+
 def _tail_candidate(m: re.Match[str], ctx: PageContext) -> Candidate | None:
     stem, semi, thai, rest = m["stem"], m["semi"], m["thai"], m["rest"]
     found = match(stem.lower(), thai, rest.lower())
     if found is not None:
         word, cost, margin = found
-        if not semi and (cost > 0.2 or lexicon.zipf(stem) >= 2.0 and lexicon.zipf(word) < lexicon.zipf(stem) + 1.0):
+        if not semi and (
+            cost > 0.2
+            or lexicon.zipf(stem) >= 2.0
+            and lexicon.zipf(word) < lexicon.zipf(stem) + 1.0
+            and not _ending_in_spanish(m, word)
+        ):
             return None  # "Canvasของ": a real word next to real Thai, unless the reading is exact
         after = stem + match_case(word[len(stem) :], stem)
         if semi:
