@@ -6,9 +6,13 @@ Offsets are character offsets (Python ``str`` indices), end exclusive.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+
+
+_SHARED_TEXT = 64  # texts up to this length are interned (see Edit.__post_init__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +42,15 @@ class Edit:
     rule: str
     confidence: float
     applied: bool = True  # False: a candidate below the threshold, reported for review
+
+    def __post_init__(self) -> None:
+        # A damaged page repeats a few dozen remnants ("ó;", "Ã©") thousands of
+        # times: one string object per distinct short text, not one per edit
+        # (a one-line page of 1 MB makes 68k edits).
+        if len(self.before) <= _SHARED_TEXT:
+            object.__setattr__(self, "before", sys.intern(self.before))
+        if 1 < len(self.after) <= _SHARED_TEXT:
+            object.__setattr__(self, "after", sys.intern(self.after))
 
     @property
     def offset(self) -> int:

@@ -349,6 +349,7 @@ def detect_document(
     window: dict[int, tuple[list[_Piece], str | None]] = {}
     waiting: dict[int, list[_Piece]] = {}
     doc_total: dict[str, float] = {}
+    shared: dict[Span, Span] = {}
 
     def label(j: int) -> None:
         pieces, local = window.pop(j)
@@ -357,7 +358,7 @@ def detect_document(
             waiting[j] = pieces
         else:
             _decide(pieces, cands, ctx)
-            out[j] = _to_spans(segments[j], pieces, merge)
+            out[j] = _to_spans(segments[j], pieces, merge, shared)
         if j >= _NEIGHBOUR_WINDOW:
             votes[j - _NEIGHBOUR_WINDOW] = None  # no later segment listens to it
 
@@ -375,7 +376,7 @@ def detect_document(
     doc_lang = _argmax(doc_total)
     for j, pieces in waiting.items():
         _decide(pieces, cands, doc_lang)
-        out[j] = _to_spans(segments[j], pieces, merge)
+        out[j] = _to_spans(segments[j], pieces, merge, shared)
     return [spans if spans is not None else [] for spans in out]
 
 
@@ -793,8 +794,12 @@ def _softmax(scores: dict[str, float]) -> dict[str, float]:
 # --- spans --------------------------------------------------------------------------------
 
 
-def _to_spans(text: str, pieces: list[_Piece], merge: bool) -> list[Span]:
-    """Spans from pieces: neutrals between pieces join a neighbour, same-language neighbours merge."""
+def _to_spans(text: str, pieces: list[_Piece], merge: bool, shared: dict[Span, Span] | None = None) -> list[Span]:
+    """Spans from pieces: neutrals between pieces join a neighbour, same-language neighbours merge.
+
+    With ``shared``, equal spans of a document are one object (a Span is frozen):
+    the items and cells of a long list repeat a few spans many times.
+    """
     if not pieces:
         return []
     bounds = [[p.start, p.end] for p in pieces]
@@ -818,7 +823,10 @@ def _to_spans(text: str, pieces: list[_Piece], merge: bool) -> list[Span]:
         else:
             spans.append(Span(a, b, p.lang, p.confidence, p.method))
             weights.append(max(p.letters, 1))
-    return spans
+    if shared is not None:
+        for k, span in enumerate(spans):
+            spans[k] = shared.setdefault(span, span)
+    return spans[:]  # sized to fit: a segment's list lives as long as the lesson
 
 
 _GAP_OPENERS = "¿¡([{«“‘\"'"

@@ -32,6 +32,7 @@ Each block records the 1-based line of its first line in the input text.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass
@@ -117,14 +118,31 @@ class _Line:
     match: re.Match[str] | None = None
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Meta:
-    """What later passes need to know about a block beyond the Block itself."""
+    """What later passes need to know about a block beyond the Block itself.
+
+    Frozen and shared (see :func:`_meta`): there are only 16 of them, where one
+    per block cost 64 bytes a line of a long list.
+    """
 
     heading_like: bool = False  # single standalone line shaped like a heading
     single_row: bool = False  # a table made of one tab row and no separator
     had_p: bool = False  # a table whose cells came from <p> tags
-    short_line: str = ""  # the line's text when the block is one short line
+    short: bool = False  # the block is one line of at most _MAX_TITLE_CHARS (its text: _short_line)
+
+
+@functools.lru_cache(maxsize=None)
+def _meta(heading_like: bool = False, single_row: bool = False, had_p: bool = False, short: bool = False) -> _Meta:
+    return _Meta(heading_like, single_row, had_p, short)
+
+
+def _short_line(block: Block, meta: _Meta) -> str:
+    """The text of a block that is one short line, else ``""``."""
+    return block.segments[0].text if meta.short else ""
+
+
+_KEEP_LINES = 4096  # lines already grouped into blocks are dropped this many at a time
 
 
 # --- public API --------------------------------------------------------------
@@ -230,6 +248,9 @@ def _build(lines: list[_Line]) -> list[tuple[Block, _Meta]]:
     stack: list[list[int]] = []  # [lo, hi] indentation band of each open list level
     i, n = 0, len(lines)
     while i < n:
+        if i >= _KEEP_LINES:  # grouped lines are never looked at again
+            del lines[:i]
+            i, n = 0, len(lines)
         line = lines[i]
         if line.kind == "blank":
             i += 1
@@ -241,7 +262,7 @@ def _build(lines: list[_Line]) -> list[tuple[Block, _Meta]]:
             i = _take_item(lines, i, out, stack)
         elif line.kind == "source":
             stack = []
-            out.append((_source_block(line), _Meta()))
+            out.append((_source_block(line), _meta()))
             i += 1
         else:
             stack = []
@@ -284,7 +305,7 @@ def _take_table(lines: list[_Line], i: int, out: list[tuple[Block, _Meta]]) -> i
     columns = max(len(r) for r in rows)
     cells = [Segment(c) for r in rows for c in r + [""] * (columns - len(r))]
     block = Block(BlockKind.TABLE, cells, columns=columns, header_rows=1, line=first)
-    out.append((block, _Meta(single_row=len(rows) == 1 and not seen_sep, had_p=had_p)))
+    out.append((block, _meta(single_row=len(rows) == 1 and not seen_sep, had_p=had_p)))
     return i
 
 
@@ -327,7 +348,7 @@ def _take_item(lines: list[_Line], i: int, out: list[tuple[Block, _Meta]], stack
         number=int(m.group("num")) if ordered else 0,
         line=line.no,
     )
-    out.append((block, _Meta()))
+    out.append((block, _meta()))
     return i
 
 
@@ -350,12 +371,10 @@ def _take_text(lines: list[_Line], i: int, out: list[tuple[Block, _Meta]]) -> in
     chunks = _split_paragraphs(group)
     for k, chunk in enumerate(chunks):
         text = " ".join(line.text for line in chunk)
-        meta = _Meta()
-        if len(chunk) == 1:
-            meta.short_line = text if len(text) <= _MAX_TITLE_CHARS else ""
-            meta.heading_like = k == 0 and _heading_shaped(text)
-        kind = BlockKind.HEADING if meta.heading_like else BlockKind.PARAGRAPH
-        out.append((Block(kind, [Segment(text)], level=2 if meta.heading_like else 1, line=chunk[0].no), meta))
+        heading_like = len(chunk) == 1 and k == 0 and _heading_shaped(text)
+        meta = _meta(heading_like=heading_like, short=len(chunk) == 1 and len(text) <= _MAX_TITLE_CHARS)
+        kind = BlockKind.HEADING if heading_like else BlockKind.PARAGRAPH
+        out.append((Block(kind, [Segment(text)], level=2 if heading_like else 1, line=chunk[0].no), meta))
     return i
 
 
@@ -426,24 +445,25 @@ def _choose_title(pairs: list[tuple[Block, _Meta]]) -> None:
     text_kinds = (BlockKind.HEADING, BlockKind.PARAGRAPH)
     index = -1
     for k, (block, meta) in enumerate(pairs[:_TITLE_SEARCH_BLOCKS]):
-        if block.kind in text_kinds and meta.short_line and _TITLE_LIKE.match(meta.short_line):
+        short = _short_line(block, meta)
+        if block.kind in text_kinds and short and _TITLE_LIKE.match(short):
             index = k
             break
     if index < 0:
         for k, (block, meta) in enumerate(pairs):
             if block.kind in (BlockKind.TABLE, BlockKind.SOURCE):
                 continue
-            if block.kind in text_kinds and meta.short_line and not _ends_sentence(meta.short_line):
+            short = _short_line(block, meta)
+            if block.kind in text_kinds and short and not _ends_sentence(short):
                 index = k
             break
     if index < 0:
         return
     title = pairs[index][0]
     title.kind, title.level = BlockKind.HEADING, 1
-    for block, meta in pairs[:index]:
+    for block, _ in pairs[:index]:
         if block.kind is BlockKind.HEADING:
             block.kind, block.level = BlockKind.PARAGRAPH, 1
-            meta.heading_like = False
 
 
 def _detect_banner(pairs: list[tuple[Block, _Meta]]) -> None:
@@ -465,10 +485,10 @@ def _detect_banner(pairs: list[tuple[Block, _Meta]]) -> None:
             if pair:
                 banner = Block(BlockKind.BANNER, [Segment(pair[0]), Segment(pair[1])], line=block.line)
                 rest = block.segments[block.columns :]
-                pairs[k] = (banner, _Meta())
+                pairs[k] = (banner, _meta())
                 if rest:
                     tail = Block(BlockKind.TABLE, rest, columns=block.columns, header_rows=1, line=block.line + 1)
-                    pairs.insert(k + 1, (tail, _Meta()))
+                    pairs.insert(k + 1, (tail, _meta()))
         return
 
 
@@ -491,11 +511,11 @@ def _mark_credits(pairs: list[tuple[Block, _Meta]]) -> None:
     """Image credits: an explicit "Imagen: ..." line anywhere, or a short
     name-like line right under a table ("tutor2u", "bizlearn.com")."""
     for k, (block, meta) in enumerate(pairs):
-        if block.kind not in (BlockKind.HEADING, BlockKind.PARAGRAPH) or not meta.short_line:
+        text = _short_line(block, meta)
+        if block.kind not in (BlockKind.HEADING, BlockKind.PARAGRAPH) or not text:
             continue
         if block.kind is BlockKind.HEADING and block.level == 1:
             continue
-        text = meta.short_line
         words = len(text.split())
         after_table = k > 0 and pairs[k - 1][0].kind is BlockKind.TABLE
         explicit = bool(_CREDIT_PREFIX.match(text)) and words <= 15 and "://" not in text
