@@ -154,13 +154,25 @@ def main(argv: list[str] | None = None) -> int:
         head = f"{'seed':>9}{'pages':>6}{'tokens':>7}{'rate':>8}{'flag':>5}{'kept':>5}{'wrong':>6}"
         print(head + f"{'false':>6}{'invent':>7}{'oov':>5}{'oov wrong':>10}")
         worst = 1.0
+        pooled = {"tokens": 0.0, "restored": 0.0, "flagged": 0.0, "wrong": 0.0}
         for seed, n in runs:
             r = _run(n, seed, args.wrong, args.kept, sents)
             worst = min(worst, r["rate"])
+            if n == args.pages:
+                pooled["tokens"] += r["tokens"]
+                pooled["restored"] += round(r["rate"] * r["tokens"])
+                pooled["flagged"] += r["flagged"]
+                pooled["wrong"] += r["wrong"]
             print(
                 f"{seed:>9}{n:>6}{r['tokens']:>7}{r['rate']:>8.2%}{r['flagged']:>5}{r['kept']:>5}{r['wrong']:>6}"
                 f"{r['false']:>6}{r['invented']:>7}{r['oov']:>5}{r['oov_wrong']:>10}",
                 flush=True,
+            )
+        if pooled["tokens"]:
+            print(
+                f"seeds at {args.pages} pages pooled: {pooled['tokens']:.0f} tokens, "
+                f"{pooled['restored'] / pooled['tokens']:.2%} restored, {pooled['flagged']:.0f} flagged, "
+                f"{pooled['wrong']:.0f} wrong"
             )
         print(f"lowest rate: {worst:.2%} (target >= 90%)")
     ratio, mbps = speed(args.pages if args.speed_only else 60, args.seeds[0] if args.seeds else 1)

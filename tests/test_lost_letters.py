@@ -177,6 +177,19 @@ def test_restored_with_class_context_and_case(damaged: str, restored: str) -> No
     assert repair(result.text).edits == []
 
 
+@pytest.mark.parametrize(
+    ("damaged", "restored"),
+    [
+        ("La ley pasó a la ;mara Baja ayer.", "La ley pasó a la Cámara Baja ayer."),  # a capitalised word next
+        ("La ley pasó a la ;mara de comercio.", "La ley pasó a la cámara de comercio."),  # the same word, no name
+        ("Las fiestas del Ramadán ;rabe y judío.", "Las fiestas del Ramadán árabe y judío."),  # an adjective after a name
+        ("Lo dijo Francisco Javier ;jar, el presidente.", "Lo dijo Francisco Javier Béjar, el presidente."),
+    ],
+)
+def test_case_follows_the_neighbours(damaged: str, restored: str) -> None:
+    assert repair(PAGE + damaged).text == FIXED + restored
+
+
 def test_class_backoff_generalises_unseen_pairs() -> None:
     m = model()
     # "serán puestos" need not be in 137k tokens: the class "-ados/-tos" after "-rán" is

@@ -143,9 +143,7 @@ def lost_letter_candidates(line: str, ctx: PageContext) -> list[Candidate]:
                 # "del Atlántico Sur;": a capitalised word inside a sentence is a
                 # name before a real ";", not a verb that lost "gió"
                 share *= 0.3
-        capital = not pre and (
-            sentence_start(line, start) or ngram.model().capitalised(word) or _after_name(line, start, word)
-        )
+        capital = not pre and (sentence_start(line, start) or _capital_in_context(line, start, end, word))
         after = _cased(word, pre, suf, capital)
         # The page's evidence scales every candidate; a word-final "es;" has
         # its punctuation reading inside the share already (see _choose).
@@ -158,6 +156,23 @@ _PREV_WORD_RE = re.compile(rf"(?<![{LATIN};])([{LATIN}][{LATIN};]*)[ \u00a0]+\Z"
 
 
 NAME_PARTICLES = frozenset(("de", "del", "y"))
+AFTER_NAME_MIN = 0.02  # P(capital) a word needs to continue the name before it (tuned with --dev)
+
+
+def _capital_in_context(line: str, start: int, end: int, word: str) -> bool:
+    """Whether a restored word that lost its first letter is written with a capital inside the
+    sentence: a name by itself (``México``) or next to capitalised words (``Cámara Baja``,
+    ``Los Ángeles``; but ``río Turia``, ``del Ramadán árabe``), or after ``Name de``."""
+    m = _PREV_WORD_RE.search(line, max(0, start - 40), start)
+    prev_cap = m is not None and m[1][0].isupper() and not m[1].isupper() and not sentence_start(line, m.start(1))
+    nxt = _NEXT_WORD_RE.match(line, end)
+    next_cap = nxt is not None and nxt[1][0].isupper()
+    if ngram.model().p_capital_in(word, prev_cap, next_cap) > 0.5:
+        return True
+    return m is not None and m[1] in NAME_PARTICLES and _after_name(line, start, word)
+
+
+_NEXT_WORD_RE = re.compile(rf"[ \u00a0]+([{LATIN}]+)(?![{LATIN};])")
 
 
 def _after_name(line: str, start: int, word: str) -> bool:
@@ -168,7 +183,9 @@ def _after_name(line: str, start: int, word: str) -> bool:
     if m is None:
         return False
     if m[1][0].isupper() and not m[1].isupper() and not sentence_start(line, m.start(1)):
-        return True
+        # a word the treebanks and the dictionary never capitalise is an adjective after
+        # the name ("del Ramadán árabe"), not its next part ("Los Ángeles")
+        return ngram.model().p_capital(word) >= AFTER_NAME_MIN
     if m[1] in NAME_PARTICLES:
         model = ngram.model()
         if model.unigrams.get(word.lower(), 0) > model.caps.get(word.lower(), 0):

@@ -104,6 +104,7 @@ Counts = tuple[
     Counter[tuple[str, str]],  # left classes: word -> suffix class of a next accented-class word
     Counter[str],  # class unigrams
     Counter[str],  # distinct classes after each word
+    Counter[tuple[str, str]],  # case in context: (accented word, "nc"/"nC"/"pc"/"pC") -> count
 ]
 
 
@@ -127,6 +128,7 @@ def count_ngrams(sentences: Iterable[str], classes: frozenset[str] | None = None
     left: Counter[tuple[str, str]] = Counter()
     class_uni: Counter[str] = Counter()
     seen_cls: set[tuple[str, str]] = set()
+    case_ctx: Counter[tuple[str, str]] = Counter()
     for s in sentences:
         toks = tokenize(s)
         cls = _classes(s)
@@ -146,19 +148,31 @@ def count_ngrams(sentences: Iterable[str], classes: frozenset[str] | None = None
         for prev, tok in zip(raw, raw[1:], strict=False):
             if tok[0].isupper() and not _ACCENTS.isdisjoint(tok.lower()) and prev not in _CAP_FREE:
                 caps[tok.lower()] += 1
+        for k in range(1, len(raw)):
+            tok = raw[k]
+            if not tok[0].isalpha() or _ACCENTS.isdisjoint(tok.lower()) or raw[k - 1] in _CAP_FREE:
+                continue
+            # how often the word is capitalised next to a capitalised word ("Cámara Baja",
+            # "Los Ángeles"; but "río Turia"): n/p = next/previous, C = the word capitalised
+            w, up = tok.lower(), tok[0].isupper()
+            if k + 1 < len(raw) and raw[k + 1][0].isupper():
+                case_ctx[w, "nC" if up else "nc"] += 1
+            if k >= 2 and raw[k - 1][0].isupper() and raw[k - 2] not in _CAP_FREE:
+                case_ctx[w, "pC" if up else "pc"] += 1
     followers = Counter(a for a, _ in seen)
     class_followers = Counter(a for a, _ in seen_cls)
-    return unigrams, bigrams, caps, followers, right, left, class_uni, class_followers
+    return unigrams, bigrams, caps, followers, right, left, class_uni, class_followers, case_ctx
 
 
 def write_model(path: Path, counts: Counts) -> None:
-    unigrams, bigrams, caps, followers, right, left, class_uni, class_followers = counts
+    unigrams, bigrams, caps, followers, right, left, class_uni, class_followers, case_ctx = counts
     lines = [f"1\t{w}\t{c}\t{followers.get(w, 0)}\t{class_followers.get(w, 0)}" for w, c in sorted(unigrams.items())]
     lines += [f"2\t{a} {b}\t{c}" for (a, b), c in sorted(bigrams.items())]
     lines += [f"C\t{w}\t{c}" for w, c in sorted(caps.items())]
     lines += [f"R\t{a} {s}\t{c}" for (a, s), c in sorted(right.items())]
     lines += [f"L\t{a} {s}\t{c}" for (a, s), c in sorted(left.items())]
     lines += [f"S\t{s}\t{c}" for s, c in sorted(class_uni.items())]
+    lines += [f"K\t{w} {k}\t{c}" for (w, k), c in sorted(case_ctx.items())]
     # mtime 0: the same counts give the same bytes
     with path.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as fh:
         fh.write(("\n".join(lines) + "\n").encode("utf-8"))
@@ -176,10 +190,16 @@ def _prior(word: str) -> float:
 # P(capital | word) of a word the treebanks rarely saw, by what the dictionary says of it.
 NAME_ONLY = 0.9  # hunspell writes it only with a capital (Álava)
 NAME_TOO = 0.4  # hunspell has it both ways (Cámara and cámara)
-NOT_A_NAME = 0.03
+NOT_A_NAME = 0.2
 CAP_WEIGHT = 3.0  # the dictionary's prior counts as this many treebank occurrences
-DOMAIN_WEIGHT = 0.5  # how far the treebanks' suffix frequencies move wordfreq's prior (tuned with --dev)
-DOMAIN_SHRINK = 200.0  # a class's treebank count is shrunk towards wordfreq's by this many tokens
+# Odds that a capitalised neighbour multiplies an accented word's odds of a capital by (and a
+# lower-case one), inside a sentence in AnCora + PUD: 27% of capitalised accented words but 2.3%
+# of lower-case ones come before a capitalised word; 31% against 5.6% after one.
+NEXT_CAP_ODDS, NEXT_LOWER_ODDS = 11.8, 0.75
+PREV_CAP_ODDS, PREV_LOWER_ODDS = 5.5, 0.73
+CASE_CTX_WEIGHT = 2.0  # the odds above count as this many of the word's own occurrences there
+DOMAIN_WEIGHT = 0.75  # how far the treebanks' suffix frequencies move wordfreq's prior (tuned with --dev)
+DOMAIN_PSEUDO = 5.0  # pseudo-count added to a class's observed and expected treebank counts: rare classes stay near 1
 
 
 class Bigrams:
@@ -196,6 +216,7 @@ class Bigrams:
         class_uni: dict[str, int] | None = None,
         class_followers: dict[str, int] | None = None,
         names: dict[str, bool] | None = None,
+        case_ctx: dict[tuple[str, str], int] | None = None,
     ) -> None:
         self.unigrams = unigrams
         self.bigrams = bigrams
@@ -206,6 +227,7 @@ class Bigrams:
         self.class_uni = class_uni or {}
         self.class_followers = class_followers or {}
         self.names = names or {}
+        self.case_ctx = case_ctx or {}
         self.after: dict[str, dict[str, int]] = {}
         for (a, b), c in bigrams.items():
             self.after.setdefault(a, {})[b] = c
@@ -239,6 +261,23 @@ class Bigrams:
             prior = NOT_A_NAME if name is None else NAME_ONLY if name else NAME_TOO
             got = self._pcap[w] = (self.caps.get(w, 0) + CAP_WEIGHT * prior) / (self.unigrams.get(w, 0) + CAP_WEIGHT)
         return got
+
+    def p_capital_in(self, word: str, prev_cap: bool, next_cap: bool) -> float:
+        """:meth:`p_capital` next to the neighbours' case: a capitalised neighbour makes a name
+        likelier (``Cámara Baja``, ``Los Ángeles``), by the odds :data:`NEXT_CAP_ODDS` and
+        :data:`PREV_CAP_ODDS` that the treebanks show for accented words, and by what they
+        show for this very word where they saw it there (``río Turia`` stays lower case)."""
+        p = min(max(self.p_capital(word), 1e-6), 1 - 1e-6)
+        odds = p / (1 - p) * (NEXT_CAP_ODDS if next_cap else NEXT_LOWER_ODDS)
+        odds *= PREV_CAP_ODDS if prev_cap else PREV_LOWER_ODDS
+        p = odds / (1 + odds)
+        w = word.lower()
+        for seen, side in ((next_cap, "n"), (prev_cap, "p")):
+            if seen:
+                up = self.case_ctx.get((w, side + "C"), 0)
+                total = up + self.case_ctx.get((w, side + "c"), 0)
+                p = (up + CASE_CTX_WEIGHT * p) / (total + CASE_CTX_WEIGHT)
+        return p
 
     def prior(self, word: str) -> float:
         return _prior(word)
@@ -303,8 +342,8 @@ class Bigrams:
     def _domain(self) -> dict[str, float]:
         """Per suffix class, how much commoner the treebanks' text makes it than wordfreq's mix
         (subtitles, chat, ...): news-like lesson text says "prestó", not "presté". The ratio of
-        the two class frequencies, shrunk towards 1 for classes the treebanks barely saw, to the
-        power :data:`DOMAIN_WEIGHT`. Computed once (a pass over the lexicon)."""
+        the two class frequencies (observed / expected count, each plus :data:`DOMAIN_PSEUDO`, so a
+        class too rare to judge stays near 1), to the power :data:`DOMAIN_WEIGHT`. Computed once (a pass over the lexicon)."""
         if self._domain_cache is None:
             wf: dict[str, float] = {}
             for w, z in lexicon.zipf_table().items():
@@ -319,9 +358,9 @@ class Bigrams:
             self._domain_cache = {}
             if tb_total:
                 for cls, mass in wf.items():
-                    p_wf = mass / wf_total
-                    p_tb = (tb.get(cls, 0) + DOMAIN_SHRINK * p_wf) / (tb_total + DOMAIN_SHRINK)
-                    self._domain_cache[cls] = (p_tb / p_wf) ** DOMAIN_WEIGHT
+                    expected = tb_total * mass / wf_total  # the class's count, were the treebanks wordfreq's mix
+                    ratio = (tb.get(cls, 0) + DOMAIN_PSEUDO) / (expected + DOMAIN_PSEUDO)
+                    self._domain_cache[cls] = ratio**DOMAIN_WEIGHT
         return self._domain_cache
 
     def prepare(self, words: Iterable[str]) -> None:
@@ -359,7 +398,7 @@ class Bigrams:
 
 def from_counts(counts: Counts, names: dict[str, bool] | None = None) -> Bigrams:
     """A model straight from :func:`count_ngrams` (what :func:`model` reads back from the file)."""
-    unigrams, bigrams, caps, followers, right, left, class_uni, class_followers = counts
+    unigrams, bigrams, caps, followers, right, left, class_uni, class_followers, case_ctx = counts
     r: dict[str, dict[str, int]] = {}
     for (a, b), c in right.items():
         r.setdefault(a, {})[b] = c
@@ -367,7 +406,16 @@ def from_counts(counts: Counts, names: dict[str, bool] | None = None) -> Bigrams
     for (a, b), c in left.items():
         lf.setdefault(a, {})[b] = c
     return Bigrams(
-        dict(unigrams), dict(bigrams), dict(caps), dict(followers), r, lf, dict(class_uni), dict(class_followers), names
+        dict(unigrams),
+        dict(bigrams),
+        dict(caps),
+        dict(followers),
+        r,
+        lf,
+        dict(class_uni),
+        dict(class_followers),
+        names,
+        dict(case_ctx),
     )
 
 
@@ -382,6 +430,7 @@ def model() -> Bigrams:
     right: dict[str, dict[str, int]] = {}
     left: dict[str, dict[str, int]] = {}
     class_uni: dict[str, int] = {}
+    case_ctx: dict[tuple[str, str], int] = {}
     if MODEL_PATH.is_file():
         with gzip.open(MODEL_PATH, "rt", encoding="utf-8") as fh:
             for line in fh:
@@ -405,13 +454,16 @@ def model() -> Bigrams:
                     left.setdefault(a, {})[b] = int(count)
                 elif kind == "S":
                     class_uni[key] = int(count)
+                elif kind == "K":
+                    a, b = key.split(" ")
+                    case_ctx[a, b] = int(count)
     names: dict[str, bool] = {}
     if NAMES_PATH.is_file():
         with gzip.open(NAMES_PATH, "rt", encoding="utf-8") as fh:
             for line in fh:
                 word, only = line.rstrip("\n").split("\t")
                 names[word] = only == "1"
-    return Bigrams(unigrams, bigrams, caps, followers, right, left, class_uni, class_followers, names)
+    return Bigrams(unigrams, bigrams, caps, followers, right, left, class_uni, class_followers, names, case_ctx)
 
 
 def context(line: str, start: int, end: int) -> tuple[str | None, str | None]:
