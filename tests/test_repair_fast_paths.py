@@ -121,3 +121,54 @@ def test_offsets_around_the_shared_offset_map(n: int) -> None:
     assert result.text == "primera línea\n" + "a" * n + " el módulo y la relación, ¿Qué?"
     for edit in result.edits:
         assert text[edit.start : edit.end] == edit.before
+
+
+def test_half_remnants_equal_the_full_pattern() -> None:
+    """The ';'-anchored scan for remnants gives HALF_RE's matches on lines without combining marks."""
+    import random
+
+    from pipeline.repair.entities import HALF_RE, _half_remnants
+
+    def reference(line: str) -> list[tuple[int, int, str, str, str | None]]:
+        return [(m.start(), m.end(), m["ch"], m["marks"], m["next"]) for m in HALF_RE.finditer(line)]
+
+    dc = _damage_corpus()
+    lines = [p.damaged for p in dc.pages(20)]  # type: ignore[attr-defined]
+    rng = random.Random(12)
+    alphabet = list(";;;;aé ñ&<(#.,\u00a0\u2003\u20d1\u0301\ufe0fนส—…«»€\n") + ["ó;", "&;", ";;", "\u00a0;"]
+    lines += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+    lines += ["", ";", "é;", "é;;", ";é;", "é;\n", "\u20d1;x", "a\u0301;b", "é\u20d1\u20d2;x"]
+    for line in lines:
+        assert list(_half_remnants(line)) == reference(line), repr(line)
+
+
+def test_bare_tokens_equal_the_tail_pattern() -> None:
+    """bare_tokens' backward scan finds what _TOK_TAIL_RE.search found in its window."""
+    import random
+
+    from pipeline.repair.entities import _TOK_CHAR_RE, _TOK_TAIL_RE, _TOK_WINDOW, bare_tokens
+
+    def reference(text: str) -> list[tuple[int, int, str]]:
+        out = []
+        pos = text.find(";")
+        while pos > 0:
+            prev = text[pos - 1]
+            if prev.isascii() and prev.isalnum():
+                lo = max(0, pos - _TOK_WINDOW)
+                m = _TOK_TAIL_RE.search(text, lo, pos)
+                if m is not None:
+                    start = m.start()
+                    before = text[start - 1] if start else ""
+                    if before not in ("&", "#") and not (start == lo and before and _TOK_CHAR_RE.match(before)):
+                        out.append((start, pos + 1, m[0]))
+            pos = text.find(";", pos + 1)
+        return out
+
+    dc = _damage_corpus()
+    texts = [p.damaged for p in dc.pages(20)]  # type: ignore[attr-defined]
+    rng = random.Random(7)
+    alphabet = list("ab9Z;;; &#éñ_-x0") + ["oacute;", "relacioacute;n", "#8212;", "mdash;", "utili;"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    texts += ["a" * 70 + ";", "é" * 70 + "a;", "12;", "a1;", "1a;", "&x;", "#x;", "ña;", "x" * 64 + "9;"]
+    for text in texts:
+        assert list(bare_tokens(text)) == reference(text), repr(text)
