@@ -312,8 +312,10 @@ def _in_context(
     """Candidates' relative probabilities between ``prev`` and ``nxt``, likeliest
     first (the best is 1), and the "word + real semicolon" reading's on the same
     scale, before the page's odds (cached: pages repeat their contexts)."""
-    model = ngram.model()
     words, cut_logs = _options(key)
+    if len(words) == 1 and not punct_reading:
+        return ((1.0, words[0]),), None  # nothing to choose between: the context cannot matter
+    model = ngram.model()
     scores = model.scores(prev, words, nxt, nxt_class, cut_logs)
     if case is not None:
         scores = [x + _case_score(model, w, case) for x, w in zip(scores, words, strict=True)]
