@@ -36,6 +36,7 @@ import functools
 import itertools
 import re
 from dataclasses import dataclass
+from typing import overload
 
 from pipeline.document import Block, BlockKind, Segment
 
@@ -145,6 +146,55 @@ def _short_line(block: Block, meta: _Meta) -> str:
 _KEEP_LINES = 4096  # lines already grouped into blocks are dropped this many at a time
 
 
+class _Lines:
+    """The classified lines of a text, indexed like a list, made as they are first read.
+
+    Only the lines between the last :meth:`forget` and the furthest one read are
+    alive: a lesson of 100k list items held 100k lines, each with its raw text
+    and its regex match, before the first block was made.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._count = text.count("\n") + 1  # as many as text.split("\n") gives
+        self._items: list[_Line] = []
+        self._base = 0  # index of _items[0]
+        self._pos = 0  # where the next unread line starts in the text
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, i: int) -> _Line: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[_Line]: ...
+
+    def __getitem__(self, i: int | slice) -> _Line | list[_Line]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(self._count))]
+        if not self._base <= i < self._count:
+            raise IndexError(i)
+        while self._base + len(self._items) <= i:
+            end = self._text.find("\n", self._pos)
+            if end < 0:
+                end = len(self._text)
+            self._items.append(_classify(self._base + len(self._items) + 1, self._text[self._pos : end]))
+            self._pos = end + 1
+        return self._items[i - self._base]
+
+    @property
+    def first(self) -> int:
+        """The first line still readable."""
+        return self._base
+
+    def forget(self, i: int) -> None:
+        """Lines before ``i`` are never read again."""
+        if i > self._base:
+            del self._items[: i - self._base]
+            self._base = i
+
+
 # --- public API --------------------------------------------------------------
 
 
@@ -156,8 +206,7 @@ def parse_blocks(text: str) -> list[Block]:
     >>> parse_blocks("")
     []
     """
-    lines = [_classify(no, raw) for no, raw in enumerate(text.split("\n"), start=1)]
-    pairs = _build(lines)
+    pairs = _build(_Lines(text))
     _choose_title(pairs)
     _detect_banner(pairs)
     _mark_credits(pairs)
@@ -243,14 +292,13 @@ def _split_cells(raw: str) -> list[str]:
 # --- pass 2: group lines into blocks -------------------------------------------
 
 
-def _build(lines: list[_Line]) -> list[tuple[Block, _Meta]]:
+def _build(lines: _Lines) -> list[tuple[Block, _Meta]]:
     out: list[tuple[Block, _Meta]] = []
     stack: list[list[int]] = []  # [lo, hi] indentation band of each open list level
     i, n = 0, len(lines)
     while i < n:
-        if i >= _KEEP_LINES:  # grouped lines are never looked at again
-            del lines[:i]
-            i, n = 0, len(lines)
+        if i >= lines.first + _KEEP_LINES:  # grouped lines are never looked at again
+            lines.forget(i)
         line = lines[i]
         if line.kind == "blank":
             i += 1
@@ -270,7 +318,7 @@ def _build(lines: list[_Line]) -> list[tuple[Block, _Meta]]:
     return out
 
 
-def _take_table(lines: list[_Line], i: int, out: list[tuple[Block, _Meta]]) -> int:
+def _take_table(lines: _Lines, i: int, out: list[tuple[Block, _Meta]]) -> int:
     """Collect one table: consecutive tab rows, also across blank lines when
     the next row has the same number of cells (scrapers sometimes put a blank
     line between rows)."""
@@ -309,7 +357,7 @@ def _take_table(lines: list[_Line], i: int, out: list[tuple[Block, _Meta]]) -> i
     return i
 
 
-def _take_item(lines: list[_Line], i: int, out: list[tuple[Block, _Meta]], stack: list[list[int]]) -> int:
+def _take_item(lines: _Lines, i: int, out: list[tuple[Block, _Meta]], stack: list[list[int]]) -> int:
     """One list item plus its indented continuation lines.
 
     Nesting follows indentation. Each open level is a band of indentations
@@ -362,35 +410,52 @@ def _source_block(line: _Line) -> Block:
     return Block(BlockKind.SOURCE, segments, url=url, line=line.no)
 
 
-def _take_text(lines: list[_Line], i: int, out: list[tuple[Block, _Meta]]) -> int:
-    """A run of plain text lines: split into paragraphs, mark heading candidates."""
-    start = i
-    while i < len(lines) and lines[i].kind == "text":
+def _take_text(lines: _Lines, i: int, out: list[tuple[Block, _Meta]]) -> int:
+    """A run of plain text lines: split into paragraphs, mark heading candidates.
+
+    Join wrapped lines, keep separate lines separate. A hard-wrapped paragraph
+    has every line but the last of similar, longish length: join it all.
+    Otherwise a line break is kept unless the line before does not end a
+    sentence and either the next line starts in lowercase or the line before is
+    long (a wrap, not a label).
+
+    The run is read line by line: once a line that is not the last is outside
+    the hard-wrap lengths, the run cannot be one paragraph, and each paragraph
+    is made as soon as it ends (a run of 100k short lines is not held whole).
+    """
+    pending: list[_Line] | None = []  # the run so far; None once it cannot be one paragraph
+    chunk: list[_Line] = []  # then: the open paragraph
+    made = 0  # paragraphs made from this run
+    n = len(lines)
+    while i < n and lines[i].kind == "text":
+        line = lines[i]
         i += 1
-    group = lines[start:i]
-    chunks = _split_paragraphs(group)
-    for k, chunk in enumerate(chunks):
-        text = " ".join(line.text for line in chunk)
-        heading_like = len(chunk) == 1 and k == 0 and _heading_shaped(text)
-        meta = _meta(heading_like=heading_like, short=len(chunk) == 1 and len(text) <= _MAX_TITLE_CHARS)
-        kind = BlockKind.HEADING if heading_like else BlockKind.PARAGRAPH
-        out.append((Block(kind, [Segment(text)], level=2 if heading_like else 1, line=chunk[0].no), meta))
+        lines.forget(i)
+        if pending is not None:
+            if not pending or 40 <= len(pending[-1].text) <= 100:
+                pending.append(line)
+                continue
+            *done, chunk = _split_at_breaks(pending)  # a line before the last is no wrap
+            for c in done:
+                made = _paragraph(c, made, out)
+            pending = None
+        if _continues(chunk[-1].text, line.text):
+            chunk.append(line)
+        else:
+            made = _paragraph(chunk, made, out)
+            chunk = [line]
+    if pending is None:
+        _paragraph(chunk, made, out)
+    elif len(pending) == 1 or len(pending[-1].text) <= 100:
+        _paragraph(pending, made, out)  # one line, or a hard-wrapped paragraph
+    else:
+        for c in _split_at_breaks(pending):
+            made = _paragraph(c, made, out)
     return i
 
 
-def _split_paragraphs(group: list[_Line]) -> list[list[_Line]]:
-    """Join wrapped lines, keep separate lines separate.
-
-    A hard-wrapped paragraph has every line but the last of similar, longish
-    length: join it all. Otherwise a line break is kept unless the line before
-    does not end a sentence and either the next line starts in lowercase or the
-    line before is long (a wrap, not a label).
-    """
-    if len(group) == 1:
-        return [group]
-    lengths = [len(line.text) for line in group]
-    if all(40 <= n <= 100 for n in lengths[:-1]) and lengths[-1] <= 100:
-        return [group]
+def _split_at_breaks(group: list[_Line]) -> list[list[_Line]]:
+    """The lines of a run that is not one hard-wrapped paragraph, cut where a break is kept."""
     chunks = [[group[0]]]
     for prev, line in itertools.pairwise(group):
         if _continues(prev.text, line.text):
@@ -398,6 +463,16 @@ def _split_paragraphs(group: list[_Line]) -> list[list[_Line]]:
         else:
             chunks.append([line])
     return chunks
+
+
+def _paragraph(chunk: list[_Line], made: int, out: list[tuple[Block, _Meta]]) -> int:
+    """One paragraph (or heading) of a text run; ``made``: how many came before it in the run."""
+    text = " ".join(line.text for line in chunk)
+    heading_like = len(chunk) == 1 and made == 0 and _heading_shaped(text)
+    meta = _meta(heading_like=heading_like, short=len(chunk) == 1 and len(text) <= _MAX_TITLE_CHARS)
+    kind = BlockKind.HEADING if heading_like else BlockKind.PARAGRAPH
+    out.append((Block(kind, [Segment(text)], level=2 if heading_like else 1, line=chunk[0].no), meta))
+    return made + 1
 
 
 def _continues(prev: str, nxt: str) -> bool:
