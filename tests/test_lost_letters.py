@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -182,7 +183,10 @@ def test_restored_with_class_context_and_case(damaged: str, restored: str) -> No
     [
         ("La ley pasó a la ;mara Baja ayer.", "La ley pasó a la Cámara Baja ayer."),  # a capitalised word next
         ("La ley pasó a la ;mara de comercio.", "La ley pasó a la cámara de comercio."),  # the same word, no name
-        ("Las fiestas del Ramadán ;rabe y judío.", "Las fiestas del Ramadán árabe y judío."),  # an adjective after a name
+        (
+            "Las fiestas del Ramadán ;rabe y judío.",
+            "Las fiestas del Ramadán árabe y judío.",
+        ),  # an adjective after a name
         ("Lo dijo Francisco Javier ;jar, el presidente.", "Lo dijo Francisco Javier Béjar, el presidente."),
     ],
 )
@@ -233,6 +237,19 @@ def test_names_list_reads_hunspell_stems(tmp_path: Path) -> None:
     dic = tmp_path / "es.dic"
     dic.write_text("4\nÁlava\nLágrimas\nlágrima/S\nCámara\ncámara/S\n", "utf-8")
     assert names(dic) == {"álava": True, "lágrimas": False, "cámara": False}
+
+
+@pytest.mark.skipif(shutil.which("hunspell") is None, reason="the hunspell command line builds the case table")
+def test_case_table_from_the_spell_checker(tmp_path: Path) -> None:
+    from build_ngrams import case_table
+
+    dic = tmp_path / "es.dic"
+    (tmp_path / "es.aff").write_text("SET UTF-8\n", "utf-8")
+    dic.write_text("3\nÁlava\nCámara\ncámara\n", "utf-8")
+    table = case_table(dic)
+    assert table["álava"] == "1" and table["cámara"] == "0"
+    assert table["cómo"] == "u"  # a word this tiny dictionary lacks either way
+    assert "cámara" in table and all(flag in "10u" for flag in table.values())
 
 
 def test_count_ngrams_writes_and_reads_back_the_same_model(tmp_path: Path) -> None:

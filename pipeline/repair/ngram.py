@@ -188,9 +188,10 @@ def _prior(word: str) -> float:
 
 
 # P(capital | word) of a word the treebanks rarely saw, by what the dictionary says of it.
-NAME_ONLY = 0.9  # hunspell writes it only with a capital (Álava)
+NAME_ONLY = 0.9  # hunspell accepts it only with a capital (Álava)
 NAME_TOO = 0.4  # hunspell has it both ways (Cámara and cámara)
-NOT_A_NAME = 0.2
+UNKNOWN = 0.7  # hunspell accepts it neither way: mostly names it lacks (Zúrich), some rare forms (tuned with --dev)
+NOT_A_NAME = 0.03  # hunspell accepts it in lower case only
 CAP_WEIGHT = 3.0  # the dictionary's prior counts as this many treebank occurrences
 # Odds that a capitalised neighbour multiplies an accented word's odds of a capital by (and a
 # lower-case one), inside a sentence in AnCora + PUD: 27% of capitalised accented words but 2.3%
@@ -200,6 +201,10 @@ PREV_CAP_ODDS, PREV_LOWER_ODDS = 5.5, 0.73
 CASE_CTX_WEIGHT = 2.0  # the odds above count as this many of the word's own occurrences there
 DOMAIN_WEIGHT = 0.75  # how far the treebanks' suffix frequencies move wordfreq's prior (tuned with --dev)
 DOMAIN_PSEUDO = 5.0  # pseudo-count added to a class's observed and expected treebank counts: rare classes stay near 1
+
+
+def _case_prior(flag: str) -> float:
+    return {"1": NAME_ONLY, "0": NAME_TOO, "u": UNKNOWN}.get(flag, NOT_A_NAME)
 
 
 class Bigrams:
@@ -215,7 +220,7 @@ class Bigrams:
         left: dict[str, dict[str, int]] | None = None,
         class_uni: dict[str, int] | None = None,
         class_followers: dict[str, int] | None = None,
-        names: dict[str, bool] | None = None,
+        names: dict[str, str] | None = None,
         case_ctx: dict[tuple[str, str], int] | None = None,
     ) -> None:
         self.unigrams = unigrams
@@ -257,8 +262,7 @@ class Bigrams:
         w = word.lower()
         got = self._pcap.get(w)
         if got is None:
-            name = self.names.get(w)
-            prior = NOT_A_NAME if name is None else NAME_ONLY if name else NAME_TOO
+            prior = _case_prior(self.names.get(w, ""))
             got = self._pcap[w] = (self.caps.get(w, 0) + CAP_WEIGHT * prior) / (self.unigrams.get(w, 0) + CAP_WEIGHT)
         return got
 
@@ -396,7 +400,7 @@ class Bigrams:
         return self.scores(prev, [word.lower()], nxt, nxt_class)[0]
 
 
-def from_counts(counts: Counts, names: dict[str, bool] | None = None) -> Bigrams:
+def from_counts(counts: Counts, names: dict[str, str] | None = None) -> Bigrams:
     """A model straight from :func:`count_ngrams` (what :func:`model` reads back from the file)."""
     unigrams, bigrams, caps, followers, right, left, class_uni, class_followers, case_ctx = counts
     r: dict[str, dict[str, int]] = {}
@@ -457,12 +461,12 @@ def model() -> Bigrams:
                 elif kind == "K":
                     a, b = key.split(" ")
                     case_ctx[a, b] = int(count)
-    names: dict[str, bool] = {}
+    names: dict[str, str] = {}
     if NAMES_PATH.is_file():
         with gzip.open(NAMES_PATH, "rt", encoding="utf-8") as fh:
             for line in fh:
-                word, only = line.rstrip("\n").split("\t")
-                names[word] = only == "1"
+                word, flag = line.rstrip("\n").split("\t")
+                names[word] = flag
     return Bigrams(unigrams, bigrams, caps, followers, right, left, class_uni, class_followers, names, case_ctx)
 
 
