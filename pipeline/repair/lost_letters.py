@@ -312,7 +312,7 @@ def _in_context(
     """Candidates' relative probabilities between ``prev`` and ``nxt``, likeliest
     first (the best is 1), and the "word + real semicolon" reading's on the same
     scale, before the page's odds (cached: pages repeat their contexts)."""
-    words, cut_logs = _options(key)
+    words, cut_logs, cut_priors = _options(key)
     if len(words) == 1 and not punct_reading:
         return ((1.0, words[0]),), None  # nothing to choose between: the context cannot matter
     model = ngram.model()
@@ -337,7 +337,10 @@ def _in_context(
     # a ";" ending a line ends a list item as often as the treebank's rare
     # sentence-final ones suggest it never does: no evidence either way
     punct = model.prior(pre) * model.prob(pre, ";") * right(";")
-    readings = sum(w * model.prior(word) * right(word) for word, _, w in lexicon.lost_letter_index()[key][:MAX_OPTIONS])
+    if nxt in (None, "</s>"):
+        readings = sum(cut_priors)
+    else:
+        readings = sum(c * r for c, r in zip(cut_priors, model.right_ratios(words, nxt), strict=True))
     return mass, min(punct / readings, 1e20) * sum(p for p, _ in mass)
 
 
@@ -350,10 +353,16 @@ def _index() -> dict[str, tuple[tuple[str, float, float], ...]]:
 
 
 @lru_cache(maxsize=16384)
-def _options(key: str) -> tuple[tuple[str, ...], tuple[float, ...]]:
-    """The candidates of a damaged form (commonest first) and the log of their cut's prior."""
+def _options(key: str) -> tuple[tuple[str, ...], tuple[float, ...], tuple[float, ...]]:
+    """The candidates of a damaged form (commonest first), the log of their cut's prior, and
+    that prior times the word's (the lost-letter readings' weight against a real ``;``)."""
     options = lexicon.lost_letter_index()[key][:MAX_OPTIONS]
-    return tuple(w for w, _, _ in options), tuple(math.log(c) for _, _, c in options)
+    model = ngram.model()
+    return (
+        tuple(w for w, _, _ in options),
+        tuple(math.log(c) for _, _, c in options),
+        tuple(c * model.prior(w) for w, _, c in options),
+    )
 
 
 def _case_score(model: ngram.Bigrams, word: str, case: bool | None) -> float:

@@ -367,6 +367,17 @@ class Bigrams:
                     self._domain_cache[cls] = ratio**DOMAIN_WEIGHT
         return self._domain_cache
 
+    def right_ratios(self, words: Iterable[str], nxt: str) -> list[float]:
+        """``P(nxt | word) / P(nxt)`` for each of ``words`` (accented words: every pair is kept),
+        the word bigram smoothed towards the prior as :meth:`prob` does, without classes."""
+        pn = self.prior(nxt)
+        out = []
+        for word in words:
+            st = self._stats(word)
+            nw, tw, after_w = st[4], st[5], st[7]
+            out.append((after_w.get(nxt, 0) / pn + tw) / (nw + tw))
+        return out
+
     def prepare(self, words: Iterable[str]) -> None:
         """Compute :meth:`_stats` of ``words`` now (the lost-letter candidates, about 19k: 0.1 s once
         per process), so that no page pays for the first sight of a word."""
