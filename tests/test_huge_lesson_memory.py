@@ -1,0 +1,75 @@
+"""Peak memory of building one big lesson stays a bounded multiple of its size.
+
+A child process (so nothing else of the test run is on its heap) warms up the
+way a worker does (imports, word lists and every repair pass's data, as
+bench/huge_inputs.py does), then builds a ~2 MB lesson and renders its source
+Markdown under ``tracemalloc``; the peak of traced memory over what was
+allocated before, divided by the input size, must stay under a bound. The
+bounds are measured, with room: before the huge-input work (issue 11) these
+lessons peaked at 25x (paragraphs) and 45x (short lines) traced; they now peak
+at about 12.5x and 18x. Traced memory is deterministic (RSS is not); the 10x RSS
+goal is checked by bench/huge_inputs.py.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+_CHILD = r"""
+import json, sys, tracemalloc
+sys.path.insert(0, sys.argv[1])
+from bench.huge_inputs import make_input
+from pipeline.config import PipelineConfig
+from pipeline.lesson import build_lesson
+from pipeline.render import render_markdown
+
+config = PipelineConfig()
+
+def run(data):
+    lesson = build_lesson(data, "big", "big.txt", config)
+    return render_markdown(lesson.title, lesson.blocks, {"title": lesson.title}).markdown
+
+run(("Título\n\nUna relació;n con el cliente. ความสัมพันธ์ &oacute; Ã³. La c;nica y la ag;cola se utili; "
+     "aplicá;นดอลอ. Mé;ซิคอ ¿;;mo está?\n").encode("utf-8"))
+data = make_input(sys.argv[2], int(sys.argv[3]))
+tracemalloc.start()
+base = tracemalloc.get_traced_memory()[0]
+out = run(data)
+peak = tracemalloc.get_traced_memory()[1] - base
+print(json.dumps({"input": len(data), "peak": peak, "output": len(out)}))
+"""
+
+
+def _peak(shape: str, size: int) -> dict[str, int]:
+    proc = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(ROOT), shape, str(size)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    row: dict[str, int] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return row
+
+
+@pytest.mark.parametrize(
+    ("shape", "size", "bound"),
+    [
+        ("paragraphs", 2_000_000, 16.0),  # headings, lists, tables, Thai, every damage class
+        ("lines", 50_000, 24.0),  # 50k short list entries, no blank line between them (~1.7 MB)
+    ],
+)
+def test_peak_memory_of_a_big_lesson_is_bounded(shape: str, size: int, bound: float) -> None:
+    row = _peak(shape, size)
+    assert row["output"] > row["input"] // 2  # it was built and rendered, not refused
+    ratio = row["peak"] / row["input"]
+    assert ratio < bound, f"{shape}: peak {row['peak'] / 1e6:.1f} MB for {row['input'] / 1e6:.1f} MB of input ({ratio:.1f}x)"
