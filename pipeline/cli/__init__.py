@@ -63,6 +63,13 @@ class LazyGroup(click.Group):
             return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx: click.Context) -> Any:
+        from pipeline import stopping
+
+        # The command's code (the lazy import of its module included): where a Ctrl-C or
+        # SIGTERM becomes the one line and exit 130, not Click's "Aborted!" (see pipeline.stopping).
+        return stopping.run_interruptible(self._invoke, ctx)
+
+    def _invoke(self, ctx: click.Context) -> Any:
         with _settings_errors():
             return super().invoke(ctx)
 
@@ -173,6 +180,18 @@ def entry() -> None:
     """The ``pipeline`` command itself (console script and ``python -m pipeline``).
 
     The program name is fixed, so ``python -m pipeline`` prints the same usage
-    lines and answers shell completion like the installed command.
+    lines and answers shell completion like the installed command. Ctrl-C and
+    SIGTERM are owned here (:mod:`pipeline.stopping`): whenever one arrived, the
+    process ends with the Interrupted line and exit 130, by a plain ``sys.exit``.
     """
-    main(prog_name="pipeline")
+    import sys
+
+    from pipeline import stopping
+
+    stopping.install()
+    code: str | int | None = 0
+    try:
+        main(prog_name="pipeline")
+    except SystemExit as exc:  # Click's standalone mode always ends this way
+        code = exc.code
+    sys.exit(stopping.exit_code(code))

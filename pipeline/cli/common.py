@@ -131,12 +131,10 @@ def handle_errors(func: F) -> F:
             from pipeline.text import printable  # names in messages come from strangers
 
             raise PipelineClickError(printable(str(exc)), exc.exit_code) from None
-        except KeyboardInterrupt:
-            click.echo(
-                "Interrupted: what was written is complete, nothing half-written is left; "
-                "run the same command again to finish.",
-                err=True,
-            )
+        except KeyboardInterrupt:  # also in-process (CliRunner), where pipeline.stopping is not installed
+            from pipeline.stopping import announce
+
+            announce()
             raise SystemExit(EXIT_INTERRUPTED) from None
 
     return wrapper  # type: ignore[return-value]

@@ -94,8 +94,6 @@ def run(raw_dir: str, out_dir: str, targets: str, languages: str, glossary_path:
       pipeline run raw/ output/ --to en --cluster local:2
       pipeline run raw/ output/ --to en --device cuda --device-index 0,1
     """
-    import signal
-
     from pipeline.config import PipelineConfig
     from pipeline.langid import normalize_languages
     from pipeline.run import Runner
@@ -110,14 +108,8 @@ def run(raw_dir: str, out_dir: str, targets: str, languages: str, glossary_path:
     from pathlib import Path
 
     with _Progress(enabled=not as_json and sys.stderr.isatty()) as progress:
-        runner = Runner(config, Path(raw_dir), Path(out_dir), progress)
-
-        def _terminate(signum: int, frame: object) -> None:
-            runner.stop_requested = True  # the engine checks this between sub-batches
-            raise KeyboardInterrupt  # a killed CI job stops like Ctrl-C: cleanly, with a message
-
-        signal.signal(signal.SIGTERM, _terminate)
-        report = runner.run()
+        # Ctrl-C and SIGTERM (a killed CI job) stop it alike: pipeline.stopping, installed by the entry.
+        report = Runner(config, Path(raw_dir), Path(out_dir), progress).run()
     from pipeline.text import printable
 
     for problem in report.errors:

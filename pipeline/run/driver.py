@@ -65,7 +65,7 @@ class Runner:
         self._done = 0  # lessons built (or refused) in this run
         self._discovering = True
         self._expected: int | None = None  # the progress bar's total while discovery runs
-        self.stop_requested = False  # set by a signal handler: the engine checks it between sub-batches
+        self.stop_requested = False  # a library caller may set it; the CLI's Ctrl-C/SIGTERM: pipeline.stopping
 
     # ------------------------------------------------------------------ public
 
@@ -73,7 +73,7 @@ class Runner:
         t0 = time.monotonic()
         if self.config.targets:  # --device cuda without one: exit 4 before anything is written
             self._stage = TranslateStage(self.config, self.state, None, self.report, hop_runner=None,
-                                         on_progress=self._sentences_progress, should_stop=lambda: self.stop_requested)
+                                         on_progress=self._sentences_progress, should_stop=self._should_stop)
         self._check_folders()
         lock = self._lock()
         try:
@@ -90,6 +90,11 @@ class Runner:
             self.report.elapsed = time.monotonic() - t0
         return self.report
 
+    def _should_stop(self) -> bool:
+        from pipeline import stopping
+
+        return self.stop_requested or stopping.requested()
+
     # ------------------------------------------------------------------ checks before anything is written
 
     def _check_folders(self) -> None:
@@ -105,13 +110,15 @@ class Runner:
         try:
             self.state.mkdir(parents=True, exist_ok=True)
             # A unique probe: this runs before the lock, so two runs starting at
-            # once must not remove each other's (the old fixed name did).
-            fd, probe = tempfile.mkstemp(prefix=TEMP_PREFIX + "probe-", dir=self.state)
-            os.close(fd)
-            try:
-                os.unlink(probe)
-            except FileNotFoundError:
-                pass  # swept by a run that holds the lock: it was writable all the same
+            # once must not remove each other's (the old fixed name did). A stop is
+            # held meanwhile: nothing else would remove a probe left by Ctrl-C here.
+            with ctrl_c_held():
+                fd, probe = tempfile.mkstemp(prefix=TEMP_PREFIX + "probe-", dir=self.state)
+                os.close(fd)
+                try:
+                    os.unlink(probe)
+                except FileNotFoundError:
+                    pass  # swept by a run that holds the lock: it was writable all the same
         except OSError as exc:
             raise PipelineError(
                 f"{self.out}: cannot write there ({exc.strerror or exc}); choose a writable output folder"

@@ -108,8 +108,10 @@ def ctrl_c_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a pending signal lands in `caught` here
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    if caught:
-        signal.raise_signal(caught[0])  # now, with the usual handler: KeyboardInterrupt
+        if caught:  # now, with the usual handler: KeyboardInterrupt. Also when the block failed:
+            # SIGTERM to the whole group ends the forkserver too, and starting a worker then
+            # fails (EOFError); dropped here, that stop was lost and Click printed "Aborted!".
+            signal.raise_signal(caught[0])
 
 
 def _exit_with_parent() -> None:
