@@ -3,9 +3,12 @@
 The decoder dropped the accented letter and a neighbour and left only the
 entity's ``;``. The damaged token (``;mo``, ``c;mo``, ``qu;``) is looked up in an
 index of common Spanish words with such a cut (:func:`lexicon.lost_letter_index`).
-Candidates are scored by frequency, by how likely the cut is, and by their
-neighbours in the line through a word-bigram model (:mod:`.ngram`): ``el ;o``
-is ``año``, ``¿;mo`` is ``cómo``. A word-final ``pre;`` (``es;``, ``march;``)
+Candidates are scored by frequency (adapted to the treebanks' text), by how
+likely the cut is (as damage-patterns.md describes the damage), by their
+neighbours on both sides through the n-gram model (:mod:`.ngram`: word
+bigrams backed off to suffix classes: ``el ;o`` is ``año``, ``¿;mo`` is
+``cómo``, ``el ;o Turia`` is ``río``), and by the token's own case (``Ra;n``
+inside a sentence is ``Ramón``, not ``razón``). A word-final ``pre;`` (``es;``, ``march;``)
 also has the reading "a word and a real semicolon"; the bigram model scores it
 too, weighted by the page's damage evidence, so a clean page keeps its
 punctuation. Page context: a rival candidate used elsewhere on the page lowers
@@ -14,8 +17,10 @@ it. Clean words never raise it, because repairing a page adds accented words
 to it, and half-decoded ones only vanish as the page is repaired: a second
 ``repair()`` is never surer than the first (idempotence). Case follows the
 sentence (capital at its start, also right after an opening ``¿``/``¡`` that
-starts it) and names (a word the treebank capitalises, ``México``; after a
-capitalised word, ``Los Ángeles``, ``Luis de Góngora``). Every output is a
+starts it) and names: how often the treebanks capitalise the word and what
+the hunspell-es dictionary says of it (``México``, ``Álava``), raised by
+capitalised neighbours (``Cámara Baja``, ``Los Ángeles``; but ``río Turia``),
+and after ``Name de`` (``Luis de Góngora``). Every output is a
 lexicon word or the input unchanged; an unreadable stacked ``¿;;`` is flagged.
 """
 
@@ -299,9 +304,9 @@ def _half_decoded_words(ctx: PageContext) -> frozenset[str]:
     return cached
 
 
-SHARPNESS = (
-    1.0  # scores x this: 1.3-2.0 trade each flag for a wrong guess about half the time (tuned with --dev, not on GSD)
-)
+# Scores are multiplied by this before they become shares: 1.3-2.0 turn flags into guesses
+# that are wrong about half the time (measured with bench/lost_letters.py --dev, not on GSD).
+SHARPNESS = 1.0
 MAX_OPTIONS = 40  # the index lists candidates commonest first; the tail never wins
 
 
@@ -386,13 +391,12 @@ def _cased(word: str, pre: str, suf: str, capital: bool) -> str:
 
 
 def explain(line: str, start: int, end: int) -> list[tuple[float, str]]:
-    """The candidates for the damaged token ``line[start:end]`` with their log scores, best first (for study)."""
-    token = line[start:end]
-    pre, _, suf = token.partition(";")
+    """The candidates for the damaged token ``line[start:end]`` (``c;mo``) with the log of their
+    relative probability in this context, best first (0 for the best): for studying misses."""
+    pre, _, suf = line[start:end].partition(";")
     key = pre.lower() + ";" + suf.lower()
-    options = lexicon.lost_letter_index().get(key, ())
+    if key not in _index():
+        return []
     prev, nxt = ngram.context(line, start, end)
-    model = ngram.model()
-    nxt_class = ngram.next_class(line, end, nxt)
-    scored = [(math.log(w) + model.score(prev, word, nxt, nxt_class), word) for word, _, w in options[:MAX_OPTIONS]]
-    return sorted(scored, key=lambda s: (-s[0], s[1]))
+    mass, _ = _in_context(key, prev, nxt, ngram.next_class(line, end, nxt), None, False)
+    return [(math.log(p), w) for p, w in mass]
