@@ -185,3 +185,22 @@ def test_printable_lines_hold_no_control_this_pass_touches() -> None:
     for ch in touched:
         assert line_has_controls(f"texto {ch} limpio"), hex(ord(ch))
     assert not line_has_controls("texto limpio, ñandú y ความสัมพันธ์")
+
+
+def test_glued_tokens_equal_the_full_scan() -> None:
+    """Thai tails found from their glue points are GLUED_RE.finditer's matches, groups and spans."""
+    import random
+
+    from pipeline.repair.thai_tails import GLUED_RE, glued_tokens
+
+    def spans(matches: object) -> list[tuple[tuple[int, int], dict[str, str]]]:
+        return [(m.span(), m.groupdict()) for m in matches]  # type: ignore[attr-defined]
+
+    dc = _damage_corpus()
+    lines = [p.damaged for p in dc.pages(20)]  # type: ignore[attr-defined]
+    rng = random.Random(3)
+    alphabet = list("ab;; éñ.,นสเตอ") + ["ó;น", "á;นดอลอ", "clienteส", "Canvasของ", "ลูกค้า"]
+    lines += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+    lines += ["", "น", "aน", ";น", "a;น", "aนb;ส", "abนcdสef", "abนcd;ส", "aนbนc"]
+    for line in lines:
+        assert spans(glued_tokens(line)) == spans(GLUED_RE.finditer(line)), repr(line)

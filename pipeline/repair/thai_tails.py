@@ -48,6 +48,7 @@ import bisect
 import gc
 import itertools
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from pipeline.repair import lexicon
@@ -371,13 +372,11 @@ def _sorted_words() -> tuple[tuple[str, ...], dict[str, float]]:
 def prefixed(stem: str) -> tuple[tuple[str, float, str], ...]:
     """Lexicon words longer than ``stem`` (lower case) that start with it: (word, Zipf, key of the rest)."""
     words, table = _sorted_words()
-    at = bisect.bisect_right(words, stem)
-    out = []
-    while at < len(words) and words[at].startswith(stem):
-        word = words[at]
-        out.append((word, table[word], key(word[len(stem) :])))
-        at += 1
-    return tuple(out)
+    # The words that start with the stem are one block of the sorted tuple:
+    # after the stem itself, before the stem followed by the last code point.
+    block = words[bisect.bisect_right(words, stem) : bisect.bisect_left(words, stem + "\U0010ffff")]
+    n = len(stem)
+    return tuple([(word, table[word], key(word[n:])) for word in block])
 
 
 @lru_cache(maxsize=8192)
@@ -440,12 +439,37 @@ def _match(stem: str, thai: str, rest: str, floors: bool = True) -> tuple[str, f
     return word, cost, margin
 
 
+_LATIN_CHARS = frozenset(chr(c) for c in range(0x250) if re.match(f"[{LATIN}]", chr(c)))
+
+
+def glued_tokens(line: str) -> Iterator[re.Match[str]]:
+    """The matches of ``GLUED_RE.finditer(line)``, found from the glue points.
+
+    GLUED_RE tried at every position of a line costs more than the rest of
+    the pass on a page of few tails; every match holds a glue point (a
+    letter or ``;`` right before Thai, :data:`GLUE_HINT_RE`), so the stem is
+    found back from each one and GLUED_RE matched there once (tested equal).
+    """
+    last = 0
+    for hint in GLUE_HINT_RE.finditer(line):
+        stem_end = hint.start() if line[hint.start()] == ";" else hint.start() + 1
+        start = stem_end
+        while start > last and line[start - 1] in _LATIN_CHARS:
+            start -= 1
+        if start == stem_end or (start == last and start > 0 and line[start - 1] in _LATIN_CHARS):
+            continue  # no stem, or the stem is part of the last match
+        m = GLUED_RE.match(line, start)
+        if m is not None:
+            last = m.end()
+            yield m
+
+
 def thai_tail_candidates(line: str, ctx: PageContext) -> list[Candidate]:
     if not ctx.has_thai or not GLUE_HINT_RE.search(line):
         return []
     out: list[Candidate] = []
     spans = protected_spans(line)
-    for m in GLUED_RE.finditer(line):
+    for m in glued_tokens(line):
         if overlaps(m.start(), m.end(), spans):
             continue
         cand = _tail_candidate(m, ctx)
