@@ -188,6 +188,9 @@ def test_restored_with_class_context_and_case(damaged: str, restored: str) -> No
             "Las fiestas del Ramadán árabe y judío.",
         ),  # an adjective after a name
         ("Lo dijo Francisco Javier ;jar, el presidente.", "Lo dijo Francisco Javier Béjar, el presidente."),
+        # a capital right after an opening quote or "¡" starts a quote, not a name
+        ('Dijo: "Pondrán ;s explosivos". No aparecen.', 'Dijo: "Pondrán más explosivos". No aparecen.'),
+        ('El diario tituló "¡Qu; rajada!" ayer.', 'El diario tituló "¡Qué rajada!" ayer.'),
     ],
 )
 def test_case_follows_the_neighbours(damaged: str, restored: str) -> None:

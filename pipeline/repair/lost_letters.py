@@ -164,12 +164,27 @@ NAME_PARTICLES = frozenset(("de", "del", "y"))
 AFTER_NAME_MIN = 0.02  # P(capital) a word needs to continue the name before it (tuned with --dev)
 
 
+# After one of these a capital starts a quote, an exclamation or an aside ("tituló "¡Qué"), not a name.
+OPENED = frozenset("\"'“‘«([¿¡")
+
+
+def _opened(line: str, start: int) -> bool:
+    """Whether ``line[start:]`` directly follows an opening quote, bracket or ``¿``/``¡``."""
+    return start > 0 and line[start - 1] in OPENED
+
+
 def _capital_in_context(line: str, start: int, end: int, word: str) -> bool:
     """Whether a restored word that lost its first letter is written with a capital inside the
     sentence: a name by itself (``México``) or next to capitalised words (``Cámara Baja``,
     ``Los Ángeles``; but ``río Turia``, ``del Ramadán árabe``), or after ``Name de``."""
     m = _PREV_WORD_RE.search(line, max(0, start - 40), start)
-    prev_cap = m is not None and m[1][0].isupper() and not m[1].isupper() and not sentence_start(line, m.start(1))
+    prev_cap = (
+        m is not None
+        and m[1][0].isupper()
+        and not m[1].isupper()
+        and not sentence_start(line, m.start(1))
+        and not _opened(line, m.start(1))
+    )
     nxt = _NEXT_WORD_RE.match(line, end)
     next_cap = nxt is not None and nxt[1][0].isupper()
     if ngram.model().p_capital_in(word, prev_cap, next_cap) > 0.5:
@@ -266,7 +281,7 @@ def _choose(pre: str, suf: str, line: str, start: int, end: int, ctx: PageContex
     prev, nxt = ngram.context(line, start, end)
     nxt_class = ngram.next_class(line, end, nxt) if suf or pre else None
     case = None  # the token's own case, where it says something: a capital inside a sentence is a name
-    if pre and not (len(pre) > 1 and pre.isupper()) and not sentence_start(line, start):
+    if pre and not (len(pre) > 1 and pre.isupper()) and not sentence_start(line, start) and not _opened(line, start):
         case = pre[0].isupper()
     mass, punct = _in_context(key, prev, nxt, nxt_class, case, not suf and is_clause_end(pre))
     vocab = _half_decoded_words(ctx)
