@@ -204,3 +204,23 @@ def test_glued_tokens_equal_the_full_scan() -> None:
     lines += ["", "น", "aน", ";น", "a;น", "aนb;ส", "abนcdสef", "abนcd;ส", "aนbนc"]
     for line in lines:
         assert spans(glued_tokens(line)) == spans(GLUED_RE.finditer(line)), repr(line)
+
+
+def test_saturation_counts_in_one_scan_each() -> None:
+    """saturation() counts accents and their ';' with one pattern; the same counts as the two patterns each."""
+    import random
+
+    from pipeline.repair import evidence as ev
+
+    dc = _damage_corpus()
+    texts = [p.damaged for p in dc.pages(20)]  # type: ignore[attr-defined]
+    rng = random.Random(5)
+    alphabet = list("aó;;; né.Ñ") + ["ó;n", "ó; ", "é;;x", "Á;B"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25))) for _ in range(3000)]
+    for text in texts:
+        inner = ev.INNER_ACCENT_ANY_RE.findall(text)
+        assert len(inner) == len(ev.INNER_ACCENT_RE.findall(text)), text
+        assert inner.count(";") == len(ev.INNER_ACCENT_SEMI_RE.findall(text)), text
+        every = ev.ACCENT_ANY_RE.findall(text)
+        assert len(every) == len(ev.ACCENT_RE.findall(text)), text
+        assert every.count(";") == len(ev.ACCENT_SEMI_RE.findall(text)), text

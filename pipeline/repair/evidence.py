@@ -89,6 +89,10 @@ INNER_ACCENT_SEMI_RE = re.compile(f"[áéíóúñüÁÉÍÓÚÑÜ];(?=[{LATIN}])
 ACCENT_RE = re.compile("[áéíóúñüÁÉÍÓÚÑÜ]")
 ACCENT_SEMI_RE = re.compile("[áéíóúñüÁÉÍÓÚÑÜ];")
 MIN_SATURATED_ALL = 3
+# The pairs above in one pattern each: the group is the ";" when there is one
+# (INNER_ACCENT_RE's matches, of which INNER_ACCENT_SEMI_RE's carry a ";").
+INNER_ACCENT_ANY_RE = re.compile(f"[áéíóúñüÁÉÍÓÚÑÜ](;?)(?=[{LATIN}])")
+ACCENT_ANY_RE = re.compile("[áéíóúñüÁÉÍÓÚÑÜ](;?)")
 # Words that open a clause after a real semicolon ("...; sin embargo, ...").
 CLAUSE_OPENERS = frozenset(
     """pero sino aunque además asimismo mientras entonces incluso tampoco
@@ -123,16 +127,19 @@ def saturation(text: str) -> float:
     word-final ``X;`` it is meant to decide; only a page with one such letter
     looks at every accented letter.
     """
-    with_semi = len(INNER_ACCENT_SEMI_RE.findall(text))
+    # One scan counts both: each inner accented letter, and those with a ";" (the group).
+    inner = INNER_ACCENT_ANY_RE.findall(text)
+    with_semi = inner.count(";")
     if with_semi >= MIN_SATURATED:
-        share = with_semi / len(INNER_ACCENT_RE.findall(text))
+        share = with_semi / len(inner)
         return share * with_semi / (with_semi + 1) if share >= SATURATED else 0.0
     if with_semi:
         # Few inner accents: then every accented letter of the page, word-final
         # ones included, must carry a ";" (one of them surely damage, inside a word).
-        every = len(ACCENT_SEMI_RE.findall(text))
+        accents = ACCENT_ANY_RE.findall(text)
+        every = accents.count(";")
         if every >= MIN_SATURATED_ALL:
-            share = every / len(ACCENT_RE.findall(text))
+            share = every / len(accents)
             return share * every / (every + 1) if share >= SATURATED else 0.0
     return 0.0
 
