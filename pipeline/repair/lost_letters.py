@@ -283,20 +283,25 @@ def _choose(pre: str, suf: str, line: str, start: int, end: int, ctx: PageContex
     case = None  # the token's own case, where it says something: a capital inside a sentence is a name
     if pre and not (len(pre) > 1 and pre.isupper()) and not sentence_start(line, start) and not _opened(line, start):
         case = pre[0].isupper()
-    mass, punct = _in_context(key, prev, nxt, nxt_class, case, not suf and is_clause_end(pre))
+    mass, total, punct, words = _in_context(key, prev, nxt, nxt_class, case, not suf and is_clause_end(pre))
     vocab = _half_decoded_words(ctx)
-    if vocab and any(w in vocab for _, w in mass):
+    if vocab and not vocab.isdisjoint(words):
         boosted = ((p * PAGE_WORD_BOOST if w in vocab else p, w) for p, w in mass)
         mass = tuple(sorted(boosted, key=lambda m: (-m[0], m[1])))
-    total = sum(p for p, _ in mass)
+        total = sum(p for p, _ in mass)
     if punct is not None:
         # A real semicolon is as likely on any page; a lost-letter cut needs the
         # page to be damaged (its evidence) and this word to be hit.
         total += punct / (min(max(ctx.damage, 0.02), 1.0) * LOST_RATE)
     word = mass[0][1]
     share = mass[0][0] / total
-    if any(p / total >= RIVAL_SHARE and ctx.on_page(w) for p, w in mass[1:]):
-        share *= RIVAL_ON_PAGE
+    floor = RIVAL_SHARE * total
+    for p, w in mass[1:]:  # likeliest first: the rest are no rivals once one is below the floor
+        if p < floor:
+            break
+        if ctx.on_page(w):
+            share *= RIVAL_ON_PAGE
+            break
     return word, share
 
 
@@ -325,16 +330,20 @@ SHARPNESS = 1.0
 MAX_OPTIONS = 40  # the index lists candidates commonest first; the tail never wins
 
 
+_Mass = tuple[tuple[tuple[float, str], ...], float, float | None, frozenset[str]]
+
+
 @lru_cache(maxsize=8192)  # bounded: each entry holds up to MAX_OPTIONS pairs
 def _in_context(
     key: str, prev: str | None, nxt: str | None, nxt_class: str | None, case: bool | None, punct_reading: bool
-) -> tuple[tuple[tuple[float, str], ...], float | None]:
+) -> _Mass:
     """Candidates' relative probabilities between ``prev`` and ``nxt``, likeliest
-    first (the best is 1), and the "word + real semicolon" reading's on the same
-    scale, before the page's odds (cached: pages repeat their contexts)."""
-    words, cut_logs, cut_priors = _options(key)
+    first (the best is 1), their sum, the "word + real semicolon" reading's on the
+    same scale, before the page's odds, and the candidates as a set (cached: pages
+    repeat their contexts)."""
+    words, cut_logs, cut_priors, names = _options(key)
     if len(words) == 1 and not punct_reading:
-        return ((1.0, words[0]),), None  # nothing to choose between: the context cannot matter
+        return ((1.0, words[0]),), 1.0, None, names  # nothing to choose between: the context cannot matter
     model = ngram.model()
     scores = model.scores(prev, words, nxt, nxt_class, cut_logs)
     if case is not None:
@@ -344,8 +353,9 @@ def _in_context(
     top = ranked[0][0]
     exp = math.exp
     mass = tuple((exp(SHARPNESS * (top - x)), w) for x, w in ranked)
+    total = sum(p for p, _ in mass)
     if not punct_reading:
-        return mass, None
+        return mass, total, None, names
     # Word or real semicolon? Compared without the left neighbour: the model
     # keeps "del finés" but prunes "del fin", so P(fin | del) would be unfairly
     # low. Both readings' right sides are kept bigrams (an accented word, ";").
@@ -361,7 +371,7 @@ def _in_context(
         readings = sum(cut_priors)
     else:
         readings = sum(c * r for c, r in zip(cut_priors, model.right_ratios(words, nxt), strict=True))
-    return mass, min(punct / readings, 1e20) * sum(p for p, _ in mass)
+    return mass, total, min(punct / readings, 1e20) * total, names
 
 
 @lru_cache(maxsize=1)
@@ -373,15 +383,17 @@ def _index() -> dict[str, tuple[tuple[str, float, float], ...]]:
 
 
 @lru_cache(maxsize=16384)
-def _options(key: str) -> tuple[tuple[str, ...], tuple[float, ...], tuple[float, ...]]:
-    """The candidates of a damaged form (commonest first), the log of their cut's prior, and
-    that prior times the word's (the lost-letter readings' weight against a real ``;``)."""
+def _options(key: str) -> tuple[tuple[str, ...], tuple[float, ...], tuple[float, ...], frozenset[str]]:
+    """The candidates of a damaged form (commonest first), the log of their cut's prior,
+    that prior times the word's (the lost-letter readings' weight against a real ``;``),
+    and the candidates as a set."""
     options = lexicon.lost_letter_index()[key][:MAX_OPTIONS]
     model = ngram.model()
     return (
         tuple(w for w, _, _ in options),
         tuple(math.log(c) for _, _, c in options),
         tuple(c * model.prior(w) for w, _, c in options),
+        frozenset(w for w, _, _ in options),
     )
 
 
@@ -413,5 +425,5 @@ def explain(line: str, start: int, end: int) -> list[tuple[float, str]]:
     if key not in _index():
         return []
     prev, nxt = ngram.context(line, start, end)
-    mass, _ = _in_context(key, prev, nxt, ngram.next_class(line, end, nxt), None, False)
+    mass = _in_context(key, prev, nxt, ngram.next_class(line, end, nxt), None, False)[0]
     return [(math.log(p), w) for p, w in mass]

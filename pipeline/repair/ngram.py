@@ -501,24 +501,44 @@ def context(line: str, start: int, end: int) -> tuple[str | None, str | None]:
 
 
 _WINDOW = 60  # characters before a span searched for its left neighbour
+# The left neighbour's definition: a token, then blanks, then the span. _before reads it back
+# by hand (a regex search tries every position of the window); tests check the two agree.
 _PREV_RE = re.compile(rf"(?:([{LATIN}]+)|([0-9]+)|([¿?¡!.,;:()«»\"]))[ \t\u00a0]*\Z")
 _NEXT_RE = re.compile(rf"[ \t\u00a0]*(?:([{LATIN}]+)|([0-9]+)|([¿?¡!.,;:()«»\"]))")
 
 
 def _before(line: str, start: int) -> str | None:
     lo = max(0, start - _WINDOW)
-    window = line[lo:start]
-    if not window.strip():
+    j = start
+    while j > lo and line[j - 1] in _BLANKS:
+        j -= 1
+    if not line[lo:j].strip():
         j = lo  # blanks up to the span: a sentence edge only if blanks reach the line's start
         while j > 0 and line[j - 1].isspace():
             j -= 1
         return "<s>" if j == 0 else None  # no token in the window: no evidence
-    m = _PREV_RE.search(window)
-    if m is None:
-        return None
-    if m[1] and line[lo + m.start() - 1 : lo + m.start()] in (";", "&"):
-        return None  # "c;mo": a damaged word
-    return _token(m)
+    # read back over the last token by hand: what _PREV_RE finds, without trying each position
+    c = line[j - 1]
+    if c in _LETTERS:
+        a = j - 1
+        while a > lo and line[a - 1] in _LETTERS:
+            a -= 1
+        if line[a - 1 : a] in (";", "&"):
+            return None  # "c;mo": a damaged word
+        return line[a:j].lower()
+    if c in _DIGITS:
+        return "<num>"
+    return c if c in _MARKS else None
+
+
+_BLANKS = frozenset(" \t\u00a0")
+_DIGITS = frozenset("0123456789")
+_MARKS = frozenset('¿?¡!.,;:()«»"')
+_LETTERS = frozenset(
+    chr(c)
+    for lo_, hi_ in ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0xD6), (0xD8, 0xF6), (0xF8, 0x24F))
+    for c in range(lo_, hi_ + 1)
+)
 
 
 def next_class(line: str, end: int, nxt: str | None) -> str | None:
