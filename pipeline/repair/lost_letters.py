@@ -327,9 +327,8 @@ def _half_decoded_words(ctx: PageContext) -> frozenset[str]:
 # Scores are multiplied by this before they become shares: 1.3-2.0 turn flags into guesses
 # that are wrong about half the time (measured with bench/lost_letters.py --dev, not on GSD).
 SHARPNESS = 1.0
-MAX_OPTIONS = (
-    12  # the index lists candidates commonest first; past the 12th the tail never won (--dev: same results as 40)
-)
+# The index lists candidates commonest first; past the 12th the tail never won (--dev: 12 and 40 choose the same).
+MAX_OPTIONS = 12
 
 
 _Mass = tuple[tuple[tuple[float, str], ...], float, float | None, frozenset[str]]
