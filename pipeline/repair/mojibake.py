@@ -159,14 +159,12 @@ def _ftfy_steps() -> Callable[[str], str] | None:
     return fix
 
 
-# ftfy's fix_text cuts a line into segments of at most this many characters.
-_MAX_SEGMENT = 1_000_000
-
-
 def _fix_text(line: str) -> str:
+    """``fix_text(line, config)``: the fast loop for what is one ftfy segment
+    (no line break, not longer than the length ftfy cuts segments at)."""
+    fix_text, config = _ftfy()
     fast = _ftfy_steps()
-    if fast is None or not line or len(line) > _MAX_SEGMENT or "\n" in line:
-        fix_text, config = _ftfy()
+    if fast is None or not line or len(line) > config.max_decode_length or "\n" in line:
         return str(fix_text(line, config))
     return fast(line)
 
