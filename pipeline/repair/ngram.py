@@ -19,13 +19,18 @@ is the number of distinct things seen after it, at least :data:`MU`):
    ``se -rán`` and ``-rán -ados`` generalise ``se serán`` / ``serán puestos``,
    which 137k tokens rarely hold, and ``río <Cap>`` is the river before its
    name;
-3. wordfreq's unigram frequency, so an unseen context falls back to plain
+3. wordfreq's unigram frequency, adapted to the treebanks' text by suffix
+   class (:meth:`Bigrams._domain`), so an unseen context falls back to plain
    frequency and a word the treebank never saw still competes.
 
 It also counts how often an accented word is capitalised inside a sentence,
-so restored names keep their capital (``México``), together with the names of
-the hunspell-es dictionary (``data/es_names.tsv.gz``), which knows ``Álava``
-and ``Márquez`` that the treebanks never wrote.
+and next to capitalised words, so restored names keep their capital
+(``México``, ``Cámara Baja``; but ``río Turia``), together with what the
+hunspell-es spell checker accepts (``data/es_names.tsv.gz``): ``Álava`` and
+``Márquez`` only with a capital, ``Zúrich`` not at all, both unseen in the
+treebanks. Tried and measured on the dev split, not kept: a left trigram
+(+0.07 points), class-to-class pairs and last-letter classes (both worse),
+more text of another domain (LibreOffice help: worse).
 
 Tokens are lower-case words, ``<num>`` for digits, single punctuation marks,
 and ``<s>`` / ``</s>`` for the start and end of a sentence (or line).
