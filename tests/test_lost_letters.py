@@ -275,3 +275,15 @@ def test_generated_corpus_has_no_false_edits_and_no_invented_words() -> None:
     r = _run(30, 7, False)
     assert r["false"] == 0 and r["invented"] == 0
     assert r["rate"] >= 0.85  # a floor well below the bench's >= 90%: small samples vary
+
+
+def test_generated_lost_letter_pages_are_repaired_idempotently() -> None:
+    import damage_corpus
+
+    pages = [p for p in damage_corpus.pages(20, seed=8) if p.kind == "lost_letters"]
+    for page in pages:
+        once = repair(page.damaged)
+        assert repair(once.text).edits == [], page.damaged
+        for e in once.edits:
+            if e.rule == "lost_letters":  # every restored word is a lexicon word
+                assert lexicon.is_word(e.after.strip("¿¡"), lexicon.MIN_ZIPF_LOST), e
