@@ -278,14 +278,18 @@ def _choose(pre: str, suf: str, line: str, start: int, end: int, ctx: PageContex
     key = pre.lower() + ";" + suf.lower()
     if key not in _index():
         return None
+    punct_reading = not suf and is_clause_end(pre)
+    words = _options(key)[0]
+    if len(words) == 1 and not punct_reading:
+        return words[0], 1.0  # one reading: neither the context nor the page can lower its share
     prev, nxt = ngram.context(line, start, end)
     nxt_class = ngram.next_class(line, end, nxt) if suf or pre else None
     case = None  # the token's own case, where it says something: a capital inside a sentence is a name
     if pre and not (len(pre) > 1 and pre.isupper()) and not sentence_start(line, start) and not _opened(line, start):
         case = pre[0].isupper()
-    mass, total, punct, words = _in_context(key, prev, nxt, nxt_class, case, not suf and is_clause_end(pre))
+    mass, total, punct, names = _in_context(key, prev, nxt, nxt_class, case, punct_reading)
     vocab = _half_decoded_words(ctx)
-    if vocab and not vocab.isdisjoint(words):
+    if vocab and not vocab.isdisjoint(names):
         boosted = ((p * PAGE_WORD_BOOST if w in vocab else p, w) for p, w in mass)
         mass = tuple(sorted(boosted, key=lambda m: (-m[0], m[1])))
         total = sum(p for p, _ in mass)
