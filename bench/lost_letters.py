@@ -1,8 +1,14 @@
 """Lost-letter repair on the generated damage corpus, over several seeds and sizes.
 
-    python bench/lost_letters.py                 # seeds 1..5 x 60 pages, and the default seed x 300
+    python bench/lost_letters.py                 # seeds 1..5 and the default seed x 60 pages, the default x 300
     python bench/lost_letters.py --seeds 1 2 --pages 60 --wrong   # list every wrong restoration
     python bench/lost_letters.py --speed-only    # first-pass CPU time against ftfy.fix_text
+    python bench/lost_letters.py --dev ANCORA_GITDIR PUD_GITDIR   # tuning: never on the bench's text
+
+Tuning (``--dev``): the model is recounted from AnCora's dev file and PUD only and
+put in place of the shipped one, and the pages are AnCora's test sentences put
+through the same damage: every constant of the lost-letter scoring was chosen
+there, so the GSD pages below stay a test the choices never saw.
 
 The pages are bench/damage_corpus.py's (held-out UD Spanish-GSD sentences, never
 part of the model's text; the damage and the scoring are that module's, unchanged).
