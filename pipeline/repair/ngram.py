@@ -391,10 +391,11 @@ class Bigrams:
         return out
 
     def prepare(self, words: Iterable[str]) -> None:
-        """Compute :meth:`_stats` of ``words`` now (the lost-letter candidates, about 19k: 0.1 s once
-        per process), so that no page pays for the first sight of a word."""
+        """Compute :meth:`_stats` and :meth:`p_capital` of ``words`` now (the lost-letter candidates,
+        about 19k: 0.1 s once per process), so that no page pays for the first sight of a word."""
         for w in words:
             self._stats(w)
+            self.p_capital(w)
 
     def _stats(self, word: str) -> tuple[float, float, str, float, int, float, float, dict[str, int], dict[str, int]]:
         """What :meth:`scores` needs of ``word`` itself, computed once per word."""
