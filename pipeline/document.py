@@ -102,6 +102,8 @@ class Segment:
     """One translatable piece of text: a heading, a paragraph, a list item, a table cell."""
 
     text: str
+    # Replace, never change in place: equal lists are one object shared by the
+    # segments of a lesson (pipeline.langid), and translated copies share theirs.
     spans: list[Span] = field(default_factory=list)
     lang: str = "und"  # the main language of the segment (most letters)
     # Set on translated copies only: the languages (comma-separated) of the runs

@@ -349,7 +349,7 @@ def detect_document(
     window: dict[int, tuple[list[_Piece], str | None]] = {}
     waiting: dict[int, list[_Piece]] = {}
     doc_total: dict[str, float] = {}
-    shared: dict[Span, Span] = {}
+    shared = _Shared()
 
     def label(j: int) -> None:
         pieces, local = window.pop(j)
@@ -794,11 +794,10 @@ def _softmax(scores: dict[str, float]) -> dict[str, float]:
 # --- spans --------------------------------------------------------------------------------
 
 
-def _to_spans(text: str, pieces: list[_Piece], merge: bool, shared: dict[Span, Span] | None = None) -> list[Span]:
+def _to_spans(text: str, pieces: list[_Piece], merge: bool, shared: _Shared | None = None) -> list[Span]:
     """Spans from pieces: neutrals between pieces join a neighbour, same-language neighbours merge.
 
-    With ``shared``, equal spans of a document are one object (a Span is frozen):
-    the items and cells of a long list repeat a few spans many times.
+    With ``shared``, equal spans and equal lists of spans of a document are one object.
     """
     if not pieces:
         return []
@@ -823,10 +822,30 @@ def _to_spans(text: str, pieces: list[_Piece], merge: bool, shared: dict[Span, S
         else:
             spans.append(Span(a, b, p.lang, p.confidence, p.method))
             weights.append(max(p.letters, 1))
-    if shared is not None:
-        for k, span in enumerate(spans):
-            spans[k] = shared.setdefault(span, span)
-    return spans[:]  # sized to fit: a segment's list lives as long as the lesson
+    return spans if shared is None else shared.list_of(spans)
+
+
+class _Shared:
+    """Equal spans, and equal lists of spans, of one document as one object each.
+
+    A Span is frozen and a segment's spans are replaced, never changed in place
+    (see :class:`~pipeline.document.Segment`), so sharing is safe; the items and
+    cells of a long list repeat a few span lists many times (one list per line
+    cost about 60 bytes of a 35-byte line). A new list is sized to fit.
+    """
+
+    __slots__ = ("lists", "spans")
+
+    def __init__(self) -> None:
+        self.spans: dict[Span, Span] = {}
+        self.lists: dict[tuple[Span, ...], list[Span]] = {}
+
+    def list_of(self, spans: list[Span]) -> list[Span]:
+        key = tuple([self.spans.setdefault(span, span) for span in spans])
+        found = self.lists.get(key)
+        if found is None:
+            found = self.lists[key] = list(key)
+        return found
 
 
 _GAP_OPENERS = "¿¡([{«“‘\"'"
