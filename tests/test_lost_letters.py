@@ -33,6 +33,7 @@ FIXED = "La relación con el cliente y la comunicación son clave en el módulo.
         ("Es una obra de ;poca y de valor.", "Es una obra de época y de valor."),  # a common word stays lower case
         ("La empresa se utili; ayer.", "La empresa se utilizó ayer."),
         ("El cliente ya est; contento.", "El cliente ya está contento."),
+        ("¿Y eso qu;? No lo sé.", "¿Y eso qué? No lo sé."),  # a word before "?" ends there as before "."
     ],
 )
 def test_restored_from_context(damaged: str, restored: str) -> None:

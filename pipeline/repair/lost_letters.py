@@ -121,7 +121,7 @@ def lost_letter_candidates(line: str, ctx: PageContext) -> list[Candidate]:
         if not suf:
             # "qu; " could be a clause end: only a non-word before it is damage.
             nxt = line[end : end + 1]
-            if nxt and not nxt.isspace() and nxt not in ".,:)]\"'”»":
+            if nxt and not nxt.isspace() and nxt not in ".,:?!)]\"'”»":
                 continue
             if pre.isdigit():
                 continue
