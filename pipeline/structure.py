@@ -143,6 +143,41 @@ def _short_line(block: Block, meta: _Meta) -> str:
 
 
 _KEEP_LINES = 4096  # lines already grouped into blocks are dropped this many at a time
+_BATCH_CHARS = 1 << 16  # lines are classified about this much text at a time
+
+
+class _Lines(list[_Line]):
+    """The classified lines of a text, a batch at a time: a list that
+    :meth:`more` extends with the next lines, and whose front :func:`_build`
+    deletes once grouped. So only a window of lines is alive (a lesson of 100k
+    list items held every line, its raw text and its regex match before the
+    first block was made). A list, not an object that classifies on indexing:
+    indexing is most of the cost of this stage. Readers check
+    ``i < len(lines) or lines.more()`` before ``lines[i]``.
+    """
+
+    __slots__ = ("_no", "_pos", "_text")
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+        self._pos = 0  # where the next unread line starts
+        self._no = 0  # line number of the last line read
+
+    def more(self) -> bool:
+        """Classify the next batch of lines onto the end; False when none are left."""
+        text, pos = self._text, self._pos
+        if pos > len(text):
+            return False
+        end = text.find("\n", pos + _BATCH_CHARS)
+        if end < 0:
+            end = len(text)
+        no = self._no
+        for raw in text[pos:end].split("\n"):  # the last batch ends with the text, as str.split does
+            no += 1
+            self.append(_classify(no, raw))
+        self._no, self._pos = no, end + 1
+        return True
 
 
 # --- public API --------------------------------------------------------------
@@ -156,10 +191,7 @@ def parse_blocks(text: str) -> list[Block]:
     >>> parse_blocks("")
     []
     """
-    # A list, not lines made as they are read: indexing it is a third of the
-    # cost of this stage. Lines are dropped once grouped (see _build).
-    lines = [_classify(no, raw) for no, raw in enumerate(text.split("\n"), start=1)]
-    pairs = _build(lines)
+    pairs = _build(_Lines(text))
     _choose_title(pairs)
     _detect_banner(pairs)
     _mark_credits(pairs)
@@ -245,14 +277,14 @@ def _split_cells(raw: str) -> list[str]:
 # --- pass 2: group lines into blocks -------------------------------------------
 
 
-def _build(lines: list[_Line]) -> list[tuple[Block, _Meta]]:
+def _build(lines: _Lines) -> list[tuple[Block, _Meta]]:
     out: list[tuple[Block, _Meta]] = []
     stack: list[list[int]] = []  # [lo, hi] indentation band of each open list level
-    i, n = 0, len(lines)
-    while i < n:
+    i = 0
+    while i < len(lines) or lines.more():
         if i >= _KEEP_LINES:  # grouped lines are never looked at again
             del lines[:i]
-            i, n = 0, len(lines)
+            i = 0
         line = lines[i]
         if line.kind == "blank":
             i += 1
@@ -272,15 +304,14 @@ def _build(lines: list[_Line]) -> list[tuple[Block, _Meta]]:
     return out
 
 
-def _take_table(lines: list[_Line], i: int, out: list[tuple[Block, _Meta]]) -> int:
+def _take_table(lines: _Lines, i: int, out: list[tuple[Block, _Meta]]) -> int:
     """Collect one table: consecutive tab rows, also across blank lines when
     the next row has the same number of cells (scrapers sometimes put a blank
     line between rows)."""
     rows: list[list[str]] = []
     seen_sep = had_p = False
     first = lines[i].no
-    n = len(lines)
-    while i < n:
+    while i < len(lines) or lines.more():
         line = lines[i]
         if line.kind == "sep":
             seen_sep = True
@@ -294,9 +325,13 @@ def _take_table(lines: list[_Line], i: int, out: list[tuple[Block, _Meta]]) -> i
             continue
         if line.kind == "blank" and rows:
             j = i
-            while j < n and lines[j].kind == "blank":
+            while (j < len(lines) or lines.more()) and lines[j].kind == "blank":
                 j += 1
-            if j < n and lines[j].kind == "row" and len(_split_cells(lines[j].text)) == len(rows[0]):
+            if (
+                (j < len(lines) or lines.more())
+                and lines[j].kind == "row"
+                and len(_split_cells(lines[j].text)) == len(rows[0])
+            ):
                 i = j
                 continue
         break
@@ -311,7 +346,7 @@ def _take_table(lines: list[_Line], i: int, out: list[tuple[Block, _Meta]]) -> i
     return i
 
 
-def _take_item(lines: list[_Line], i: int, out: list[tuple[Block, _Meta]], stack: list[list[int]]) -> int:
+def _take_item(lines: _Lines, i: int, out: list[tuple[Block, _Meta]], stack: list[list[int]]) -> int:
     """One list item plus its indented continuation lines.
 
     Nesting follows indentation. Each open level is a band of indentations
@@ -334,7 +369,7 @@ def _take_item(lines: list[_Line], i: int, out: list[tuple[Block, _Meta]], stack
         band[0], band[1] = min(band[0], indent), max(band[1], indent)
     parts = [line.text]
     i += 1
-    while i < len(lines) and lines[i].kind == "text" and lines[i].indent > indent:
+    while (i < len(lines) or lines.more()) and lines[i].kind == "text" and lines[i].indent > indent:
         parts.append(lines[i].text)
         i += 1
     m = line.match
@@ -364,7 +399,7 @@ def _source_block(line: _Line) -> Block:
     return Block(BlockKind.SOURCE, segments, url=url, line=line.no)
 
 
-def _take_text(lines: list[_Line], i: int, out: list[tuple[Block, _Meta]]) -> int:
+def _take_text(lines: _Lines, i: int, out: list[tuple[Block, _Meta]]) -> int:
     """A run of plain text lines: split into paragraphs, mark heading candidates.
 
     Join wrapped lines, keep separate lines separate. A hard-wrapped paragraph
@@ -380,8 +415,10 @@ def _take_text(lines: list[_Line], i: int, out: list[tuple[Block, _Meta]]) -> in
     pending: list[_Line] | None = []  # the run so far; None once it cannot be one paragraph
     chunk: list[_Line] = []  # then: the open paragraph
     made = 0  # paragraphs made from this run
-    n = len(lines)
-    while i < n and lines[i].kind == "text":
+    while (i < len(lines) or lines.more()) and lines[i].kind == "text":
+        if i >= _KEEP_LINES:  # a long run: its lines are held below, the window need not
+            del lines[:i]
+            i = 0
         line = lines[i]
         i += 1
         if pending is not None:
