@@ -47,10 +47,11 @@ class Edit:
         # A damaged page repeats a few dozen remnants ("ó;", "Ã©") thousands of
         # times: one string object per distinct short text, not one per edit
         # (a one-line page of 1 MB makes 68k edits).
-        if len(self.before) <= _SHARED_TEXT:
-            object.__setattr__(self, "before", sys.intern(self.before))
-        if 1 < len(self.after) <= _SHARED_TEXT:
-            object.__setattr__(self, "after", sys.intern(self.after))
+        before, after = self.before, self.after
+        if len(before) <= _SHARED_TEXT and (shared := sys.intern(before)) is not before:
+            object.__setattr__(self, "before", shared)
+        if 1 < len(after) <= _SHARED_TEXT and (shared := sys.intern(after)) is not after:
+            object.__setattr__(self, "after", shared)
 
     @property
     def offset(self) -> int:
