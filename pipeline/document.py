@@ -146,19 +146,54 @@ class Block:
         return [self.segments[i : i + c] for i in range(0, len(self.segments), c)]
 
 
-@dataclass
+@dataclass(init=False)
 class Lesson:
     """One lesson after decode, repair, structure and language detection."""
 
     name: str  # the input file's stem; output files are <name>.md
     source: str  # the input path as given (relative to the raw folder when run as a batch)
     encoding: str  # how the bytes were decoded ("utf-8", "utf-8-sig", "utf-16", "cp1252")
-    text: str  # the repaired plain text
+    # The repaired plain text (:attr:`text`), held as UTF-8 when that is smaller:
+    # one Thai letter makes Python store a whole page at 2 bytes a character.
+    _text: str | bytes
     title: str
     blocks: list[Block]
-    edits: list[Edit] = field(default_factory=list)
-    flagged: list[Edit] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # decoding notes and the like
+    edits: list[Edit]
+    flagged: list[Edit]
+    notes: list[str]  # decoding notes and the like
+
+    def __init__(
+        self,
+        name: str,
+        source: str,
+        encoding: str,
+        text: str,
+        title: str,
+        blocks: list[Block],
+        edits: list[Edit] | None = None,
+        flagged: list[Edit] | None = None,
+        notes: list[str] | None = None,
+    ) -> None:
+        self.name, self.source, self.encoding, self.title, self.blocks = name, source, encoding, title, blocks
+        self.text = text
+        self.edits = [] if edits is None else edits
+        self.flagged = [] if flagged is None else flagged
+        self.notes = [] if notes is None else notes
+
+    @property
+    def text(self) -> str:
+        """The repaired plain text (a new string on each read when held as UTF-8)."""
+        held = self._text
+        return held if isinstance(held, str) else held.decode("utf-8", "surrogatepass")
+
+    @text.setter
+    def text(self, value: str) -> None:
+        if value.isascii():
+            self._text = value
+            return
+        utf8 = value.encode("utf-8", "surrogatepass")
+        # The characters' bytes in the str: its size less a one-character Latin-1 str's.
+        self._text = utf8 if len(utf8) < sys.getsizeof(value) - sys.getsizeof("\xe9") else value
 
     def segments(self) -> list[Segment]:
         return [s for b in self.blocks for s in b.segments]
