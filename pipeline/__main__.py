@@ -1,9 +1,20 @@
-"""``python -m pipeline``: the same command as the installed ``pipeline``."""
+"""``python -m pipeline``: the same command as the installed ``pipeline``.
+
+Ctrl-C handling is installed before the CLI and Click are imported, so a
+Ctrl-C during those imports is a stop request too (exit 130 with the line).
+:func:`main` also suits a console-script entry point for the same reason
+(``pipeline.cli:entry`` can only install it after ``pipeline.cli`` imported).
+"""
 
 from pipeline import stopping
 
-stopping.install()  # before the CLI's imports: a Ctrl-C during them is a stop request too (exit 130)
 
-from pipeline.cli import entry  # noqa: E402 - after install, on purpose
+def main() -> None:
+    stopping.install()
+    from pipeline.cli import entry
 
-entry()
+    entry()
+
+
+if __name__ == "__main__":
+    main()

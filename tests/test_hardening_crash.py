@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -122,6 +123,24 @@ def test_killed_twice_then_finished(setup: tuple[Path, Path, dict[str, bytes], f
     assert integrity(out / ".pipeline" / "memory.sqlite") == "ok"
 
 
+def _start_with_ctrl_c(*args: str, models_dir: Path) -> subprocess.Popen[str]:
+    """``start``, with Ctrl-C not ignored in the child even where it is here.
+
+    A background job (``make test &``) runs with SIGINT ignored, every child
+    inherits that, and ``pipeline`` keeps an ignored SIGINT ignored, as Python
+    does. A handled signal is reset to the default at exec, so handle it here
+    while the child starts.
+    """
+    ignored = signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    if ignored:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return start(*args, models_dir=models_dir)
+    finally:
+        if ignored:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 @pytest.mark.parametrize(("sig", "point"), [
     # Start-up is mostly imports, where Python mishandles a KeyboardInterrupt (it ended the
     # process by SIGINT, -2, right after the Interrupted line; or the Ctrl-C was lost): see
@@ -135,7 +154,7 @@ def test_interrupt_stops_cleanly_with_exit_130(setup: tuple[Path, Path, dict[str
                                                sig: signal.Signals, point: str) -> None:
     raw, models, clean, took = setup
     out = tmp_path / "out"
-    proc = start("run", str(raw), str(out), "--to", "en", models_dir=models)
+    proc = _start_with_ctrl_c("run", str(raw), str(out), "--to", "en", models_dir=models)
     if point == "pool-start":  # the worker pool is starting: its forkserver process exists
         def trigger(out: Path, took: float) -> bool:
             return group_runs(proc.pid, "multiprocessing.forkserver")

@@ -22,6 +22,7 @@ from pipeline.stopping import INTERRUPTED_LINE
 # Sends the signal to this process and gives the handler a moment of Python code to run in.
 PRELUDE = """\
 import os, signal, sys, time
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal, also under `make test &`
 from pipeline import stopping
 
 def stop(sig=signal.SIGINT):
