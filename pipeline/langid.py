@@ -31,22 +31,25 @@ span like punctuation does.
 Spans cover every non-space character of the text (when it has a letter outside a URL)
 in order without overlap; the whitespace between two spans belongs to neither; spans
 never start or end with whitespace. Adjacent pieces of one language are merged.
+
+Step 1 lives in :mod:`pipeline.script_runs`, the word model and langdetect of step 2
+in :mod:`pipeline.word_model`; this module cuts Latin runs into sentences, applies
+context and makes the spans.
 """
 
 from __future__ import annotations
 
-import bisect
 import math
 import re
-import threading
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline.document import Span
 from pipeline.errors import ConfigError
+from pipeline.script_runs import SCRIPT_LANGS, mask_urls, script_language, script_runs
 from pipeline.sentences import split_sentences
+from pipeline.word_model import TOKEN, langdetect_probs, needs_langdetect, word_scores
 
 # Also public: DETECTOR_VERSION (computed on first access, see __getattr__ below).
 __all__ = ["detect_document", "detect_spans", "main_language", "normalize_languages"]
@@ -84,11 +87,6 @@ def __getattr__(name: str) -> str:
 
 
 # --- tuning constants (log10 units: 1.0 = ten to one) -----------------------------------
-_WORD_CLIP = 3.0  # most one word can say for one language over another
-_FLOOR = -9.0  # log10 frequency of a word a language's list lacks (zipf 0)
-_CAPITAL_WEIGHT = 0.5  # capitalised words inside lower-case prose: names, brands
-_ACCENT_EVIDENCE = 1.5  # an unknown word with letters of one alphabet only
-_INVERTED_MARK = 2.0  # ¿ or ¡ in a piece: Spanish
 _PRIOR_CONTEXT = 1.0  # the context language
 _PRIOR_DEFAULT = 0.25  # the first configured language, when there is no context
 _STRONG_MARGIN = 1.5  # a piece this sure gives context to its neighbours
@@ -100,156 +98,12 @@ _TEMPERATURE = 0.6  # softens naive-Bayes scores into confidences
 _NEIGHBOUR_WINDOW = 6  # segments each side that detect_document looks at
 _MIN_NEIGHBOUR_VOTE = 0.3  # weaker neighbour evidence than this: use the document language
 
-# --- scripts ------------------------------------------------------------------------------
-
-_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-_LATIN = (
-    "A-Za-z\u00aa\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0250-\u02af"
-    "\u1d00-\u1dbf\u1e00-\u1eff\u2c60-\u2c7f\ua720-\ua7ff\uab30-\uab6f\ufb00-\ufb06"
-    "\uff21-\uff3a\uff41-\uff5a"
-)
-_THAI_LETTERS = "\u0e01-\u0e4e"  # letters, vowels and tone marks; Thai digits stay neutral
-# Runs of one script: letters of the script with neutrals (non-letters, including
-# combining marks) between them. The letter and neutral classes are disjoint, so the
-# repetition cannot backtrack badly; one regex step per run keeps a 1 MB line fast.
-_NEUTRAL = r"[\W\d_]"
-_CHUNK = re.compile(
-    f"(?P<lat>[{_LATIN}](?:{_NEUTRAL}*[{_LATIN}])*)"
-    f"|(?P<th>[{_THAI_LETTERS}](?:(?:[^\\w{_THAI_LETTERS}]|[\\d_])*[{_THAI_LETTERS}])*)"
-    f"|(?P<oth>(?:(?![{_LATIN}{_THAI_LETTERS}])[^\\W\\d_])+)"
-)
-_IS_LATIN = re.compile(f"[{_LATIN}]")
-_TOKEN = re.compile(f"[{_LATIN}{_MARKS}]+(?:['’][{_LATIN}{_MARKS}]+)*")
-_URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"']+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
-_DOMAIN = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|edu|gov|io)\b(?:/[^\s<>\"']*)?", re.IGNORECASE)
-_DOMAIN_HINT = re.compile(r"\.(?:com|org|net|edu|gov|io)\b", re.IGNORECASE)
-
-# (first code point, script) sorted; a code point belongs to the last range starting at or before it.
-_SCRIPT_RANGES: list[tuple[int, str]] = [
-    (0x0000, "zyyy"),
-    (0x0370, "grek"),
-    (0x0400, "cyrl"),
-    (0x0530, "armn"),
-    (0x0590, "hebr"),
-    (0x0600, "arab"),
-    (0x0700, "zyyy"),
-    (0x0750, "arab"),
-    (0x0780, "zyyy"),
-    (0x08A0, "arab"),
-    (0x0900, "deva"),
-    (0x0980, "beng"),
-    (0x0A00, "guru"),
-    (0x0A80, "gujr"),
-    (0x0B00, "zyyy"),
-    (0x0B80, "taml"),
-    (0x0C00, "telu"),
-    (0x0C80, "knda"),
-    (0x0D00, "mlym"),
-    (0x0D80, "sinh"),
-    (0x0E00, "thai"),
-    (0x0E80, "laoo"),
-    (0x0F00, "tibt"),
-    (0x1000, "mymr"),
-    (0x10A0, "geor"),
-    (0x1100, "hang"),
-    (0x1200, "ethi"),
-    (0x13A0, "zyyy"),
-    (0x1780, "khmr"),
-    (0x1800, "zyyy"),
-    (0x1F00, "grek"),
-    (0x2000, "zyyy"),
-    (0x2D00, "geor"),
-    (0x2D30, "zyyy"),
-    (0x2E80, "hani"),
-    (0x3040, "kana"),
-    (0x3100, "zyyy"),
-    (0x3130, "hang"),
-    (0x3190, "zyyy"),
-    (0x31F0, "kana"),
-    (0x3200, "zyyy"),
-    (0x3400, "hani"),
-    (0x4DC0, "zyyy"),
-    (0x4E00, "hani"),
-    (0xA000, "zyyy"),
-    (0xAC00, "hang"),
-    (0xD7B0, "zyyy"),
-    (0xF900, "hani"),
-    (0xFB00, "zyyy"),
-    (0xFB1D, "hebr"),
-    (0xFB50, "arab"),
-    (0xFE00, "zyyy"),
-    (0xFE70, "arab"),
-    (0xFF00, "zyyy"),
-    (0xFF66, "kana"),
-    (0xFFA0, "hang"),
-    (0xFFE0, "zyyy"),
-    (0x20000, "hani"),
-    (0x2FA20, "zyyy"),
-]
-_SCRIPT_STARTS = [r[0] for r in _SCRIPT_RANGES]
-_SCRIPT_LANG = {
-    "grek": "el",
-    "armn": "hy",
-    "hebr": "he",
-    "deva": "hi",
-    "beng": "bn",
-    "guru": "pa",
-    "gujr": "gu",
-    "taml": "ta",
-    "telu": "te",
-    "knda": "kn",
-    "mlym": "ml",
-    "sinh": "si",
-    "thai": "th",
-    "laoo": "lo",
-    "tibt": "bo",
-    "mymr": "my",
-    "geor": "ka",
-    "hang": "ko",
-    "ethi": "am",
-    "khmr": "km",
-    "hani": "zh",
-    "kana": "ja",
-}
-
 # Languages the detector can label. Latin-script ones are chosen among by statistics;
 # the others come from their script.
 # (Only those wordfreq has a word list or langdetect a profile for: others could never win.)
 _LATIN_LANGS = frozenset(
     "af ca cs cy da de en es et fi fil fr hr hu id is it lt lv ms nb nl no pl pt ro sh sk sl so sq sv sw tl tr vi".split()  # noqa: SIM905
 )
-_SCRIPT_LANGS = frozenset(set(_SCRIPT_LANG.values()) | {"ru", "uk", "bg", "be", "sr", "mk", "kk", "ar", "fa", "ur"})
-_LANGDETECT_CODE = {"nb": "no", "fil": "tl", "zh": "zh-cn", "sh": "hr"}
-# Letters beyond a-z that each language's alphabet uses: an unknown word written with
-# them is evidence for that language (and against languages without them).
-_ALPHABET_EXTRA = {
-    "es": "áéíóúüñ",
-    "pt": "áâãàçéêíóôõú",
-    "fr": "àâæçéèêëîïôœùûüÿ",
-    "it": "àèéìíîòóù",
-    "ca": "àçèéíïòóúü·",
-    "de": "äöüß",
-    "nl": "éëïöü",
-    "en": "",
-    "gl": "áéíñóú",
-    "ro": "ăâîșțşţ",
-    "pl": "ąćęłńóśźż",
-    "cs": "áčďéěíňóřšťúůýž",
-    "sk": "áäčďéíĺľňóôŕšťúýž",
-    "tr": "çğıöşü",
-    "sv": "åäö",
-    "da": "æøå",
-    "nb": "æøå",
-    "no": "æøå",
-    "fi": "äöå",
-    "hu": "áéíóöőúüű",
-    "is": "áðéíóúýþæö",
-    "id": "",
-    "ms": "",
-    "vi": "",
-}
-
-
 @dataclass(slots=True)  # one per sentence of a lesson: no per-instance dict
 class _Piece:
     """One labelled stretch: a Latin sentence or a run of another script."""
@@ -286,7 +140,7 @@ def normalize_languages(languages: Sequence[str] | str) -> tuple[str, ...]:
         code = re.split(r"[-_]", raw.strip().lower(), maxsplit=1)[0]
         if not code:
             continue
-        if code not in _LATIN_LANGS and code not in _SCRIPT_LANGS:
+        if code not in _LATIN_LANGS and code not in SCRIPT_LANGS:
             raise ConfigError(
                 f"--languages: {raw.strip()!r} is not a language the detector knows; "
                 "use ISO 639-1 codes such as es,en,pt"
@@ -414,13 +268,13 @@ def _analyse(text: str, cands: tuple[str, ...]) -> list[_Piece]:
     """Script runs, Latin runs cut into sentences and scored (no context applied yet)."""
     if not text:
         return []
-    masked = _mask_urls(text)
+    masked = mask_urls(text)
     pieces: list[_Piece] = []
-    for script, start, end, letters in _script_runs(masked):
+    for script, start, end, letters in script_runs(masked):
         if script == "latin":
             pieces.extend(_latin_pieces(text, masked, start, end, cands))
         else:
-            lang, conf = _script_language(script, masked[start:end])
+            lang, conf = script_language(script, masked[start:end])
             pieces.append(_Piece(start, end, letters, lang, conf, "script"))
     if not pieces and any(ch.isalpha() for ch in text):
         # Letters only inside URLs/addresses: cover them, language unknown.
@@ -429,250 +283,26 @@ def _analyse(text: str, cands: tuple[str, ...]) -> list[_Piece]:
     return pieces
 
 
-def _mask_urls(text: str) -> str:
-    """``text`` with URLs and e-mail addresses blanked (same length), so they are not evidence."""
-
-    def blank(m: re.Match[str]) -> str:
-        return " " * len(m.group())
-
-    if "://" in text or "www." in text or "@" in text:
-        text = _URL.sub(blank, text)
-    if _DOMAIN_HINT.search(text):
-        text = _DOMAIN.sub(blank, text)
-    return text
-
-
-def _script_runs(text: str) -> list[tuple[str, int, int, int]]:
-    """(script, start, end, letters) of maximal runs of one script; neutrals inside a run stay.
-
-    ``letters`` is the run's length for Latin and Thai (only used as a weight).
-    """
-    runs: list[tuple[str, int, int, int]] = []
-    for m in _CHUNK.finditer(text):
-        kind = m.lastgroup
-        if kind == "lat":
-            parts = [("latin", m.start(), m.end())]
-        elif kind == "th":
-            parts = [("thai", m.start(), m.end())]
-        else:
-            parts = _split_other(text, m.start(), m.end())
-        for script, a, b in parts:
-            if runs and runs[-1][0] == script:
-                prev = runs[-1]
-                runs[-1] = (script, prev[1], b, prev[3] + b - a)
-            else:
-                runs.append((script, a, b, b - a))
-    return runs
-
-
-def _split_other(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
-    """Cut a chunk of non-Latin, non-Thai letters by script; marks follow their base letter."""
-    out: list[tuple[str, int, int]] = []
-    for i in range(start, end):
-        ch = text[i]
-        if unicodedata.combining(ch) and out:
-            out[-1] = (out[-1][0], out[-1][1], i + 1)
-            continue
-        if not ch.isalpha():
-            continue
-        script = "latin" if _IS_LATIN.match(ch) else _script_of(ch)
-        if script in ("hani", "kana"):
-            script = "cjk:" + script
-        if out and (out[-1][0] == script or (out[-1][0].startswith("cjk") and script.startswith("cjk"))):
-            merged = "cjk:kana" if "kana" in (out[-1][0], script) else out[-1][0]
-            out[-1] = (merged, out[-1][1], i + 1)
-        else:
-            out.append((script, i, i + 1))
-    return out
-
-
-def _script_of(ch: str) -> str:
-    return _SCRIPT_RANGES[bisect.bisect_right(_SCRIPT_STARTS, ord(ch)) - 1][1]
-
-
-def _script_language(script: str, run: str) -> tuple[str, float]:
-    """Language of a non-Latin run from its script and a few telltale letters."""
-    if script == "thai":
-        return "th", 1.0
-    if script.startswith("cjk"):
-        return ("ja", 0.95) if script.endswith("kana") else ("zh", 0.8)
-    if script == "cyrl":
-        if _has(run, "іїєґ"):
-            return "uk", 0.9
-        if _has(run, "ў"):
-            return "be", 0.9
-        if _has(run, "ђћџљњ"):
-            return "sr", 0.9
-        if _has(run, "ѓќѕ"):
-            return "mk", 0.9
-        if _has(run, "ыэё"):
-            return "ru", 0.9
-        return "ru", 0.6
-    if script == "arab":
-        if _has(run, "ٹڈڑںےھ"):
-            return "ur", 0.85
-        if _has(run, "پچژگکی"):
-            return "fa", 0.8
-        return "ar", 0.8
-    lang = _SCRIPT_LANG.get(script)
-    return (lang, 0.9) if lang else ("und", 0.0)
-
-
-def _has(run: str, chars: str) -> bool:
-    return any(c in chars for c in run)
-
-
 def _latin_pieces(text: str, masked: str, start: int, end: int, cands: tuple[str, ...]) -> list[_Piece]:
     """The sentences of one Latin run, each scored by the word model."""
     out: list[_Piece] = []
     for a, b in split_sentences(text[start:end]):
         a, b = a + start, b + start
-        tokens = _TOKEN.findall(masked, a, b)
+        tokens = TOKEN.findall(masked, a, b)
         if not tokens:
             continue  # "2." between sentences: punctuation, joins a neighbour
         piece = _Piece(a, b, sum(len(t) for t in tokens), method="latin")
         if len(cands) >= 2:
-            piece.scores, piece.evidence = _word_scores(tokens, masked[a:b], cands)
+            piece.scores, piece.evidence = word_scores(tokens, masked[a:b], cands)
             unsure = piece.margin < _LANGDETECT_MARGIN and piece.letters >= _LANGDETECT_MIN_LETTERS
-            if unsure or _needs_langdetect(cands):
+            if unsure or needs_langdetect(cands):
                 _add_langdetect(piece, masked[a:b], cands)
         out.append(piece)
     return out
 
 
-# --- the word model -----------------------------------------------------------------------
-
-_lock = threading.Lock()  # langdetect factories are built once, by one thread
-
-
-def _table(lang: str) -> dict[str, float] | None:
-    """Word -> log10 frequency for ``lang`` (see :mod:`pipeline.wordlists`), or None without a list."""
-    from pipeline.wordlists import log10_frequencies
-
-    return log10_frequencies(lang) or None
-
-
-def _needs_langdetect(cands: tuple[str, ...]) -> bool:
-    return any(_table(c) is None for c in cands)
-
-
-_word_cache: dict[tuple[str, ...], dict[str, tuple[float, ...] | None]] = {}
-_WORD_CACHE_MAX = 200_000
-
-
-def _word_vector(tok: str, cands: tuple[str, ...]) -> tuple[float, ...] | None:
-    """Per-candidate evidence of one word (best = 0, clipped), or None if no list knows it.
-
-    Cached per candidate tuple: lesson text repeats the same few thousand words.
-    """
-    cache = _word_cache.setdefault(cands, {})
-    hit = cache.get(tok, False)
-    if hit is not False:
-        return hit  # type: ignore[return-value]
-    word = tok.replace("’", "'").lower()
-    if not word.isascii():
-        word = unicodedata.normalize("NFC", word)
-    tables = [_table(c) for c in cands]
-    logs = [t.get(word, _FLOOR) for t in tables if t is not None]
-    best = max(logs, default=_FLOOR)
-    # A language without a word list is neither favoured nor penalised by words
-    # (langdetect judges it): it gets the best score of the others.
-    vec = (
-        None
-        if best == _FLOOR
-        else tuple(max(t.get(word, _FLOOR) - best, -_WORD_CLIP) if t is not None else 0.0 for t in tables)
-    )
-    if len(cache) >= _WORD_CACHE_MAX:
-        cache.clear()
-    cache[tok] = vec
-    return vec
-
-
-def _word_scores(tokens: list[str], piece: str, cands: tuple[str, ...]) -> tuple[dict[str, float], bool]:
-    """Evidence per candidate (log10, best = 0 per word) from the words and marks of a piece."""
-    totals = [0.0] * len(cands)
-    evidence = False
-    lower_initial = sum(1 for t in tokens if t[0].islower())
-    prose = lower_initial * 2 >= len(tokens)
-    for i, tok in enumerate(tokens):
-        weight = _CAPITAL_WEIGHT if prose and i > 0 and tok[0].isupper() else 1.0
-        vec = _word_vector(tok, cands)
-        if vec is None:
-            extra = _alphabet_evidence(unicodedata.normalize("NFC", tok.lower()), cands)
-            if extra is None:
-                continue
-            vec = tuple(extra)
-        if any(vec):
-            evidence = True
-            for k, v in enumerate(vec):
-                totals[k] += v * weight
-    scores = dict(zip(cands, totals))
-    if "es" in scores and ("¿" in piece or "¡" in piece):
-        evidence = True
-        for c in cands:
-            if c != "es":
-                scores[c] -= _INVERTED_MARK
-    top = max(scores.values())
-    return {c: v - top for c, v in scores.items()}, evidence
-
-
-def _alphabet_evidence(word: str, cands: tuple[str, ...]) -> list[float] | None:
-    """For a word no list knows: its non-ASCII letters fit some alphabets and not others."""
-    special = {ch for ch in word if not ("a" <= ch <= "z") and ch.isalpha()}
-    if not special:
-        return None
-    fits = [special <= set(_ALPHABET_EXTRA.get(c, special)) for c in cands]
-    if all(fits) or not any(fits):
-        return None
-    return [0.0 if f else -_ACCENT_EVIDENCE for f in fits]
-
-
-# --- langdetect, restricted to the candidates ----------------------------------------------
-
-
-@lru_cache(maxsize=16)
-def _factory(cands: tuple[str, ...]) -> object | None:
-    """A langdetect factory holding only the candidates' profiles (None if < 2 have one)."""
-    import os
-
-    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
-
-    codes = [(c, _LANGDETECT_CODE.get(c, c)) for c in cands]
-    present = [(c, code) for c, code in codes if os.path.isfile(os.path.join(PROFILES_DIRECTORY, code))]
-    if len(present) < 2:
-        return None
-    profiles = []
-    for _, code in present:
-        with open(os.path.join(PROFILES_DIRECTORY, code), encoding="utf-8") as fh:
-            profiles.append(fh.read())
-    factory = DetectorFactory()
-    factory.seed = 0
-    factory.load_json_profile(profiles)
-    factory._pipeline_codes = {code: c for c, code in present}  # type: ignore[attr-defined]
-    return factory
-
-
-def _langdetect_probs(text: str, cands: tuple[str, ...]) -> dict[str, float] | None:
-    """Probabilities over the candidates langdetect has profiles for, or None."""
-    with _lock:
-        factory = _factory(cands)
-    if factory is None:
-        return None
-    from langdetect.lang_detect_exception import LangDetectException
-
-    detector = factory.create()  # type: ignore[attr-defined]
-    detector.append(text)
-    try:
-        probs = detector.get_probabilities()
-    except LangDetectException:
-        return None
-    codes = factory._pipeline_codes  # type: ignore[attr-defined]
-    out = {codes[p.lang]: p.prob for p in probs if p.lang in codes}
-    return out or None
-
-
 def _add_langdetect(piece: _Piece, text: str, cands: tuple[str, ...]) -> None:
-    probs = _langdetect_probs(text, cands)
+    probs = langdetect_probs(text, cands)
     if not probs:
         return
     assert piece.scores is not None
