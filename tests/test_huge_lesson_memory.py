@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 _CHILD = r"""
 import json, sys, tracemalloc
 sys.path.insert(0, sys.argv[1])
-from bench.huge_inputs import make_input
+from bench.huge_inputs import WARM_UP, make_input
 from pipeline.config import PipelineConfig
 from pipeline.lesson import build_lesson
 from pipeline.render import render_markdown
@@ -36,8 +36,7 @@ def run(data):
     lesson = build_lesson(data, "big", "big.txt", config)
     return render_markdown(lesson.title, lesson.blocks, {"title": lesson.title}).markdown
 
-run(("Título\n\nUna relació;n con el cliente. ความสัมพันธ์ &oacute; Ã³. La c;nica y la ag;cola se utili; "
-     "aplicá;นดอลอ. Mé;ซิคอ ¿;;mo está?\n").encode("utf-8"))
+run(WARM_UP)
 data = make_input(sys.argv[2], int(sys.argv[3]))
 tracemalloc.start()
 base = tracemalloc.get_traced_memory()[0]
