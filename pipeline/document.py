@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 
+_ENCODE_SLICE = 1 << 18  # characters of Lesson.text encoded at a time
 _SHARED_TEXT = 64  # texts up to this length are interned (see Edit.__post_init__)
 
 
@@ -191,7 +192,10 @@ class Lesson:
         if value.isascii():
             self._text = value
             return
-        utf8 = value.encode("utf-8", "surrogatepass")
+        # By slices: the encoder reserves 3 bytes a character of what it is given.
+        utf8 = b"".join(
+            value[k : k + _ENCODE_SLICE].encode("utf-8", "surrogatepass") for k in range(0, len(value), _ENCODE_SLICE)
+        )
         # The characters' bytes in the str: its size less a one-character Latin-1 str's.
         self._text = utf8 if len(utf8) < sys.getsizeof(value) - sys.getsizeof("\xe9") else value
 
