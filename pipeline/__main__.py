@@ -2,8 +2,9 @@
 
 Ctrl-C handling is installed before the CLI and Click are imported, so a
 Ctrl-C during those imports is a stop request too (exit 130 with the line).
-:func:`main` also suits a console-script entry point for the same reason
-(``pipeline.cli:entry`` can only install it after ``pipeline.cli`` imported).
+:func:`main` is the installed command's entry point too (pyproject.toml), for
+the same reason: ``pipeline.cli:entry`` could only install it after
+``pipeline.cli`` and Click were imported.
 """
 
 from pipeline import stopping
