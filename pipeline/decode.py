@@ -13,11 +13,12 @@ _BINARY_CONTROLS = set(range(0x00, 0x09)) | {0x0B, 0x0E, 0x0F} | set(range(0x10,
 
 
 # The largest lesson the batch builds. Measured with bench/huge_inputs.py and a
-# `pipeline run` of generated lessons: building is linear (about 1 s per MB and
-# per 20k lines here) but a lesson's objects, its sidecar and its translations
-# cost about 200 bytes of memory per input byte of paragraphs and 12 KB per
-# short line, so these limits keep one lesson near 2 GB resident. Bigger files
-# are refused with one line (the batch goes on): split them into lessons.
+# `pipeline run` of generated lessons: building is linear (about 0.75 s per MB
+# and per 27k lines here) and its peak memory is about 12x the input for
+# paragraphs, 20x for short lines and 30x for a page of damage on one line (RSS
+# growth); a whole run (sidecar, translations) costs more, so these limits keep
+# one lesson well under 2 GB resident. Bigger files are refused with one line
+# (the batch goes on): split them into lessons.
 MAX_LESSON_BYTES = 8 * 1024 * 1024
 MAX_LESSON_LINES = 150_000
 
