@@ -1,6 +1,6 @@
 """A generated damage corpus from real Spanish text, and the n-gram model repair ships.
 
-    python bench/damage_corpus.py build ANCORA_GITDIR GSD_GITDIR PUD_GITDIR   # rebuild both data files
+    python bench/damage_corpus.py build ANCORA_GITDIR GSD_GITDIR PUD_GITDIR   # rebuild the held-out file
     python bench/damage_corpus.py sample                       # print a few damaged pages
     python bench/damage_corpus.py write /tmp/dc                # the corpus as files, then:
     pipeline repair /tmp/dc/damaged/*.txt -o /tmp/dc/repaired
@@ -8,7 +8,7 @@
 
 Two Universal Dependencies Spanish treebanks, never the study samples:
 
-* **Model** (``pipeline/repair/data/es_ngrams.tsv.gz``): the sentences of
+* **Model** (``pipeline/repair/data/es_ngrams.tsv.gz``, built by ``bench/build_ngrams.py``): the sentences of
   UD_Spanish-AnCora (dev + test files, commit :data:`ANCORA_COMMIT`) and of
   UD_Spanish-PUD (its one test file), counted
   into word unigrams and the bigrams that touch a word with an accented letter
@@ -57,7 +57,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
 HELDOUT = DATA / "es_gsd_heldout.txt"
-MODEL = ROOT / "pipeline" / "repair" / "data" / "es_ngrams.tsv.gz"
 ANCORA_COMMIT = "642d3bc"  # the last AnCora commit whose dev/test files the mirror holds
 ANCORA_FILES = ("es_ancora-ud-dev.conllu", "es_ancora-ud-test.conllu")
 PUD_COMMIT = "HEAD"
@@ -85,23 +84,20 @@ def sentences(gitdir: str, commit: str, files: tuple[str, ...]) -> list[str]:
 
 
 def build(ancora_gitdir: str, gsd_gitdir: str, pud_gitdir: str | None = None) -> None:
-    from pipeline.repair.ngram import count_ngrams, write_model
+    """Write the held-out sentences: GSD minus every sentence the model's text holds.
 
+    The model itself is built by ``bench/build_ngrams.py`` (one builder: it also needs
+    the hunspell-es case table); the same AnCora + PUD files are read here only to keep
+    their sentences out of the held-out set.
+    """
     train = sentences(ancora_gitdir, ANCORA_COMMIT, ANCORA_FILES)
     if pud_gitdir:
         train += sentences(pud_gitdir, PUD_COMMIT, PUD_FILES)
     seen = set(train)  # held out means held out: no sentence of the model's text
     heldout = [s for s in dict.fromkeys(sentences(gsd_gitdir, GSD_COMMIT, GSD_FILES)) if s not in seen]
-    counts = count_ngrams(train)
-    unigrams = counts[0]
-    MODEL.parent.mkdir(parents=True, exist_ok=True)
-    write_model(MODEL, counts)
     DATA.mkdir(parents=True, exist_ok=True)
     HELDOUT.write_text("\n".join(heldout) + "\n", "utf-8")
-    print(
-        f"model: {len(train)} sentences (AnCora + PUD), {sum(unigrams.values())} tokens -> {MODEL} ({MODEL.stat().st_size} bytes)"
-    )
-    print(f"held out: {len(heldout)} GSD sentences -> {HELDOUT}")
+    print(f"held out: {len(heldout)} GSD sentences (none of the {len(train)} AnCora + PUD ones) -> {HELDOUT}")
 
 
 # --- damage --------------------------------------------------------------------
@@ -438,7 +434,7 @@ def score_folder(folder: Path, repaired: Path) -> dict[str, Tally]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
-    b = sub.add_parser("build", help="rebuild the n-gram model and the held-out sentences")
+    b = sub.add_parser("build", help="rebuild the held-out sentences (the model: bench/build_ngrams.py)")
     b.add_argument("ancora_gitdir")
     b.add_argument("gsd_gitdir")
     b.add_argument("pud_gitdir", nargs="?", help="UD_Spanish-PUD, also counted into the model")
