@@ -23,6 +23,7 @@ from array import array
 from collections.abc import Callable
 
 from pipeline.document import Edit, Repaired
+from pipeline.edit_log import EditColumns, EditLog
 from pipeline.repair.base import LATIN, THAI, Candidate, PageContext
 from pipeline.repair.evidence import guarded_entities, guarded_remnants, page_damage
 from pipeline.repair.lost_letters import lost_letter_candidates
@@ -97,7 +98,7 @@ class _Line:
         self,
         cands: list[Candidate],
         threshold: float,
-        edits: list[Edit],
+        edits: EditColumns,
         flagged: dict[tuple[int, int, str, str], Edit],
     ) -> bool:
         """Apply sure, non-overlapping candidates left to right; report the others."""
@@ -124,7 +125,7 @@ class _Line:
                     if key not in flagged:
                         flagged[key] = Edit(key[0], key[1], before, after, rule, conf, applied=False)
                 continue
-            edits.append(Edit(base + pos[start], base + pos[end], before, after, rule, conf))
+            edits.add(base + pos[start], base + pos[end], before, after, rule, conf, True)
             pieces.append(text[last:start])
             pieces.append(after)
             new_pos += pos[last:start]
@@ -192,7 +193,9 @@ def repair(text: str, *, threshold: float = 0.5) -> Repaired:
     controls = page_has_controls(text)
     ctx = PageContext(damage=page_damage(text), text=text)
     lines = text.split("\n")
-    edits: list[Edit] = []
+    # Columns of machine ints, not Edit objects: a page scraped as one line makes
+    # an edit every ~15 bytes, and as objects the log alone was 10x the input.
+    edits = EditColumns()
     flagged: dict[tuple[int, int, str, str], Edit] = {}
     trigger = _needs_work_thai if ctx.has_thai else _needs_work
     # A page of one line is its line: the page-level scans already answered the line-level ones.
@@ -206,10 +209,13 @@ def repair(text: str, *, threshold: float = 0.5) -> Repaired:
         if moji or trigger(line):
             lines[i] = _repair_line(line, base, ctx, threshold, moji, edits, flagged, trigger)
         base += len(line) + 1
-    edits.sort(key=lambda e: (e.start, e.end))
-    applied_spans = {(e.start, e.end, e.rule, e.after) for e in edits}
-    review = sorted((e for k, e in flagged.items() if k not in applied_spans), key=lambda e: (e.start, e.end))
-    return Repaired("\n".join(lines), edits, review)
+    log = edits.sorted_by_span()  # stable, as list.sort by (start, end) is
+    review: list[Edit] = []
+    if flagged:
+        # Only the applied spans that were also flagged: no set of every edit's key.
+        applied_spans = {k for k in map(log.key, range(len(log))) if k in flagged}
+        review = sorted((e for k, e in flagged.items() if k not in applied_spans), key=lambda e: (e.start, e.end))
+    return Repaired("\n".join(lines), EditLog(log), review)
 
 
 def _repair_line(
@@ -218,7 +224,7 @@ def _repair_line(
     ctx: PageContext,
     threshold: float,
     mojibake: bool,
-    edits: list[Edit],
+    edits: EditColumns,
     flagged: dict[tuple[int, int, str, str], Edit],
     trigger: Callable[[str], bool],
 ) -> str:
