@@ -41,7 +41,11 @@ def test_reads_like_the_list() -> None:
     assert log[3:40:3] == plain[3:40:3] and log[::-1] == plain[::-1]
     assert log + plain[:2] == plain + plain[:2] and plain[:2] + log == plain[:2] + plain
     assert repr(log) == repr(plain) and str(log) == str(plain)
-    assert plain[7] in log and log.index(plain[7]) == plain.index(plain[7]) and log.count(plain[7]) == plain.count(plain[7])
+    assert (
+        plain[7] in log
+        and log.index(plain[7]) == plain.index(plain[7])
+        and log.count(plain[7]) == plain.count(plain[7])
+    )
     assert sorted(log, key=lambda e: e.end) == sorted(plain, key=lambda e: e.end)
     # Types survive: as_dict (the sidecar) writes 1 and -0.0 as they were given.
     assert json.dumps([e.as_dict() for e in log]) == json.dumps([e.as_dict() for e in plain])
