@@ -14,6 +14,7 @@ from enum import Enum
 
 _ENCODE_SLICE = 1 << 18  # characters of Lesson.text encoded at a time
 _SHARED_TEXT = 64  # texts up to this length are interned (see Edit.__post_init__)
+_NO_SPANS: list[Span] = []  # the spans of every segment not yet labelled (see Segment.spans)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +107,9 @@ class Segment:
     text: str
     # Replace, never change in place: equal lists are one object shared by the
     # segments of a lesson (pipeline.langid), and translated copies share theirs.
-    spans: list[Span] = field(default_factory=list)
+    # So the default is one empty list for all (a list per segment was 56 bytes a
+    # line of a long list until the spans were set).
+    spans: list[Span] = field(default_factory=lambda: _NO_SPANS)
     lang: str = "und"  # the main language of the segment (most letters)
     # Set on translated copies only: the languages (comma-separated) of the runs
     # no model could translate, else ""; ``kept`` holds those runs as

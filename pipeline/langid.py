@@ -44,6 +44,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 
 from pipeline.document import Span
 from pipeline.errors import ConfigError
@@ -231,7 +232,10 @@ def detect_document(
     for j, pieces in waiting.items():
         _decide(pieces, cands, doc_lang)
         out[j] = _to_spans(segments[j], pieces, merge, shared)
-    return [spans if spans is not None else [] for spans in out]
+    for j, spans in enumerate(out):  # in place: a second list of n was 8 bytes a segment more
+        if spans is None:
+            out[j] = []
+    return cast("list[list[Span]]", out)  # no None is left
 
 
 def _needs_context(pieces: list[_Piece], cands: tuple[str, ...]) -> bool:

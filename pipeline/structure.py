@@ -142,6 +142,21 @@ def _short_line(block: Block, meta: _Meta) -> str:
     return block.segments[0].text if meta.short else ""
 
 
+class _Built:
+    """The blocks made so far and, in a parallel list, their :class:`_Meta` (a
+    ``(block, meta)`` tuple per block cost 64 bytes a line of a long list)."""
+
+    __slots__ = ("blocks", "metas")
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.metas: list[_Meta] = []
+
+    def add(self, block: Block, meta: _Meta) -> None:
+        self.blocks.append(block)
+        self.metas.append(meta)
+
+
 _KEEP_LINES = 4096  # lines already grouped into blocks are dropped this many at a time
 _BATCH_CHARS = 1 << 16  # lines are classified about this much text at a time
 
@@ -191,12 +206,15 @@ def parse_blocks(text: str) -> list[Block]:
     >>> parse_blocks("")
     []
     """
-    pairs = _build(_Lines(text))
-    _choose_title(pairs)
-    _detect_banner(pairs)
-    _mark_credits(pairs)
-    _demote_trailing_heading(pairs)
-    return [_finish(block, meta) for block, meta in pairs]
+    built = _build(_Lines(text))
+    _choose_title(built)
+    _detect_banner(built)
+    _mark_credits(built)
+    _demote_trailing_heading(built)
+    blocks = built.blocks
+    for k, meta in enumerate(built.metas):  # in place: no second list of every block
+        blocks[k] = _finish(blocks[k], meta)
+    return blocks
 
 
 def find_title(blocks: list[Block]) -> str:
@@ -277,8 +295,8 @@ def _split_cells(raw: str) -> list[str]:
 # --- pass 2: group lines into blocks -------------------------------------------
 
 
-def _build(lines: _Lines) -> list[tuple[Block, _Meta]]:
-    out: list[tuple[Block, _Meta]] = []
+def _build(lines: _Lines) -> _Built:
+    out = _Built()
     stack: list[list[int]] = []  # [lo, hi] indentation band of each open list level
     i = 0
     while i < len(lines) or lines.more():
@@ -296,7 +314,7 @@ def _build(lines: _Lines) -> list[tuple[Block, _Meta]]:
             i = _take_item(lines, i, out, stack)
         elif line.kind == "source":
             stack = []
-            out.append((_source_block(line), _meta()))
+            out.add(_source_block(line), _meta())
             i += 1
         else:
             stack = []
@@ -304,7 +322,7 @@ def _build(lines: _Lines) -> list[tuple[Block, _Meta]]:
     return out
 
 
-def _take_table(lines: _Lines, i: int, out: list[tuple[Block, _Meta]]) -> int:
+def _take_table(lines: _Lines, i: int, out: _Built) -> int:
     """Collect one table: consecutive tab rows, also across blank lines when
     the next row has the same number of cells (scrapers sometimes put a blank
     line between rows)."""
@@ -342,11 +360,11 @@ def _take_table(lines: _Lines, i: int, out: list[tuple[Block, _Meta]]) -> int:
     columns = max(len(r) for r in rows)
     cells = [Segment(c) for r in rows for c in r + [""] * (columns - len(r))]
     block = Block(BlockKind.TABLE, cells, columns=columns, header_rows=1, line=first)
-    out.append((block, _meta(single_row=len(rows) == 1 and not seen_sep, had_p=had_p)))
+    out.add(block, _meta(single_row=len(rows) == 1 and not seen_sep, had_p=had_p))
     return i
 
 
-def _take_item(lines: _Lines, i: int, out: list[tuple[Block, _Meta]], stack: list[list[int]]) -> int:
+def _take_item(lines: _Lines, i: int, out: _Built, stack: list[list[int]]) -> int:
     """One list item plus its indented continuation lines.
 
     Nesting follows indentation. Each open level is a band of indentations
@@ -385,7 +403,7 @@ def _take_item(lines: _Lines, i: int, out: list[tuple[Block, _Meta]], stack: lis
         number=int(m.group("num")) if ordered else 0,
         line=line.no,
     )
-    out.append((block, _meta()))
+    out.add(block, _meta())
     return i
 
 
@@ -399,7 +417,7 @@ def _source_block(line: _Line) -> Block:
     return Block(BlockKind.SOURCE, segments, url=url, line=line.no)
 
 
-def _take_text(lines: _Lines, i: int, out: list[tuple[Block, _Meta]]) -> int:
+def _take_text(lines: _Lines, i: int, out: _Built) -> int:
     """A run of plain text lines: split into paragraphs, mark heading candidates.
 
     Join wrapped lines, keep separate lines separate. A hard-wrapped paragraph
@@ -455,13 +473,13 @@ def _split_at_breaks(group: list[_Line]) -> list[list[_Line]]:
     return chunks
 
 
-def _paragraph(chunk: list[_Line], made: int, out: list[tuple[Block, _Meta]]) -> int:
+def _paragraph(chunk: list[_Line], made: int, out: _Built) -> int:
     """One paragraph (or heading) of a text run; ``made``: how many came before it in the run."""
     text = " ".join(line.text for line in chunk)
     heading_like = len(chunk) == 1 and made == 0 and _heading_shaped(text)
     meta = _meta(heading_like=heading_like, short=len(chunk) == 1 and len(text) <= _MAX_TITLE_CHARS)
     kind = BlockKind.HEADING if heading_like else BlockKind.PARAGRAPH
-    out.append((Block(kind, [Segment(text)], level=2 if heading_like else 1, line=chunk[0].no), meta))
+    out.add(Block(kind, [Segment(text)], level=2 if heading_like else 1, line=chunk[0].no), meta)
     return made + 1
 
 
@@ -505,17 +523,18 @@ def _heading_shaped(text: str) -> bool:
 # --- pass 3: whole-page decisions -------------------------------------------------
 
 
-def _choose_title(pairs: list[tuple[Block, _Meta]]) -> None:
+def _choose_title(built: _Built) -> None:
     """Promote one block to the level-1 title; demote headings above it."""
     text_kinds = (BlockKind.HEADING, BlockKind.PARAGRAPH)
     index = -1
-    for k, (block, meta) in enumerate(pairs[:_TITLE_SEARCH_BLOCKS]):
+    blocks = built.blocks
+    for k, (block, meta) in enumerate(zip(blocks[:_TITLE_SEARCH_BLOCKS], built.metas)):
         short = _short_line(block, meta)
         if block.kind in text_kinds and short and _TITLE_LIKE.match(short):
             index = k
             break
     if index < 0:
-        for k, (block, meta) in enumerate(pairs):
+        for k, (block, meta) in enumerate(zip(blocks, built.metas)):
             if block.kind in (BlockKind.TABLE, BlockKind.SOURCE):
                 continue
             short = _short_line(block, meta)
@@ -524,23 +543,23 @@ def _choose_title(pairs: list[tuple[Block, _Meta]]) -> None:
             break
     if index < 0:
         return
-    title = pairs[index][0]
+    title = blocks[index]
     title.kind, title.level = BlockKind.HEADING, 1
-    for block, _ in pairs[:index]:
+    for block in blocks[:index]:
         if block.kind is BlockKind.HEADING:
             block.kind, block.level = BlockKind.PARAGRAPH, 1
 
 
-def _detect_banner(pairs: list[tuple[Block, _Meta]]) -> None:
+def _detect_banner(built: _Built) -> None:
     """The first table, when it stands before the title (or its cells came
     from ``<p>`` tags) and its first row is a short name next to a long
     sentence, is a banner (a funding notice such as "Erasmus+ | Proyecto
     financiado por ..."), not data."""
     title_at = next(
-        (k for k, (b, _) in enumerate(pairs) if b.kind is BlockKind.HEADING and b.level == 1),
-        len(pairs),
+        (k for k, b in enumerate(built.blocks) if b.kind is BlockKind.HEADING and b.level == 1),
+        len(built.blocks),
     )
-    for k, (block, meta) in enumerate(pairs):
+    for k, (block, meta) in enumerate(zip(built.blocks, built.metas)):
         if block.kind is not BlockKind.TABLE:
             continue
         if (k < title_at or meta.had_p) and block.columns >= 2:
@@ -550,10 +569,11 @@ def _detect_banner(pairs: list[tuple[Block, _Meta]]) -> None:
             if pair:
                 banner = Block(BlockKind.BANNER, [Segment(pair[0]), Segment(pair[1])], line=block.line)
                 rest = block.segments[block.columns :]
-                pairs[k] = (banner, _meta())
+                built.blocks[k], built.metas[k] = banner, _meta()
                 if rest:
                     tail = Block(BlockKind.TABLE, rest, columns=block.columns, header_rows=1, line=block.line + 1)
-                    pairs.insert(k + 1, (tail, _meta()))
+                    built.blocks.insert(k + 1, tail)
+                    built.metas.insert(k + 1, _meta())
         return
 
 
@@ -572,17 +592,18 @@ def _banner_cells(cells: list[str]) -> tuple[str, str] | None:
     return None
 
 
-def _mark_credits(pairs: list[tuple[Block, _Meta]]) -> None:
+def _mark_credits(built: _Built) -> None:
     """Image credits: an explicit "Imagen: ..." line anywhere, or a short
     name-like line right under a table ("tutor2u", "bizlearn.com")."""
-    for k, (block, meta) in enumerate(pairs):
+    blocks = built.blocks
+    for k, (block, meta) in enumerate(zip(blocks, built.metas)):
         text = _short_line(block, meta)
         if block.kind not in (BlockKind.HEADING, BlockKind.PARAGRAPH) or not text:
             continue
         if block.kind is BlockKind.HEADING and block.level == 1:
             continue
         words = len(text.split())
-        after_table = k > 0 and pairs[k - 1][0].kind is BlockKind.TABLE
+        after_table = k > 0 and blocks[k - 1].kind is BlockKind.TABLE
         explicit = bool(_CREDIT_PREFIX.match(text)) and words <= 15 and "://" not in text
         name_like = after_table and words <= 5 and len(text) <= 60 and _looks_like_credit(text)
         bare = (
@@ -590,16 +611,16 @@ def _mark_credits(pairs: list[tuple[Block, _Meta]]) -> None:
             and words <= 3
             and len(text) <= 40
             and not _ends_sentence(text)
-            and (k + 1 == len(pairs) or pairs[k + 1][0].kind in (BlockKind.SOURCE, BlockKind.TABLE))
+            and (k + 1 == len(blocks) or blocks[k + 1].kind in (BlockKind.SOURCE, BlockKind.TABLE))
         )
         if explicit or name_like or bare:
             block.kind, block.level = BlockKind.CREDIT, 1
 
 
-def _demote_trailing_heading(pairs: list[tuple[Block, _Meta]]) -> None:
+def _demote_trailing_heading(built: _Built) -> None:
     """A heading with nothing after it but sources and credits heads nothing: a
     page's short last line (an image caption, a closing label) stays a paragraph."""
-    for block, _ in reversed(pairs):
+    for block in reversed(built.blocks):
         if block.kind in (BlockKind.SOURCE, BlockKind.CREDIT):
             continue
         if block.kind is BlockKind.HEADING and block.level == 2:
