@@ -22,7 +22,9 @@ import errno
 import os
 import stat
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePath, PurePosixPath
+from typing import TypeAlias
 
 from pipeline.errors import OutputError, PathEscape
 
@@ -78,16 +80,41 @@ def inside(out: str | os.PathLike[str], rel: str | os.PathLike[str]) -> Path:
     return target
 
 
-def write_inside(out: str | os.PathLike[str], rel: str | os.PathLike[str], data: str | bytes) -> Path:
+# What a file of OUT is written from: one str or bytes, or chunks of either, as they are made.
+Data: TypeAlias = "str | bytes | Iterable[str] | Iterable[bytes]"
+
+
+def write_inside(out: str | os.PathLike[str], rel: str | os.PathLike[str], data: Data) -> Path:
     """Write ``OUT/rel`` atomically (text as UTF-8); return the path written.
 
-    Checked with :func:`inside` first; a link, FIFO or device at the path is
-    replaced by the new regular file (the rename replaces the directory entry,
-    nothing is opened through it).
+    ``data`` is a str or bytes, or an iterable of str or bytes chunks (a big
+    lesson's Markdown or sidecar, as it is made): chunks go into the temp file
+    as they come, so the file is never held whole. Checked with :func:`inside`
+    first; a link, FIFO or device at the path is replaced by the new regular
+    file (the rename replaces the directory entry, nothing is opened through it).
     """
     path = inside(out, rel)
-    atomic_write_bytes(path, data.encode("utf-8") if isinstance(data, str) else data, replace_special=True)
+    _write_chunks(path, utf8_chunks(data), replace_special=True)
     return path
+
+
+def utf8_chunks(data: Data) -> Iterator[bytes]:
+    """``data`` (see :func:`write_inside`) as UTF-8 bytes chunks, strictly encoded.
+
+    A long str is encoded :data:`_ENCODE_SLICE` characters at a time: the
+    encoder reserves 3 bytes a character of what it is given. Code points are
+    encoded one by one, so the bytes are those of the whole string encoded at once.
+    """
+    pieces: Iterable[str | bytes] = [data] if isinstance(data, (str, bytes)) else data
+    for piece in pieces:
+        if isinstance(piece, str):
+            for k in range(0, len(piece), _ENCODE_SLICE):
+                yield piece[k : k + _ENCODE_SLICE].encode("utf-8")
+        elif piece:
+            yield piece
+
+
+_ENCODE_SLICE = 1 << 18  # characters
 
 
 def read_inside(out: str | os.PathLike[str], rel: str | os.PathLike[str]) -> bytes | None:
@@ -121,14 +148,20 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, replace_spe
     the user named), an existing terminal, pipe or device is written through;
     with True (the run's outputs), it is replaced like a regular file.
     """
-    path = Path(path)
+    _write_chunks(Path(path), [data], replace_special=replace_special)
+
+
+def _write_chunks(path: Path, chunks: Iterable[bytes], *, replace_special: bool) -> None:
+    """:func:`atomic_write_bytes` for chunks as they come. A chunk source that
+    fails part way (an exception from the iterable) leaves no file and no temp file."""
     if not replace_special and _is_special(path):
         # A terminal, pipe or device the user named (``-o /dev/stdout``, itself a link to
         # the process's descriptor): there is nothing to swap atomically, and renaming
         # over it would replace the device node.
         try:
             with open(path, "wb") as fh:
-                fh.write(data)
+                for chunk in chunks:
+                    fh.write(chunk)
         except OSError as exc:
             raise _write_error(path, exc) from None
         return
@@ -144,7 +177,8 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, replace_spe
         if hasattr(os, "fchmod"):
             os.fchmod(fd, _FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for chunk in chunks:
+                fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

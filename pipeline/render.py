@@ -29,12 +29,13 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.document import Block, BlockKind, Segment
 
-__all__ = ["RenderResult", "render_markdown", "untranslated_notice"]
+__all__ = ["MarkdownStream", "RenderResult", "render_markdown", "render_stream", "untranslated_notice"]
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,35 @@ _LANG_CODE = re.compile(r"[^A-Za-z0-9_,-]")
 
 
 def render_markdown(title: str, blocks: list[Block], front_matter: dict[str, Any]) -> RenderResult:
-    """Render one lesson.
+    """Render one lesson to one string (tests, small outputs): :func:`render_stream`, joined.
+
+    The run writes the chunks of :func:`render_stream` straight into the file
+    instead, so a big lesson's Markdown is never held whole.
+    """
+    stream = render_stream(title, blocks, front_matter)
+    return RenderResult("".join(stream), stream.segment_lines)
+
+
+class MarkdownStream:
+    """The Markdown of one lesson as chunks of whole lines (each line ends with its newline).
+
+    Iterate it once; :attr:`segment_lines` (see :class:`RenderResult`) is
+    complete when the iteration is. Chunks are about :data:`_CHUNK_LINES` lines,
+    and a line of :data:`_BIG_LINE` characters or more is a chunk of its own, so
+    no chunk copies a huge line again.
+    """
+
+    def __init__(self, title: str, blocks: list[Block], front_matter: dict[str, Any]) -> None:
+        self._out = _Writer()
+        self.segment_lines = self._out.segment_lines
+        self._chunks = _render(self._out, title, blocks, front_matter)
+
+    def __iter__(self) -> Iterator[str]:
+        return self._chunks
+
+
+def render_stream(title: str, blocks: list[Block], front_matter: dict[str, Any]) -> MarkdownStream:
+    """Render one lesson as chunks of Markdown.
 
     The title: :func:`pipeline.structure.parse_blocks` puts the lesson title in
     ``blocks`` as a ``HEADING`` of level 1 (so it is translated and located like
@@ -94,7 +123,10 @@ def render_markdown(title: str, blocks: list[Block], front_matter: dict[str, Any
     ``front_matter`` is dumped as YAML in the caller's key order; an empty dict
     means no front matter.
     """
-    out = _Writer()
+    return MarkdownStream(title, blocks, front_matter)
+
+
+def _render(out: _Writer, title: str, blocks: list[Block], front_matter: dict[str, Any]) -> Iterator[str]:
     if front_matter:
         out.put("---")
         for line in _yaml(front_matter).splitlines():
@@ -111,6 +143,8 @@ def render_markdown(title: str, blocks: list[Block], front_matter: dict[str, Any
         notice = ""
     lists = _ListState()
     for block in blocks:
+        if out.ready:
+            yield from out.take()
         if block.kind is BlockKind.LIST_ITEM:
             _render_item(out, block, lists)
             continue
@@ -121,7 +155,7 @@ def render_markdown(title: str, blocks: list[Block], front_matter: dict[str, Any
             out.separate()
             out.put(notice)  # right under the title, where a reader starts
             notice = ""
-    return RenderResult(out.text(), out.segment_lines)
+    yield from out.finish()
 
 
 _LANG_NAMES = {"es": "Spanish", "en": "English", "th": "Thai", "und": "an undetermined language"}
@@ -168,27 +202,38 @@ def untranslated_notice(blocks: list[Block], front_matter: dict[str, Any]) -> st
 
 
 class _Writer:
-    """Collects lines and the line number of each segment as it is placed.
+    """Collects lines, as chunks to write, and the line number of each segment as it is placed.
 
-    Lines are joined into chunks of :data:`_CHUNK_LINES` as they come: a lesson
-    of 100k short lines would otherwise hold 100k line objects (about 50 bytes
-    each over their text) next to the lesson until the end.
+    Lines are joined into chunks of :data:`_CHUNK_LINES` as they come (each line
+    with its newline): a lesson of 100k short lines would otherwise hold 100k
+    line objects (about 50 bytes each over their text). The renderer hands the
+    finished chunks on (:meth:`take`) between blocks, so only the chunk being
+    filled stays in memory.
     """
 
     def __init__(self) -> None:
         self.lines: list[str] = []  # the current chunk
-        self.chunks: list[str] = []
+        self.chunks: list[str] = []  # finished, not yet taken
         self.count = 0  # lines so far, all chunks
         self.last: str | None = None  # the last line, None before the first
         self.segment_lines: list[int] = []
 
+    @property
+    def ready(self) -> bool:
+        return bool(self.chunks)
+
     def put(self, line: str) -> None:
-        self.lines.append(line)
         self.count += 1
         self.last = line
+        if len(line) >= _BIG_LINE:
+            # Its own chunk, not copied into a joined one: a page scraped without line
+            # breaks is one line of megabytes.
+            self._close_chunk()
+            self.chunks += [line, "\n"]
+            return
+        self.lines.append(line)
         if len(self.lines) >= _CHUNK_LINES:
-            self.chunks.append("\n".join(self.lines))
-            self.lines = []
+            self._close_chunk()
 
     def separate(self) -> None:
         if self.last is not None and self.last != "":
@@ -198,20 +243,27 @@ class _Writer:
         self.put(line.rstrip())
         self.segment_lines.extend([self.count] * segments)
 
-    def text(self) -> str:
-        """The Markdown: every line, each ended by a newline (the file ends with exactly one)."""
+    def _close_chunk(self) -> None:
         if self.lines:
+            self.lines.append("")  # every line ends with a newline, in the same join
             self.chunks.append("\n".join(self.lines))
             self.lines = []
-        if not self.chunks:
-            return "\n"
-        self.chunks.append("")  # the final newline, without a second copy of the text
-        text = "\n".join(self.chunks)
-        self.chunks = []
-        return text
+
+    def take(self) -> list[str]:
+        """The finished chunks, handed over once."""
+        chunks, self.chunks = self.chunks, []
+        return chunks
+
+    def finish(self) -> list[str]:
+        """The rest of the Markdown (the file ends with exactly one newline; an empty one is one newline)."""
+        self._close_chunk()
+        if self.count == 0:
+            return ["\n"]
+        return self.take()
 
 
 _CHUNK_LINES = 1024
+_BIG_LINE = 1 << 16  # characters
 
 
 @dataclass

@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import json
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from copy import copy
 from pathlib import Path
 from typing import Any
 
-from pipeline.config import SOURCE_FOLDER, STATE_FOLDER, PipelineConfig, digest, signature_text
+from pipeline.config import SOURCE_FOLDER, STATE_FOLDER, PipelineConfig, signature_text
 from pipeline.discover import FileProblem, shown
 from pipeline.document import Block, Lesson, Segment
 from pipeline.errors import OutputError, PipelineError
-from pipeline.fsutil import write_inside
-from pipeline.run import glossary_rows
+from pipeline.fsutil import utf8_chunks, write_inside
+from pipeline.run import glossary_rows, sidecar_json
+from pipeline.run.sidecar_json import lesson_text_slices
 from pipeline.run.report import RunReport
 
 SIDECAR_SCHEMA = 1
@@ -34,6 +35,24 @@ DISK_FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG)
 
 class DiskFull(PipelineError):
     """No room to write: the batch stops (every later write would fail too); what is written is kept."""
+
+
+class Checksum:
+    """:func:`pipeline.config.digest` of one text, taken from its UTF-8 chunks as they pass by
+    (digest hashes the UTF-8 and a NUL after it)."""
+
+    def __init__(self) -> None:
+        self._h = hashlib.sha256()
+
+    def through(self, chunks: Iterable[bytes]) -> Iterator[bytes]:
+        for chunk in chunks:
+            self._h.update(chunk)
+            yield chunk
+
+    def hexdigest(self) -> str:
+        h = self._h.copy()
+        h.update(b"\x00")
+        return h.hexdigest()
 
 
 class WriteFailed(Exception):
@@ -67,8 +86,11 @@ class Writer:
         self.device = device  # {"device": "cpu", "compute": "int8"}: the engine's device signature
 
     def write_lesson(self, lesson: Lesson, per_target: dict[str, list[Any]], input_hash: str) -> dict[str, Any]:
-        """Write every file of one lesson; return its record. Raises WriteFailed (this lesson) or DiskFull."""
-        from pipeline.render import render_markdown
+        """Write every file of one lesson; return its record. Raises WriteFailed (this lesson) or DiskFull.
+
+        Each file is written as it is made (the Markdown chunk by chunk, the sidecar's JSON
+        item by item) and hashed on the way: none is ever held whole in memory."""
+        from pipeline.render import render_stream
         from pipeline.structure import find_title
 
         segs = lesson.segments()
@@ -79,32 +101,14 @@ class Writer:
 
         src_rel = fit_name(f"{SOURCE_FOLDER}/{lesson.name}.md")
         front = _front_matter(lesson.title, lesson, main, shares, signature_text(self.stage_sig))
-        rendered = render_markdown(lesson.title, lesson.blocks, front)
-        outputs[src_rel] = self._write(src_rel, rendered.markdown)
-        sidecar: dict[str, Any] = {
-            "schema": SIDECAR_SCHEMA,
-            "lesson": lesson.name,
-            "source": lesson.source,
-            "encoding": lesson.encoding,
-            "title": lesson.title,
-            "notes": lesson.notes,
-            "file": src_rel,
-            "languages": shares,
-            "edits": [e.as_dict() for e in lesson.edits],
-            "flagged": [e.as_dict() for e in lesson.flagged],
-            "text": lesson.text,
-            "segments": [
-                {"id": k, "kind": kind, "text": s.text, "lang": s.lang, "line": line,
-                 "spans": [sp.as_dict() for sp in s.spans]}
-                for k, (s, kind, line) in enumerate(zip(segs, _segment_kinds(lesson), rendered.segment_lines))
-            ],
-            "targets": {},
-        }
+        rendered = render_stream(lesson.title, lesson.blocks, front)
+        outputs[src_rel] = self._write(src_rel, rendered)
         models_used: set[str] = set()
         missing_all: set[str] = set()
         # The glossary rows this lesson depends on: its record and its outputs' signature name
         # them (not the whole file), so an edit elsewhere in the glossary leaves it up to date.
         rows = glossary_rows.lesson_rows(self.glossary, (s.text for s in segs)) if self.glossary is not None else []
+        targets: list[tuple[str, str, list[Segment], list[Any], list[int]]] = []
         for tgt, results in per_target.items():
             blocks, out_segs = _target_blocks(lesson.blocks, results)
             missing: set[str] = set()
@@ -129,20 +133,40 @@ class Writer:
                 front["untranslated"] = n_untranslated
             if missing:
                 front["missing"] = sorted(missing)  # the hops with no model: the renderer's notice names them
-            rendered_t = render_markdown(title, blocks, front)
+            rendered_t = render_stream(title, blocks, front)
             rel = fit_name(f"{tgt}/{lesson.name}.md")
-            outputs[rel] = self._write(rel, rendered_t.markdown)
-            sidecar["targets"][tgt] = {
-                "file": rel,
-                "segments": [
-                    {"id": k, "text": s.text, "line": line, **res.as_sidecar()}
-                    for k, (s, res, line) in enumerate(zip(out_segs, results, rendered_t.segment_lines))
-                ],
-            }
+            outputs[rel] = self._write(rel, rendered_t)
+            targets.append((tgt, rel, out_segs, results, rendered_t.segment_lines))
+            del blocks  # the copies: only the segments stay, for the sidecar
         side_rel = fit_name(f"{STATE_FOLDER}/lessons/{lesson.name}.json")
+        sidecar = sidecar_json.Object({
+            "schema": SIDECAR_SCHEMA,
+            "lesson": lesson.name,
+            "source": lesson.source,
+            "encoding": lesson.encoding,
+            "title": lesson.title,
+            "notes": lesson.notes,
+            "file": src_rel,
+            "languages": shares,
+            "edits": sidecar_json.Items(e.as_dict() for e in lesson.edits),
+            "flagged": sidecar_json.Items(e.as_dict() for e in lesson.flagged),
+            "text": sidecar_json.Text(lesson_text_slices(lesson)),
+            "segments": sidecar_json.Items(
+                {"id": k, "kind": kind, "text": s.text, "lang": s.lang, "line": line,
+                 "spans": [sp.as_dict() for sp in s.spans]}
+                for k, (s, kind, line) in enumerate(zip(segs, _segment_kinds(lesson), rendered.segment_lines))
+            ),
+            "targets": sidecar_json.Object(
+                (tgt, sidecar_json.Object({"file": rel, "segments": sidecar_json.Items(
+                    {"id": k, "text": s.text, "line": line, **res.as_sidecar()}
+                    for k, (s, res, line) in enumerate(zip(out_segs, results, lines))
+                )}.items()))
+                for tgt, rel, out_segs, results, lines in targets
+            ),
+        }.items())
         # Compact and deterministic (insertion order is fixed above): indent=1 cost 14 s of 51 s on
         # a 30k-line lesson, and every reader of sidecars parses them as JSON.
-        outputs[side_rel] = self._write(side_rel, json.dumps(sidecar, ensure_ascii=False, separators=(",", ":")) + "\n")
+        outputs[side_rel] = self._write(side_rel, sidecar_json.chunks(sidecar, "\n"))
 
         r = self.report
         r.edits += len(lesson.edits)
@@ -172,15 +196,18 @@ class Writer:
             },
         }
 
-    def _write(self, rel: str, text: str) -> str:
-        """One output file, atomically, confined to OUT (a link or FIFO there is replaced, never followed)."""
+    def _write(self, rel: str, data: Iterable[str]) -> str:
+        """One output file, atomically, confined to OUT (a link or FIFO there is replaced, never
+        followed); returns the hash of what was written (:func:`pipeline.config.digest` of its text),
+        taken chunk by chunk on the way to the file."""
+        checksum = Checksum()
         try:
-            write_inside(self.out, rel, text)
+            write_inside(self.out, rel, checksum.through(utf8_chunks(data)))
         except OutputError as exc:
             if exc.errno in DISK_FULL:
                 raise DiskFull(exc.message) from None  # every later write would fail too: stop the batch
             raise WriteFailed(FileProblem(shown(exc.path), exc.problem, exc.hint)) from None
-        return digest(text)
+        return checksum.hexdigest()
 
     def _translation_signature(self, models: list[str], rows: list[str]) -> dict[str, str]:
         parts = {
