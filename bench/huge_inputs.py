@@ -5,7 +5,9 @@
 
 Each lesson is built the way a batch builds it (decode, repair, structure,
 languages: :func:`pipeline.lesson.build_lesson`) and its source Markdown
-rendered, in a fresh process per size, so that the peak resident set size
+written the way a run writes it (:func:`pipeline.run.write.write_markdown`:
+rendered chunk by chunk into a temp file in a temp folder, then renamed), in a
+fresh process per size, so that the peak resident set size
 (``VmHWM``) belongs to that lesson alone. Printed per size: seconds (CPU
 of the child), peak RSS, the growth of RSS over the same child's baseline
 after warm-up (imports and word lists, paid once per worker), that growth as
@@ -102,12 +104,13 @@ def make_input(shape: str, size: int, seed: int = 7) -> bytes:
 
 
 _CHILD = r"""
-import json, resource, sys, time
+import json, os, resource, sys, tempfile, time
+from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from pipeline.config import PipelineConfig
 from pipeline.lesson import build_lesson
-from pipeline.render import render_markdown
 from pipeline.errors import InputError
+from pipeline.run.write import write_markdown
 
 def rss():
     # VmHWM, not ru_maxrss: a forked child inherits its parent's ru_maxrss.
@@ -120,9 +123,13 @@ def rss():
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
+OUT = Path(tempfile.mkdtemp())
+
 def run(data):
+    # As the run writes it: rendered straight into a temp file, renamed into OUT.
     lesson = build_lesson(data, "huge", "huge.txt", PipelineConfig())
-    return render_markdown(lesson.title, lesson.blocks, {"title": lesson.title}).markdown
+    write_markdown(OUT, "source/huge.md", lesson.title, lesson.blocks, {"title": lesson.title})
+    return os.path.getsize(OUT / "source" / "huge.md")
 
 from bench.huge_inputs import WARM_UP
 run(WARM_UP)
@@ -134,10 +141,12 @@ try:
     out = run(data)
     error = ""
 except InputError as exc:
-    out, error = "", str(exc)
+    out, error = 0, str(exc)
 seconds = time.process_time() - t0
 print(json.dumps({"seconds": seconds, "wall": time.perf_counter() - w0, "peak_rss": rss(), "base_rss": base,
-                  "input_bytes": len(data), "output_bytes": len(out.encode("utf-8")), "error": error}))
+                  "input_bytes": len(data), "output_bytes": out, "error": error}))
+import shutil
+shutil.rmtree(OUT)
 """
 
 
@@ -212,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         "whole `pipeline run --to en` (no model), RSS of the run process"
         if args.run
-        else "build_lesson + source Markdown, in a fresh process per size"
+        else "build_lesson + source Markdown written to a file, in a fresh process per size"
     )
     print(
         f"{'shape':<11}{'size':>14}{'input MB':>10}{'CPU s':>9}{'ratio':>7}{'peak RSS MB':>13}{'growth MB':>11}"

@@ -90,7 +90,6 @@ class Writer:
 
         Each file is written as it is made (the Markdown chunk by chunk, the sidecar's JSON
         item by item) and hashed on the way: none is ever held whole in memory."""
-        from pipeline.render import render_stream
         from pipeline.structure import find_title
 
         segs = lesson.segments()
@@ -101,8 +100,7 @@ class Writer:
 
         src_rel = fit_name(f"{SOURCE_FOLDER}/{lesson.name}.md")
         front = _front_matter(lesson.title, lesson, main, shares, signature_text(self.stage_sig))
-        rendered = render_stream(lesson.title, lesson.blocks, front)
-        outputs[src_rel] = self._write(src_rel, rendered)
+        outputs[src_rel], src_lines = write_markdown(self.out, src_rel, lesson.title, lesson.blocks, front)
         models_used: set[str] = set()
         missing_all: set[str] = set()
         # The glossary rows this lesson depends on: its record and its outputs' signature name
@@ -133,10 +131,9 @@ class Writer:
                 front["untranslated"] = n_untranslated
             if missing:
                 front["missing"] = sorted(missing)  # the hops with no model: the renderer's notice names them
-            rendered_t = render_stream(title, blocks, front)
             rel = fit_name(f"{tgt}/{lesson.name}.md")
-            outputs[rel] = self._write(rel, rendered_t)
-            targets.append((tgt, rel, out_segs, results, rendered_t.segment_lines))
+            outputs[rel], lines = write_markdown(self.out, rel, title, blocks, front)
+            targets.append((tgt, rel, out_segs, results, lines))
             del blocks  # the copies: only the segments stay, for the sidecar
         side_rel = fit_name(f"{STATE_FOLDER}/lessons/{lesson.name}.json")
         sidecar = sidecar_json.Object({
@@ -154,7 +151,7 @@ class Writer:
             "segments": sidecar_json.Items(
                 {"id": k, "kind": kind, "text": s.text, "lang": s.lang, "line": line,
                  "spans": [sp.as_dict() for sp in s.spans]}
-                for k, (s, kind, line) in enumerate(zip(segs, _segment_kinds(lesson), rendered.segment_lines))
+                for k, (s, kind, line) in enumerate(zip(segs, _segment_kinds(lesson), src_lines))
             ),
             "targets": sidecar_json.Object(
                 (tgt, sidecar_json.Object({"file": rel, "segments": sidecar_json.Items(
@@ -166,7 +163,7 @@ class Writer:
         }.items())
         # Compact and deterministic (insertion order is fixed above): indent=1 cost 14 s of 51 s on
         # a 30k-line lesson, and every reader of sidecars parses them as JSON.
-        outputs[side_rel] = self._write(side_rel, sidecar_json.chunks(sidecar, "\n"))
+        outputs[side_rel] = write_file(self.out, side_rel, sidecar_json.chunks(sidecar, "\n"))
 
         r = self.report
         r.edits += len(lesson.edits)
@@ -196,19 +193,6 @@ class Writer:
             },
         }
 
-    def _write(self, rel: str, data: Iterable[str]) -> str:
-        """One output file, atomically, confined to OUT (a link or FIFO there is replaced, never
-        followed); returns the hash of what was written (:func:`pipeline.config.digest` of its text),
-        taken chunk by chunk on the way to the file."""
-        checksum = Checksum()
-        try:
-            write_inside(self.out, rel, checksum.through(utf8_chunks(data)))
-        except OutputError as exc:
-            if exc.errno in DISK_FULL:
-                raise DiskFull(exc.message) from None  # every later write would fail too: stop the batch
-            raise WriteFailed(FileProblem(shown(exc.path), exc.problem, exc.hint)) from None
-        return checksum.hexdigest()
-
     def _translation_signature(self, models: list[str], rows: list[str]) -> dict[str, str]:
         parts = {
             "models": ",".join(f"{m}@{self.installed.get(m, '?')}" for m in models) or "none",
@@ -231,6 +215,31 @@ class Writer:
                 if route:
                     names.update(route)
         return sorted(names)
+
+
+def write_markdown(out: Path, rel: str, title: str, blocks: list[Block], front: dict[str, Any]) -> tuple[str, list[int]]:
+    """Render one Markdown file of a lesson straight into ``OUT/rel`` (chunk by chunk, never
+    whole: :func:`pipeline.render.render_stream`); its checksum and the line of each segment.
+    Raises WriteFailed or DiskFull (see :func:`write_file`)."""
+    from pipeline.render import render_stream
+
+    stream = render_stream(title, blocks, front)
+    return write_file(out, rel, stream), stream.segment_lines
+
+
+def write_file(out: Path, rel: str, data: Iterable[str]) -> str:
+    """One output file, atomically, confined to OUT (a link or FIFO there is replaced, never
+    followed), from its text's chunks as they are made; returns its checksum
+    (:func:`pipeline.config.digest` of the text), taken on the way to the file.
+    Raises WriteFailed (this file) or DiskFull (the batch stops)."""
+    checksum = Checksum()
+    try:
+        write_inside(out, rel, checksum.through(utf8_chunks(data)))
+    except OutputError as exc:
+        if exc.errno in DISK_FULL:
+            raise DiskFull(exc.message) from None  # every later write would fail too: stop the batch
+        raise WriteFailed(FileProblem(shown(exc.path), exc.problem, exc.hint)) from None
+    return checksum.hexdigest()
 
 
 def _glossary_record(checksum: str, rows: list[str], per_target: dict[str, list[Any]]) -> dict[str, Any]:
