@@ -199,3 +199,41 @@ def test_sweep_does_not_follow_folder_links(tmp_path: Path) -> None:
     (out / "link").symlink_to(elsewhere, target_is_directory=True)
     assert sweep_temp_files(out) == 0
     assert (elsewhere / f"{TEMP_PREFIX}not-ours").exists()
+
+
+# --------------------------------------------------------------------------- chunks, written as they come
+
+
+def test_chunks_of_str_or_bytes_write_the_same_file_as_one_string(tmp_path: Path) -> None:
+    from pipeline import fsutil
+
+    # Longer than one encoding slice, with 2-, 3- and 4-byte characters across its edges.
+    text = ("ñ" * (fsutil._ENCODE_SLICE - 1) + "ความ😀" * 3 + "\n") * 3
+    write_inside(tmp_path, "whole.md", text)
+    write_inside(tmp_path, "str.md", (text[k : k + 1000] for k in range(0, len(text), 1000)))
+    raw = text.encode("utf-8")
+    write_inside(tmp_path, "bytes.md", iter([raw[:5], b"", raw[5:]]))
+    assert (tmp_path / "whole.md").read_bytes() == raw
+    assert (tmp_path / "str.md").read_bytes() == raw and (tmp_path / "bytes.md").read_bytes() == raw
+    assert b"".join(fsutil.utf8_chunks(text)) == raw
+    assert max(len(c) for c in fsutil.utf8_chunks(text)) <= 4 * fsutil._ENCODE_SLICE  # never encoded whole
+    assert write_inside(tmp_path, "empty.md", iter([])) == tmp_path / "empty.md"
+    assert (tmp_path / "empty.md").read_bytes() == b""
+
+
+def test_a_chunk_source_that_fails_part_way_leaves_the_old_file_and_no_temp(tmp_path: Path) -> None:
+    write_inside(tmp_path, "en/a.md", "old\n")
+
+    def chunks() -> Iterator[str]:
+        yield "new, part one\n" * 10_000  # already in the temp file when the source fails
+        raise RuntimeError("the renderer failed")
+
+    with pytest.raises(RuntimeError, match="the renderer failed"):
+        write_inside(tmp_path, "en/a.md", chunks())
+    assert (tmp_path / "en" / "a.md").read_text() == "old\n"
+    assert sorted(p.name for p in (tmp_path / "en").iterdir()) == ["a.md"]
+
+    with pytest.raises(UnicodeEncodeError):  # a lone surrogate: strict UTF-8, as for one string
+        write_inside(tmp_path, "en/a.md", iter(["fine\n", "\ud800\n"]))
+    assert (tmp_path / "en" / "a.md").read_text() == "old\n"
+    assert sorted(p.name for p in (tmp_path / "en").iterdir()) == ["a.md"]

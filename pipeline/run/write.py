@@ -259,16 +259,17 @@ def _target_blocks(blocks: list[Block], results: list[Any]) -> tuple[list[Block]
     out_segs: list[Segment] = []
     for b in blocks:
         nb = copy(b)
-        nb.segments = []
+        segs: list[Segment] = []
         for seg in b.segments:
             res = next(it)
             ns = Segment(res.text, seg.spans, seg.lang)
             if res.kept:
                 ns.untranslated = ",".join(res.kept_languages)
                 ns.kept = list(res.kept)
-            nb.segments.append(ns)
+            segs.append(ns)
+        nb.segments = segs  # assigned whole: a block's segments are replaced, never changed in place
         out_blocks.append(nb)
-        out_segs.extend(nb.segments)
+        out_segs.extend(segs)
     return out_blocks, out_segs
 
 
