@@ -106,38 +106,96 @@ class _Line:
             return False
         if len(cands) > 1:
             cands.sort(key=_by_span)
+        # Taken from the end of the reversed list, so each candidate is freed once
+        # read: on a long line the candidates are gone before the new text and
+        # map are complete, instead of adding to that peak (3x the input).
+        cands.reverse()
         text = self.text
-        pos = self.pos
         base = self.base
+        # A long line's first edits build its map directly (``fresh``): no
+        # identity map of the whole line next to the new one.
+        fresh = self._pos is None and len(text) > _IDENTITY_MAX
+        pos = array("i" if len(text) < _Line._INT_MAX else "q") if fresh else self.pos
+        # The new text is built from pieces joined every _CHUNK pieces (a piece is
+        # a str object of ~60 bytes: on a page scraped as one line, one list of
+        # all of them was twice the text). The offset map is rewritten in place,
+        # left to right, never as a second array (4 bytes a character): pos[:w]
+        # is the new map so far and the old one is read at ``+ shift``. Where an
+        # edit grows the text past what is still to be read, a block of slack is
+        # inserted ahead of the read position (``shift`` grows by it).
+        chunks: list[str] = []
         pieces: list[str] = []
-        new_pos = array(pos.typecode)
-        last = 0
-        for start, end, after, rule, confidence in cands:
+        tc = pos.typecode
+        w = shift = last = 0
+        while cands:
+            start, end, after, rule, confidence = cands.pop()
             if start < last:
                 continue  # overlaps an edit already taken in this pass
             before = text[start:end]
             if before == after:
                 continue
             conf = _rounded(confidence)
+            s0, e0 = start + shift, end + shift
+            origin, stop = (start, end) if fresh else (pos[s0], pos[e0])
             if conf < threshold:
                 if conf >= FLAG_FLOOR:
-                    key = (base + pos[start], base + pos[end], rule, after)
+                    key = (base + origin, base + stop, rule, after)
                     if key not in flagged:
                         flagged[key] = Edit(key[0], key[1], before, after, rule, conf, applied=False)
                 continue
-            edits.add(base + pos[start], base + pos[end], before, after, rule, conf, True)
+            edits.add(base + origin, base + stop, before, after, rule, conf, True)
             pieces.append(text[last:start])
             pieces.append(after)
-            new_pos += pos[last:start]
-            new_pos += array(pos.typecode, (pos[start],)) * len(after)
+            if len(pieces) >= _CHUNK:
+                chunks.append("".join(pieces))
+                pieces.clear()
+            n = len(after)
+            if fresh:
+                pos.extend(range(last, start))
+                pos += array(tc, (origin,)) * n
+                last = end
+                continue
+            _move(pos, w, last + shift, start - last)
+            w += start - last
+            if w + n > e0:  # pos[e0:] is still to be read
+                grow = max(w + n - e0, _SLACK, len(pos) >> 6)
+                pos[e0:e0] = array(tc, bytes(grow * pos.itemsize))
+                shift += grow
+            if n:
+                pos[w : w + n] = array(tc, (origin,)) * n
+                w += n
             last = end
-        if not pieces:
+        if not chunks and not pieces:
             return False
         pieces.append(text[last:])
-        new_pos += pos[last:]
-        self.text = "".join(pieces)
-        self._pos = new_pos
+        chunks.append("".join(pieces))
+        del pieces
+        self.text = "".join(chunks)
+        if fresh:
+            pos.extend(range(last, len(text) + 1))
+            self._pos = pos
+            return True
+        tail = len(pos) - last - shift
+        _move(pos, w, last + shift, tail)
+        del pos[w + tail :]
         return True
+
+
+# Pieces of a new line joined at a time (see _Line.apply).
+_CHUNK = 1024
+# Offsets moved at a time inside a map (a slice copy of this many is the only extra memory).
+_MOVE = 1 << 16
+# Least slack inserted into a map for an edit that grows the text (see _Line.apply).
+_SLACK = 1 << 12
+
+
+def _move(pos: array[int], dst: int, src: int, n: int) -> None:
+    """pos[dst:dst + n] = pos[src:src + n] for dst <= src, by blocks (no copy of the whole run)."""
+    if dst == src or n <= 0:
+        return
+    for k in range(0, n, _MOVE):
+        m = min(_MOVE, n - k)
+        pos[dst + k : dst + k + m] = pos[src + k : src + k + m]
 
 
 def _rounded(confidence: float) -> float:
@@ -201,14 +259,19 @@ def repair(text: str, *, threshold: float = 0.5) -> Repaired:
     # A page of one line is its line: the page-level scans already answered the line-level ones.
     single = len(lines) == 1
     base = 0
-    for i, line in enumerate(lines):
+    for i in range(len(lines)):
+        line = lines[i]
+        size = len(line)
         if single:
             moji = mojibake or controls
         else:
             moji = (mojibake and line_has_mojibake(line)) or (controls and line_has_controls(line))
         if moji or trigger(line):
-            lines[i] = _repair_line(line, base, ctx, threshold, moji, edits, flagged, trigger)
-        base += len(line) + 1
+            # The line leaves ``lines`` while it is repaired: on a page scraped as
+            # one line, a second copy of it held to the end was 1.6x the input.
+            del line
+            lines[i] = _repair_line(lines, i, base, ctx, threshold, moji, edits, flagged, trigger)
+        base += size + 1
     log = edits.sorted_by_span()  # stable, as list.sort by (start, end) is
     review: list[Edit] = []
     if flagged:
@@ -219,7 +282,8 @@ def repair(text: str, *, threshold: float = 0.5) -> Repaired:
 
 
 def _repair_line(
-    line: str,
+    lines: list[str],
+    i: int,
     base: int,
     ctx: PageContext,
     threshold: float,
@@ -228,7 +292,8 @@ def _repair_line(
     flagged: dict[tuple[int, int, str, str], Edit],
     trigger: Callable[[str], bool],
 ) -> str:
-    state = _Line(line, base)
+    state = _Line(lines[i], base)
+    lines[i] = ""  # state.text holds the only reference (see repair)
     moji = mojibake
     for _ in range(MAX_ROUNDS):
         changed = False
