@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Generic, TypeVar, overload
 
 
 _ENCODE_SLICE = 1 << 18  # characters of Lesson.text encoded at a time
@@ -130,17 +131,112 @@ class BlockKind(str, Enum):
     BANNER = "banner"  # an HTML header row such as the Erasmus+ funding banner
 
 
-@dataclass(slots=True)
+# What a block is, apart from its kind, text and line: a few hundred distinct values in
+# a lesson, so one shared tuple each (see _shared_shape) instead of six slots per block.
+_Shape = tuple[int, int, int, bool, int, str]  # level, columns, header_rows, ordered, number, url
+_SHAPES: dict[_Shape, _Shape] = {}
+_T = TypeVar("_T")
+_MAX_SHAPES = 4096  # a bound on the table, not on correctness (equal shapes need not be one object)
+
+
+def _shared_shape(shape: _Shape) -> _Shape:
+    found = _SHAPES.get(shape)
+    if found is None:
+        if len(_SHAPES) >= _MAX_SHAPES:
+            _SHAPES.clear()
+        found = _SHAPES[shape] = shape
+    return found
+
+
+class _ShapeField(Generic[_T]):
+    """One field of a block's shared shape, read and set like an attribute."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+    @overload
+    def __get__(self, block: None, owner: type) -> _ShapeField[_T]: ...
+    @overload
+    def __get__(self, block: Block, owner: type) -> _T: ...
+    def __get__(self, block: Block | None, owner: type) -> _T | _ShapeField[_T]:
+        return self if block is None else block._shape[self.index]  # type: ignore[return-value]
+
+    def __set__(self, block: Block, value: _T) -> None:
+        shape = list(block._shape)
+        shape[self.index] = value
+        block._shape = _shared_shape(tuple(shape))  # type: ignore[arg-type]
+
+
 class Block:
+    """One heading, paragraph, list item, table, source line, credit or banner.
+
+    Four slots, not nine: a lesson of 100k short lines has 100k blocks. The
+    fields other than the kind, the segments and the line are one shared tuple (``_shape``);
+    a block of one segment holds it bare, and :attr:`segments` reads it as a new
+    one-element list. So replace ``segments``, never change that list in place
+    (as with :attr:`Segment.spans`); a list assigned is kept as it is.
+    """
+
+    # Four slots are 64 bytes with the object headers, as three are (memory
+    # comes in 16-byte steps): the kind, read most, is a slot of its own.
+    __slots__ = ("_segments", "_shape", "kind", "line")
+
+    level = _ShapeField[int](0)  # heading level, or list nesting depth (1 = top level)
+    columns = _ShapeField[int](1)  # tables: cells per row
+    header_rows = _ShapeField[int](2)  # tables: rows that form the header (GFM allows exactly 1)
+    ordered = _ShapeField[bool](3)  # list items: numbered
+    number = _ShapeField[int](4)  # list items: the number written in the source, if ordered
+    url = _ShapeField[str](5)  # source links
     kind: BlockKind
-    segments: list[Segment]  # one for text blocks; row-major cells for tables
-    level: int = 1  # heading level, or list nesting depth (1 = top level)
-    columns: int = 0  # tables: cells per row
-    header_rows: int = 0  # tables: rows that form the header (GFM allows exactly 1)
-    ordered: bool = False  # list items: numbered
-    number: int = 0  # list items: the number written in the source, if ordered
-    url: str = ""  # source links
-    line: int = 0  # 1-based line of the block's first line in the repaired text
+    line: int  # 1-based line of the block's first line in the repaired text
+    _segments: Segment | list[Segment]
+    _shape: _Shape
+
+    def __init__(
+        self,
+        kind: BlockKind,
+        segments: list[Segment],  # one for text blocks; row-major cells for tables
+        level: int = 1,
+        columns: int = 0,
+        header_rows: int = 0,
+        ordered: bool = False,
+        number: int = 0,
+        url: str = "",
+        line: int = 0,
+    ) -> None:
+        # Inline, not through _shared_shape and the segments setter: one block a line.
+        self.kind = kind
+        shape = (level, columns, header_rows, ordered, number, url)
+        self._shape = _SHAPES.get(shape) or _shared_shape(shape)
+        self._segments = segments[0] if len(segments) == 1 and segments.__class__ is list else segments
+        self.line = line
+
+    @property
+    def segments(self) -> list[Segment]:
+        held = self._segments
+        return [held] if isinstance(held, Segment) else held
+
+    @segments.setter
+    def segments(self, value: list[Segment]) -> None:
+        # A one-element list is 80 bytes (object and item array) a block of a long list.
+        self._segments = value[0] if len(value) == 1 and value.__class__ is list else value
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.kind, self.segments, *self._shape, self.line)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Block)
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass it replaces
+
+    def __repr__(self) -> str:
+        names = ("kind", "segments", "level", "columns", "header_rows", "ordered", "number", "url", "line")
+        return "Block(" + ", ".join(f"{n}={v!r}" for n, v in zip(names, self._fields())) + ")"
 
     @property
     def rows(self) -> list[list[Segment]]:
