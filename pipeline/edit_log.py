@@ -3,10 +3,10 @@
 Why: a page scraped as one huge line makes an edit every ~15 bytes (68k edits
 per MB), and one :class:`~pipeline.document.Edit` object with its two offset
 ints costs about 160 bytes: the edit log alone was 10x the input, the largest
-part of a lesson's memory. :class:`EditLog` keeps five 4-byte columns per edit
-(start, end, and indices into tables of the distinct texts and of the distinct
-(rule, confidence, applied) triples), about 20 bytes an edit, and builds an
-``Edit`` each time one is read.
+part of a lesson's memory. :class:`EditLog` keeps five integer columns per
+edit (start, length, and indices into tables of the distinct texts and of the
+distinct (rule, confidence, applied) triples), about 10 bytes an edit, and
+builds an ``Edit`` each time one is read.
 
 It is a ``list`` subclass so that everything typed ``list[Edit]`` takes it and
 everyone who iterates, indexes, slices, compares, concatenates, prints or
@@ -29,18 +29,27 @@ from pipeline.document import Edit
 _SHARED_TEXT = 64
 
 
-class EditColumns:
-    """The columns of an edit log, appended to one edit at a time."""
+# The next wider signed typecode of a column that a value does not fit.
+_WIDER = {"b": "h", "h": "i", "i": "q"}
+_COLUMNS = ("start", "span", "before", "after", "kind")
 
-    __slots__ = ("after", "before", "end", "kind", "kinds", "start", "texts", "_kind_index", "_text_index")
+
+class EditColumns:
+    """The columns of an edit log, appended to one edit at a time.
+
+    Each column starts as narrow as its values usually are (``span`` = end -
+    start and ``kind`` one byte, the text indices two, ``start`` four) and is
+    widened, once, by the first value that does not fit: about 10 bytes an edit.
+    """
+
+    __slots__ = ("after", "before", "kind", "kinds", "span", "start", "texts", "_kind_index", "_text_index")
 
     def __init__(self) -> None:
-        # "i" (C int) while offsets fit; widened to "q" on the first one that does not.
         self.start = array("i")
-        self.end = array("i")
-        self.before = array("i")
-        self.after = array("i")
-        self.kind = array("i")
+        self.span = array("b")
+        self.before = array("h")
+        self.after = array("h")
+        self.kind = array("b")
         self.texts: list[str] = []
         # (rule, confidence, applied) as given: the objects themselves, so a
         # confidence of int 1 or -0.0 comes back as it went in (as_dict writes it).
@@ -49,7 +58,7 @@ class EditColumns:
         self._kind_index: dict[tuple[str, int, int], int] = {}
 
     def __len__(self) -> int:
-        return len(self.start)
+        return len(self.kind)
 
     def _text(self, text: str) -> int:
         if len(text) <= _SHARED_TEXT:
@@ -67,17 +76,31 @@ class EditColumns:
         if k is None:
             k = self._kind_index[key] = len(self.kinds)
             self.kinds.append((rule, confidence, applied))  # keeps the ids above valid
+        b, a = self._text(before), self._text(after)
         try:
             self.start.append(start)
-            self.end.append(end)
+            self.span.append(end - start)
+            self.before.append(b)
+            self.after.append(a)
+            self.kind.append(k)
         except OverflowError:
-            del self.start[len(self.end) :]
-            self.start, self.end = array("q", self.start), array("q", self.end)
-            self.start.append(start)
-            self.end.append(end)
-        self.before.append(self._text(before))
-        self.after.append(self._text(after))
-        self.kind.append(k)
+            self._widen((start, end - start, b, a, k))
+
+    def _widen(self, values: tuple[int, ...]) -> None:
+        """Append ``values`` (one per column), widening the columns they overflow."""
+        n = min(len(getattr(self, name)) for name in _COLUMNS)
+        for name, value in zip(_COLUMNS, values):
+            col = getattr(self, name)
+            del col[n:]  # undo the appends made before the overflow
+            while True:
+                try:
+                    col.append(value)
+                    break
+                except OverflowError:
+                    if col.typecode not in _WIDER:
+                        raise
+                    col = array(_WIDER[col.typecode], col)
+            setattr(self, name, col)
 
     def add_edit(self, e: Edit) -> None:
         self.add(e.start, e.end, e.before, e.after, e.rule, e.confidence, e.applied)
@@ -85,42 +108,40 @@ class EditColumns:
     def edit(self, k: int) -> Edit:
         rule, confidence, applied = self.kinds[self.kind[k]]
         texts = self.texts
-        return Edit(self.start[k], self.end[k], texts[self.before[k]], texts[self.after[k]], rule, confidence, applied)
+        start = self.start[k]
+        return Edit(start, start + self.span[k], texts[self.before[k]], texts[self.after[k]], rule, confidence, applied)
 
     def key(self, k: int) -> tuple[int, int, str, str]:
         """(start, end, rule, after) of edit ``k``, without building the Edit."""
-        return self.start[k], self.end[k], self.kinds[self.kind[k]][0], self.texts[self.after[k]]
+        start = self.start[k]
+        return start, start + self.span[k], self.kinds[self.kind[k]][0], self.texts[self.after[k]]
 
     def sorted_by_span(self) -> EditColumns:
         """The same edits ordered by (start, end), stably (edits of one span keep their order)."""
         n = len(self)
-        start, end = self.start, self.end
-        if all(start[k] < start[k + 1] or (start[k] == start[k + 1] and end[k] <= end[k + 1]) for k in range(n - 1)):
+        start, span = self.start, self.span
+        if all(start[k] < start[k + 1] or (start[k] == start[k + 1] and span[k] <= span[k + 1]) for k in range(n - 1)):
             return self
         # One int per edit packs (start, end, position): a plain int sort, no key tuples.
-        width = max(max(end, default=0), max(start, default=0), 0) + 1
-        order = sorted((s * width + e) * n + k for k, (s, e) in enumerate(zip(start, end)))
+        lo = min(min(start, default=0), min(span, default=0), 0)
+        width = max(max(start, default=0), max(span, default=0), 0) - 2 * lo + 1
+        order = sorted(((s - lo) * width + (d - lo)) * n + k for k, (s, d) in enumerate(zip(start, span)))
         out = EditColumns()
         out.texts, out.kinds = self.texts, self.kinds
         out._text_index, out._kind_index = self._text_index, self._kind_index
-        out.start, out.end = array(start.typecode), array(end.typecode)
-        for packed in order:
-            k = packed % n
-            out.start.append(start[k])
-            out.end.append(end[k])
-            out.before.append(self.before[k])
-            out.after.append(self.after[k])
-            out.kind.append(self.kind[k])
+        for name in _COLUMNS:
+            col = getattr(self, name)
+            setattr(out, name, array(col.typecode, (col[p % n] for p in order)))
         return out
 
     def __reduce__(self) -> tuple[Any, ...]:
-        state = (self.start, self.end, self.before, self.after, self.kind, self.texts, self.kinds)
+        state = (self.start, self.span, self.before, self.after, self.kind, self.texts, self.kinds)
         return (_columns, state)
 
 
 def _columns(
     start: array[int],
-    end: array[int],
+    span: array[int],
     before: array[int],
     after: array[int],
     kind: array[int],
@@ -128,7 +149,7 @@ def _columns(
     kinds: list[tuple[str, float, bool]],
 ) -> EditColumns:
     c = EditColumns()
-    c.start, c.end, c.before, c.after, c.kind, c.texts, c.kinds = start, end, before, after, kind, texts, kinds
+    c.start, c.span, c.before, c.after, c.kind, c.texts, c.kinds = start, span, before, after, kind, texts, kinds
     # Appending after a round trip: texts may repeat (no index), kinds are re-keyed.
     c._kind_index = {(r, id(conf), id(ap)): k for k, (r, conf, ap) in enumerate(kinds)}
     return c
@@ -252,7 +273,7 @@ class EditLog(list[Edit]):
         c = self._c
         if c is None:
             return super().__sizeof__()
-        cols = (c.start, c.end, c.before, c.after, c.kind)
+        cols = [getattr(c, name) for name in _COLUMNS]
         return super().__sizeof__() + sum(a.buffer_info()[1] * a.itemsize for a in cols)
 
     # -- changing: into a plain list first -----------------------------------------

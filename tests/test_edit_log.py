@@ -103,3 +103,17 @@ def test_repair_gives_an_edit_log_of_the_same_edits() -> None:
     assert type(r.edits) is EditLog and len(r.edits) > 100
     again = [Edit(e.start, e.end, e.before, e.after, e.rule, e.confidence, e.applied) for e in r.edits]
     assert r.edits == again and [e.start for e in r.edits] == sorted(e.start for e in r.edits)
+
+
+def test_columns_widen_for_values_past_their_width() -> None:
+    # Over 32,767 distinct texts, 127 kinds, spans past a byte (and negative), starts past a C int.
+    plain = [
+        Edit(k * 70_000, k * 70_000 + (k % 700) - 100, "b" * 65 + str(k), "a" * 65 + str(k), f"r{k % 300}", 0.5, True)
+        for k in range(40_000)
+    ]
+    log = EditLog(plain)
+    assert log == plain and log[-1] == plain[-1] and pickle.loads(pickle.dumps(log)) == plain
+    cols = EditColumns()
+    for e in reversed(plain):
+        cols.add_edit(e)
+    assert list(EditLog(cols.sorted_by_span())) == sorted(plain, key=lambda e: (e.start, e.end))
