@@ -29,7 +29,8 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Iterator
+from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,26 +83,29 @@ _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 _LANG_CODE = re.compile(r"[^A-Za-z0-9_,-]")
 
 
-def render_markdown(title: str, blocks: list[Block], front_matter: dict[str, Any]) -> RenderResult:
+def render_markdown(title: str, blocks: Sequence[Block], front_matter: dict[str, Any]) -> RenderResult:
     """Render one lesson to one string (tests, small outputs): :func:`render_stream`, joined.
 
     The run writes the chunks of :func:`render_stream` straight into the file
     instead, so a big lesson's Markdown is never held whole.
     """
     stream = render_stream(title, blocks, front_matter)
-    return RenderResult("".join(stream), stream.segment_lines)
+    text = "".join(stream)
+    return RenderResult(text, stream.segment_lines.tolist())
 
 
 class MarkdownStream:
     """The Markdown of one lesson as chunks of whole lines (each line ends with its newline).
 
-    Iterate it once; :attr:`segment_lines` (see :class:`RenderResult`) is
-    complete when the iteration is. Chunks are about :data:`_CHUNK_LINES` lines,
+    Iterate it once; :attr:`segment_lines` (see :class:`RenderResult`; an
+    array of 8-byte ints here, not a list of int objects: their 36 bytes a
+    segment were half of what writing a lesson of short lines added) is complete when
+    the iteration is. Chunks are about :data:`_CHUNK_LINES` lines,
     and a line of :data:`_BIG_LINE` characters or more is a chunk of its own, so
     no chunk copies a huge line again.
     """
 
-    def __init__(self, title: str, blocks: list[Block], front_matter: dict[str, Any]) -> None:
+    def __init__(self, title: str, blocks: Sequence[Block], front_matter: dict[str, Any]) -> None:
         self._out = _Writer()
         self.segment_lines = self._out.segment_lines
         self._chunks = _render(self._out, title, blocks, front_matter)
@@ -110,7 +114,7 @@ class MarkdownStream:
         return self._chunks
 
 
-def render_stream(title: str, blocks: list[Block], front_matter: dict[str, Any]) -> MarkdownStream:
+def render_stream(title: str, blocks: Sequence[Block], front_matter: dict[str, Any]) -> MarkdownStream:
     """Render one lesson as chunks of Markdown.
 
     The title: :func:`pipeline.structure.parse_blocks` puts the lesson title in
@@ -126,7 +130,7 @@ def render_stream(title: str, blocks: list[Block], front_matter: dict[str, Any])
     return MarkdownStream(title, blocks, front_matter)
 
 
-def _render(out: _Writer, title: str, blocks: list[Block], front_matter: dict[str, Any]) -> Iterator[str]:
+def _render(out: _Writer, title: str, blocks: Sequence[Block], front_matter: dict[str, Any]) -> Iterator[str]:
     if front_matter:
         out.put("---")
         for line in _yaml(front_matter).splitlines():
@@ -161,7 +165,7 @@ def _render(out: _Writer, title: str, blocks: list[Block], front_matter: dict[st
 _LANG_NAMES = {"es": "Spanish", "en": "English", "th": "Thai", "und": "an undetermined language"}
 
 
-def untranslated_notice(blocks: list[Block], front_matter: dict[str, Any]) -> str:
+def untranslated_notice(blocks: Sequence[Block], front_matter: dict[str, Any]) -> str:
     """A visible blockquote for a lesson some of whose text no model translated, or "".
 
     The per-segment ``<!-- untranslated -->`` comments vanish once rendered, so
@@ -170,11 +174,19 @@ def untranslated_notice(blocks: list[Block], front_matter: dict[str, Any]) -> st
     ``front_matter["missing"]``, e.g. ``["en>th"]``, else each kept language to
     the lesson's ``lang``) and the command that fixes it.
     """
-    segments = [s for b in blocks for s in b.segments if s.text.strip()]
-    kept = [s for s in segments if s.untranslated]
+    # Counted, not listed: the blocks may be made as they are read (a target's copies).
+    segments = kept = 0
+    found: dict[str, None] = {}  # the kept languages, in order of appearance
+    for b in blocks:
+        for s in b.segments:
+            if s.text.strip():
+                segments += 1
+                if s.untranslated:
+                    kept += 1
+                    found.update((code, None) for code in _LANG_CODE.sub("", s.untranslated).split(",") if code)
     if not kept:
         return ""
-    langs = list(dict.fromkeys(code for s in kept for code in _LANG_CODE.sub("", s.untranslated).split(",") if code))
+    langs = list(found)
     target = _LANG_CODE.sub("", str(front_matter.get("lang", "")))
     hops: list[tuple[str, str]] = []
     missing = front_matter.get("missing")
@@ -187,11 +199,11 @@ def untranslated_notice(blocks: list[Block], front_matter: dict[str, Any]) -> st
     if not hops and target:
         hops = [(lang, target) for lang in langs if lang != target]
     names = ", ".join(f"{_LANG_NAMES.get(lang, lang)} ({lang})" for lang in langs)
-    what = "All" if len(kept) == len(segments) else f"{len(kept)} of"
+    what = "All" if kept == segments else f"{kept} of"
     why = (" because no installed model translates " + ", ".join(f"{a}\u2192{b}" for a, b in hops)) if hops else ""
     demo = hops[0] if hops else (langs[0], target or "en")
     return (
-        f"> **Not fully translated.** {what} {len(segments)} segments keep text in {names}{why}. "
+        f"> **Not fully translated.** {what} {segments} segments keep text in {names}{why}. "
         "Install a model with `pipeline models install FILE.argosmodel` "
         f"(to try the flow, `python -m pipeline.testing.models demo {demo[0]} {demo[1]} --kind swap` builds a demo "
         "one and prints its file), then run `pipeline run` again."
@@ -216,7 +228,7 @@ class _Writer:
         self.chunks: list[str] = []  # finished, not yet taken
         self.count = 0  # lines so far, all chunks
         self.last: str | None = None  # the last line, None before the first
-        self.segment_lines: list[int] = []
+        self.segment_lines = array("q")
 
     @property
     def ready(self) -> bool:

@@ -31,7 +31,7 @@ def test_joined_chunks_are_the_string_and_every_chunk_ends_a_line() -> None:
     chunks = list(stream)
     whole = render_markdown("Lección grande", blocks, front)
     assert "".join(chunks) == whole.markdown
-    assert stream.segment_lines == whole.segment_lines
+    assert list(stream.segment_lines) == whole.segment_lines
     assert len(chunks) > 5 and all(c.endswith("\n") for c in chunks)
     assert max(c.count("\n") for c in chunks) <= render._CHUNK_LINES + 1
     lines = whole.markdown.split("\n")

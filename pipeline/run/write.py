@@ -14,14 +14,16 @@ from __future__ import annotations
 import errno
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+import itertools
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from copy import copy
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from pipeline.config import SOURCE_FOLDER, STATE_FOLDER, PipelineConfig, signature_text
 from pipeline.discover import FileProblem, shown
-from pipeline.document import Block, Lesson, Segment
+from pipeline.document import Block, BlockKind, Lesson, Segment
 from pipeline.errors import OutputError, PipelineError
 from pipeline.fsutil import utf8_chunks, write_inside
 from pipeline.run import glossary_rows, sidecar_json
@@ -106,9 +108,9 @@ class Writer:
         # The glossary rows this lesson depends on: its record and its outputs' signature name
         # them (not the whole file), so an edit elsewhere in the glossary leaves it up to date.
         rows = glossary_rows.lesson_rows(self.glossary, (s.text for s in segs)) if self.glossary is not None else []
-        targets: list[tuple[str, str, list[Segment], list[Any], list[int]]] = []
+        targets: list[tuple[str, str, list[Any], Sequence[int]]] = []
         for tgt, results in per_target.items():
-            blocks, out_segs = _target_blocks(lesson.blocks, results)
+            blocks = TargetBlocks(lesson.blocks, results)
             missing: set[str] = set()
             for res in results:
                 if res.kept:
@@ -124,17 +126,16 @@ class Writer:
             models_used.update(used)
             sig = dict(self.stage_sig)
             sig.update(self._translation_signature(used, rows))
-            title = find_title(blocks) or lesson.title
+            title = find_title(blocks.where(_is_title)) or lesson.title
             front = _front_matter(title, lesson, tgt, shares, signature_text(sig))
-            n_untranslated = sum(1 for s in out_segs if s.untranslated)
+            n_untranslated = sum(1 for res in results if _untranslated_mark(res))
             if n_untranslated:
                 front["untranslated"] = n_untranslated
             if missing:
                 front["missing"] = sorted(missing)  # the hops with no model: the renderer's notice names them
             rel = fit_name(f"{tgt}/{lesson.name}.md")
             outputs[rel], lines = write_markdown(self.out, rel, title, blocks, front)
-            targets.append((tgt, rel, out_segs, results, lines))
-            del blocks  # the copies: only the segments stay, for the sidecar
+            targets.append((tgt, rel, results, lines))
         side_rel = fit_name(f"{STATE_FOLDER}/lessons/{lesson.name}.json")
         sidecar = sidecar_json.Object({
             "schema": SIDECAR_SCHEMA,
@@ -155,10 +156,10 @@ class Writer:
             ),
             "targets": sidecar_json.Object(
                 (tgt, sidecar_json.Object({"file": rel, "segments": sidecar_json.Items(
-                    {"id": k, "text": s.text, "line": line, **res.as_sidecar()}
-                    for k, (s, res, line) in enumerate(zip(out_segs, results, lines))
+                    {"id": k, "text": res.text, "line": line, **res.as_sidecar()}
+                    for k, (res, line) in enumerate(zip(results, lines))
                 )}.items()))
-                for tgt, rel, out_segs, results, lines in targets
+                for tgt, rel, results, lines in targets
             ),
         }.items())
         # Compact and deterministic (insertion order is fixed above): indent=1 cost 14 s of 51 s on
@@ -217,7 +218,7 @@ class Writer:
         return sorted(names)
 
 
-def write_markdown(out: Path, rel: str, title: str, blocks: list[Block], front: dict[str, Any]) -> tuple[str, list[int]]:
+def write_markdown(out: Path, rel: str, title: str, blocks: Sequence[Block], front: dict[str, Any]) -> tuple[str, array[int]]:
     """Render one Markdown file of a lesson straight into ``OUT/rel`` (chunk by chunk, never
     whole: :func:`pipeline.render.render_stream`); its checksum and the line of each segment.
     Raises WriteFailed or DiskFull (see :func:`write_file`)."""
@@ -250,27 +251,79 @@ def _glossary_record(checksum: str, rows: list[str], per_target: dict[str, list[
     return out
 
 
+class TargetBlocks(Sequence[Block]):
+    """The lesson's blocks with each segment's text replaced by its outcome, made as they are read.
+
+    Each block read is a shallow copy (spans and every other field shared, read-only;
+    a deepcopy per target cost 11 s of 51 s on a 30k-line lesson) that lives only while
+    the renderer uses it: a list of a target's copies was 3x a lesson of paragraphs,
+    and 7x one of short lines. Reading all of them costs about what making that list did.
+    """
+
+    def __init__(self, blocks: list[Block], results: list[Any]) -> None:
+        self.blocks, self.results = blocks, results
+        self._starts: array[int] | None = None  # index of each block's first result, made on first indexing
+
+    def __len__(self) -> int:
+        return len(self.blocks)
+
+    def __iter__(self) -> Iterator[Block]:
+        k = 0
+        for b in self.blocks:
+            n = len(b.segments)
+            yield _target_block(b, self.results, k, n)
+            k += n
+
+    @overload
+    def __getitem__(self, i: int) -> Block: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Block]: ...
+    def __getitem__(self, i: int | slice) -> Block | list[Block]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if self._starts is None:
+            self._starts = array("q", itertools.accumulate((len(b.segments) for b in self.blocks), initial=0))
+        b = self.blocks[i]
+        return _target_block(b, self.results, self._starts[i % len(self.blocks)], len(b.segments))
+
+    def where(self, keep: Callable[[Block], bool]) -> list[Block]:
+        """The copies of the blocks ``keep`` accepts (tested on the lesson's block: kind and shape are shared)."""
+        out: list[Block] = []
+        k = 0
+        for b in self.blocks:
+            n = len(b.segments)
+            if keep(b):
+                out.append(_target_block(b, self.results, k, n))
+            k += n
+        return out
+
+
+def _target_block(block: Block, results: list[Any], start: int, n: int) -> Block:
+    nb = copy(block)
+    segs: list[Segment] = []
+    for seg, res in zip(block.segments, results[start : start + n]):
+        ns = Segment(res.text, seg.spans, seg.lang)
+        if res.kept:
+            ns.untranslated = _untranslated_mark(res)
+            ns.kept = list(res.kept)
+        segs.append(ns)
+    nb.segments = segs  # assigned whole: a block's segments are replaced, never changed in place
+    return nb
+
+
+def _untranslated_mark(res: Any) -> str:
+    """What a target segment's ``untranslated`` says: the languages kept, or "" when none were."""
+    return ",".join(res.kept_languages) if res.kept else ""
+
+
+def _is_title(block: Block) -> bool:
+    return block.kind is BlockKind.HEADING and block.level == 1
+
+
 def _target_blocks(blocks: list[Block], results: list[Any]) -> tuple[list[Block], list[Segment]]:
-    """The lesson's blocks with each segment's text replaced by its outcome (shallow copies:
-    spans and every other field are shared, read-only; a deepcopy per target cost 11 s of 51 s
-    on a 30k-line lesson)."""
-    it = iter(results)
-    out_blocks: list[Block] = []
-    out_segs: list[Segment] = []
-    for b in blocks:
-        nb = copy(b)
-        segs: list[Segment] = []
-        for seg in b.segments:
-            res = next(it)
-            ns = Segment(res.text, seg.spans, seg.lang)
-            if res.kept:
-                ns.untranslated = ",".join(res.kept_languages)
-                ns.kept = list(res.kept)
-            segs.append(ns)
-        nb.segments = segs  # assigned whole: a block's segments are replaced, never changed in place
-        out_blocks.append(nb)
-        out_segs.extend(segs)
-    return out_blocks, out_segs
+    """All of :class:`TargetBlocks` at once, and their segments (bench/write_large.py compares them)."""
+    out = list(TargetBlocks(blocks, results))
+    return out, [s for b in out for s in b.segments]
 
 
 def _front_matter(title: str, lesson: Lesson, lang: str, shares: dict[str, float], signature: str) -> dict[str, Any]:
