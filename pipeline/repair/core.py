@@ -101,7 +101,10 @@ class _Line:
         edits: EditColumns,
         flagged: dict[tuple[int, int, str, str], Edit],
     ) -> bool:
-        """Apply sure, non-overlapping candidates left to right; report the others."""
+        """Apply sure, non-overlapping candidates left to right; report the others.
+
+        Consumes ``cands`` (the list is left empty): passes return a new list per call.
+        """
         if not cands:
             return False
         if len(cands) > 1:
