@@ -101,24 +101,75 @@ class Span:
         }
 
 
-@dataclass(slots=True)  # one per heading, paragraph, item and cell: no per-instance dict
+_Kept = Sequence[tuple[int, int, str]]
+_NOT_KEPT: tuple[str, _Kept] = ("", ())  # (untranslated, kept) of every segment nothing was kept of
+
+
 class Segment:
-    """One translatable piece of text: a heading, a paragraph, a list item, a table cell."""
+    """One translatable piece of text: a heading, a paragraph, a list item, a table cell.
+
+    Four slots, not five (one per heading, paragraph, item and cell; four are 64
+    bytes with the object headers, five 80): ``untranslated`` and ``kept``, set
+    on translated copies only, share one slot that holds one shared pair for
+    every segment without kept runs.
+    """
+
+    __slots__ = ("_marks", "lang", "spans", "text")
 
     text: str
     # Replace, never change in place: equal lists are one object shared by the
     # segments of a lesson (pipeline.langid), and translated copies share theirs.
     # So the default is one empty list for all (a list per segment was 56 bytes a
     # line of a long list until the spans were set).
-    spans: list[Span] = field(default_factory=lambda: _NO_SPANS)
-    lang: str = "und"  # the main language of the segment (most letters)
-    # Set on translated copies only: the languages (comma-separated) of the runs
-    # no model could translate, else ""; ``kept`` holds those runs as
-    # (start, end, lang) offsets into ``text`` (render marks them).
-    untranslated: str = ""
-    # An empty tuple by default, not a list per segment: only translated copies
-    # with kept runs get one (56 bytes per segment of a 100k-line lesson otherwise).
-    kept: Sequence[tuple[int, int, str]] = ()
+    spans: list[Span]
+    lang: str  # the main language of the segment (most letters)
+    _marks: tuple[str, _Kept]  # (untranslated, kept)
+
+    def __init__(
+        self,
+        text: str,
+        spans: list[Span] | None = None,
+        lang: str = "und",
+        untranslated: str = "",
+        kept: _Kept = (),
+    ) -> None:
+        self.text = text
+        self.spans = _NO_SPANS if spans is None else spans
+        self.lang = lang
+        self._marks = (untranslated, kept) if untranslated or kept else _NOT_KEPT
+
+    @property
+    def untranslated(self) -> str:
+        """The languages (comma-separated) of the runs no model could translate, else ""."""
+        return self._marks[0]
+
+    @untranslated.setter
+    def untranslated(self, value: str) -> None:
+        self._marks = (value, self._marks[1])
+
+    @property
+    def kept(self) -> _Kept:
+        """The runs no model could translate, as (start, end, lang) offsets into ``text`` (render marks them)."""
+        return self._marks[1]
+
+    @kept.setter
+    def kept(self, value: _Kept) -> None:
+        self._marks = (self._marks[0], value)
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.text, self.spans, self.lang, *self._marks)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Segment)
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass it replaces
+
+    def __repr__(self) -> str:
+        names = ("text", "spans", "lang", "untranslated", "kept")
+        return "Segment(" + ", ".join(f"{n}={v!r}" for n, v in zip(names, self._fields())) + ")"
 
 
 class BlockKind(str, Enum):
@@ -288,7 +339,10 @@ class Lesson:
 
     @text.setter
     def text(self, value: str) -> None:
-        if value.isascii():
+        # One byte a character (ASCII or Latin-1: sized as a Latin-1 str of its length):
+        # UTF-8 cannot be smaller, so no copy is made to find out (it was the last
+        # peak of building a long lesson, a whole copy of its text).
+        if value.isascii() or sys.getsizeof(value) <= sys.getsizeof("\xe9") + len(value) - 1:
             self._text = value
             return
         # By slices: the encoder reserves 3 bytes a character of what it is given.
