@@ -1,6 +1,7 @@
-"""The offset map of a line under repair, rewritten in place, says exactly what
+"""The offset map of a line under repair, rewritten in place (short lines) or
+kept as runs (long lines, pipeline.repair.offset_runs), says exactly what
 rebuilding it from scratch on every pass says (the first definition, kept here
-as the oracle), on long random lines whose edits shrink, grow and delete."""
+as the oracle), on random lines whose edits shrink, grow and delete."""
 
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ def _candidates(rng: random.Random, text: str) -> list[Candidate]:
 
 @pytest.mark.parametrize("small", [False, True])
 def test_in_place_map_matches_the_rebuilt_one(monkeypatch: pytest.MonkeyPatch, small: bool) -> None:
-    if small:  # every path: a fresh long line, slack, block moves, chunks
+    if small:  # every path: runs (lines over 16 characters), slack, block moves, chunks
         monkeypatch.setattr(core, "_IDENTITY_MAX", 16)
         monkeypatch.setattr(core, "_SLACK", 2)
         monkeypatch.setattr(core, "_MOVE", 3)

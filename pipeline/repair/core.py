@@ -14,6 +14,8 @@ Design (why it looks like this):
 * Offsets: every line keeps a map from its current positions to offsets in
   the original input, so each edit, even one on the output of an earlier edit,
   is logged against the raw page. ``before`` is the text the rule replaced.
+  A short line's map is an integer array rewritten in place; a long one's is
+  runs (:mod:`.offset_runs`), so a page scraped as one line stays small.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from pipeline.repair.lost_letters import lost_letter_candidates
 from pipeline.repair.markup import markup_candidates
 from pipeline.repair.controls import control_candidates, line_has_controls, page_has_controls
 from pipeline.repair.mojibake import line_has_mojibake, mojibake_candidates, page_has_mojibake
+from pipeline.repair.offset_runs import OffsetRuns
 from pipeline.repair.thai_tails import thai_tail_candidates
 
 Pass = Callable[[str, PageContext], list[Candidate]]
@@ -72,7 +75,7 @@ def _needs_work_thai(line: str) -> bool:
 class _Line:
     """One line being repaired, with a map from its positions to original offsets."""
 
-    __slots__ = ("_pos", "base", "text")
+    __slots__ = ("_pos", "_runs", "base", "text")
 
     # Offsets fit a C int (4 bytes) unless the page is over 2**31 characters.
     _INT_MAX = 2**31 - 1
@@ -87,9 +90,16 @@ class _Line:
         # character instead of about 40, which on a page scraped as one huge
         # line was most of repair's peak memory.
         self._pos: array[int] | None = None
+        # A long line keeps its map as runs instead (see offset_runs): one or
+        # two per edit rather than 4 bytes a character for every pass.
+        self._runs = (
+            OffsetRuns(len(text) + 1, "i" if len(text) < self._INT_MAX else "q") if len(text) > _IDENTITY_MAX else None
+        )
 
     @property
     def pos(self) -> array[int]:
+        if self._runs is not None:
+            return self._runs.expand()
         if self._pos is None:
             self._pos = _identity(len(self.text) + 1)
         return self._pos
@@ -115,10 +125,10 @@ class _Line:
         cands.reverse()
         text = self.text
         base = self.base
-        # A long line's first edits build its map directly (``fresh``): no
-        # identity map of the whole line next to the new one.
-        fresh = self._pos is None and len(text) > _IDENTITY_MAX
-        pos = array("i" if len(text) < _Line._INT_MAX else "q") if fresh else self.pos
+        runs = self._runs
+        if runs is not None:
+            runs.begin()
+        pos = _NO_MAP if runs is not None else self.pos
         # The new text is built from pieces joined every _CHUNK pieces (a piece is
         # a str object of ~60 bytes: on a page scraped as one line, one list of
         # all of them was twice the text). The offset map is rewritten in place,
@@ -139,7 +149,7 @@ class _Line:
                 continue
             conf = _rounded(confidence)
             s0, e0 = start + shift, end + shift
-            origin, stop = (start, end) if fresh else (pos[s0], pos[e0])
+            origin, stop = (runs.at(start), runs.at(end)) if runs is not None else (pos[s0], pos[e0])
             if conf < threshold:
                 if conf >= FLAG_FLOOR:
                     key = (base + origin, base + stop, rule, after)
@@ -153,9 +163,9 @@ class _Line:
                 chunks.append("".join(pieces))
                 pieces.clear()
             n = len(after)
-            if fresh:
-                pos.extend(range(last, start))
-                pos += array(tc, (origin,)) * n
+            if runs is not None:
+                runs.copy(last, start)
+                runs.constant(n, origin)
                 last = end
                 continue
             _move(pos, w, last + shift, start - last)
@@ -169,14 +179,16 @@ class _Line:
                 w += n
             last = end
         if not chunks and not pieces:
+            if runs is not None:
+                runs.cancel()
             return False
         pieces.append(text[last:])
         chunks.append("".join(pieces))
         del pieces
         self.text = "".join(chunks)
-        if fresh:
-            pos.extend(range(last, len(text) + 1))
-            self._pos = pos
+        if runs is not None:
+            runs.copy(last, len(text) + 1)
+            runs.finish()
             return True
         tail = len(pos) - last - shift
         _move(pos, w, last + shift, tail)
@@ -184,6 +196,8 @@ class _Line:
         return True
 
 
+# The map of a line kept as runs (OffsetRuns): apply reads none of it.
+_NO_MAP = array("i")
 # Pieces of a new line joined at a time (see _Line.apply).
 _CHUNK = 1024
 # Offsets moved at a time inside a map (a slice copy of this many is the only extra memory).
