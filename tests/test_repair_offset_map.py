@@ -56,10 +56,11 @@ def _candidates(rng: random.Random, text: str) -> list[Candidate]:
     return out
 
 
-@pytest.mark.parametrize("small", [False, True])
-def test_in_place_map_matches_the_rebuilt_one(monkeypatch: pytest.MonkeyPatch, small: bool) -> None:
-    if small:  # every path: runs (lines over 16 characters), slack, block moves, chunks
-        monkeypatch.setattr(core, "_IDENTITY_MAX", 16)
+@pytest.mark.parametrize("mode", ["default", "in place, tiny blocks", "runs, tiny blocks"])
+def test_in_place_map_matches_the_rebuilt_one(monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
+    if mode != "default":  # every path: slack, block moves, chunks, and runs past 16 characters
+        if mode.startswith("runs"):
+            monkeypatch.setattr(core, "_IDENTITY_MAX", 16)
         monkeypatch.setattr(core, "_SLACK", 2)
         monkeypatch.setattr(core, "_MOVE", 3)
         monkeypatch.setattr(core, "_CHUNK", 4)
