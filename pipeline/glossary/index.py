@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 from dataclasses import dataclass
 
 from pipeline.glossary import match as M
@@ -114,6 +115,7 @@ class AnchorIndex:
             for f, by in self._by.items()
         }
         self._compiled: dict[int, re.Pattern[str]] = {}
+        self._scanners: dict[tuple[bool, bool], re.Pattern[str]] = {}
 
     def __bool__(self) -> bool:
         return bool(self.entries)
@@ -125,33 +127,55 @@ class AnchorIndex:
         return rx
 
     def hits(self, hay: str, folded: bool) -> list[tuple[int, int]]:
-        """(entry, offset) wherever an entry's anchor stands in ``hay`` at a possible start."""
+        """(entry, offset) wherever an entry's anchor stands in ``hay`` at a possible start.
+
+        One C-speed regex pass per kind of key finds the offsets where some word key or anchor
+        stands (a trie of the keys, so its cost does not grow with their number); the dict
+        lookups run only there, in the same order as a walk over every character would give."""
         by = self._by[folded]
         latin, thai = self._lengths[folded]
         found: list[tuple[int, int]] = [(n, i) for n in self._always[folded] for i in range(len(hay))]
         by_word = self._by_word[folded]
         if by_word:
-            runs = list(_LATIN_RUN.finditer(hay))
-            for r, m in enumerate(runs):
+            for m in self._scanner(folded, True).finditer(hay):
                 got = by_word.get(m.group())
                 if got:
                     found.extend((k, m.start()) for k in got)
-                nxt = runs[r + 1] if r + 1 < len(runs) else None
+                nxt = _LATIN_RUN.search(hay, m.end())
                 if nxt is not None and hay[m.end() : nxt.start()].isspace():
                     got = by_word.get(m.group() + " " + nxt.group())
                     if got:
                         found.extend((k, m.start()) for k in got)
         if not by:
             return found
-        prev_latin = False
-        for i, ch in enumerate(hay):
-            lengths = thai if M.is_thai(ch) else (latin if not prev_latin else ())
+        for m in self._scanner(folded, False).finditer(hay):
+            i = m.start()
+            ch = hay[i]
+            lengths = thai if M.is_thai(ch) else (latin if not (i and _LATIN_CHAR.match(hay[i - 1])) else ())
             for n in lengths:
                 got = by.get(hay[i : i + n])
                 if got:
                     found.extend((k, i) for k in got)
-            prev_latin = bool(_LATIN_CHAR.match(ch))
         return found
+
+    def _scanner(self, folded: bool, words: bool) -> re.Pattern[str]:
+        """The regex of the offsets worth a lookup: a whole Latin run that is the first word of
+        a word key (``words``), or any anchor (a zero-width lookahead, so overlapping anchors in
+        a Thai run are all found)."""
+        rx = self._scanners.get((folded, words))
+        if rx is None:
+            if words:
+                firsts = {w.split(" ", 1)[0] for w in self._by_word[folded]}
+                body = _trie_regex(w for w in firsts if _LATIN_RUN.fullmatch(w))
+                rx = re.compile(f"{M.BEFORE}(?:{body}){M.AFTER}" if body else "(?!)")
+            else:
+                # A Latin (non-Thai) anchor counts only where no Latin character precedes it.
+                thai = _trie_regex(a for a in self._by[folded] if M.is_thai(a[0]))
+                other = _trie_regex(a for a in self._by[folded] if not M.is_thai(a[0]))
+                alts = ([thai] if thai else []) + ([f"{M.BEFORE}{other}"] if other else [])
+                rx = re.compile(f"(?=(?:{'|'.join(alts)}))" if alts else "(?!)")
+            self._scanners[(folded, words)] = rx
+        return rx
 
     def matches(
         self, hay: str, folded: bool, keys: set[int] | None = None, want: Callable[[Entry], bool] | None = None
@@ -165,3 +189,36 @@ class AnchorIndex:
             m = self.regex(n).match(hay, pos)
             if m is not None:
                 yield e, m
+
+
+def _trie_regex(words: Iterable[str]) -> str:
+    """One regex alternation matching exactly ``words``, shaped as a trie (shared prefixes
+    written once, chains of single children as one literal) so that the engine tries a
+    character at most once per depth, not once per word; '' when there are none."""
+    trie: dict[str, Any] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # end of a word
+    return _node_regex(trie) if trie else ""
+
+
+def _node_regex(node: dict[str, Any]) -> str:
+    alts: list[str] = []
+    end = False
+    for ch in sorted(node):
+        if ch == "":
+            end = True
+            continue
+        lit = [ch]
+        child = node[ch]
+        while len(child) == 1 and "" not in child:  # a chain: one literal
+            (nxt, child), = child.items()
+            lit.append(nxt)
+        alts.append(re.escape("".join(lit)) + (_node_regex(child) if child != {"": {}} else ""))
+    if not alts:
+        return ""
+    body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    # A word ending here: the longer ones are tried first, and '' last (optional).
+    return f"(?:{body})?" if end else body

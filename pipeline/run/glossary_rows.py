@@ -127,7 +127,7 @@ class _Hays:
         if self._folded is None:
             from pipeline.glossary import match as M
 
-            self._folded = M.fold(self.text)[0]
+            self._folded = M.fold_text(self.text)
         return self._folded
 
 
