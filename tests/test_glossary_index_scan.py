@@ -18,6 +18,7 @@ import pytest
 
 from pipeline.glossary import Glossary
 from pipeline.glossary import match as M
+from pipeline.glossary import index as index_module
 from pipeline.glossary.index import AnchorIndex
 from pipeline.glossary.model import Term
 from pipeline.run.glossary_rows import lesson_rows, row_ids
@@ -140,7 +141,9 @@ def test_fold_text_is_fold() -> None:
         assert M.fold_text(text) == _reference_fold(text)
 
 
-def test_hits_same_as_the_character_walk(tmp_path: Path) -> None:
+@pytest.mark.parametrize("walk", [0, 10**12], ids=["scanner", "walk"])
+def test_hits_same_as_the_character_walk(tmp_path: Path, walk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(index_module, "WALK_PER_KEY", walk)  # the scanner at once, or never
     rng = random.Random(5)
     for glossary in _glossaries(tmp_path):
         texts = _sample_texts() + [_random_text(rng, glossary, rng.choice([0, 1, 20, 300, 3000])) for _ in range(40)]
@@ -151,7 +154,9 @@ def test_hits_same_as_the_character_walk(tmp_path: Path) -> None:
                     assert index.hits(hay, folded) == _reference_hits(index, hay, folded)
 
 
-def test_lesson_rows_same_as_reference(tmp_path: Path) -> None:
+@pytest.mark.parametrize("walk", [0, 10**12], ids=["scanner", "walk"])
+def test_lesson_rows_same_as_reference(tmp_path: Path, walk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(index_module, "WALK_PER_KEY", walk)  # the scanner at once, or never
     rng = random.Random(7)
     for glossary in _glossaries(tmp_path):
         cases = [[t] for t in _sample_texts()]
@@ -161,7 +166,9 @@ def test_lesson_rows_same_as_reference(tmp_path: Path) -> None:
             assert lesson_rows(glossary, texts) == _reference_rows(glossary, texts)
 
 
-def test_hits_on_hand_made_edges(tmp_path: Path) -> None:
+@pytest.mark.parametrize("walk", [0, 10**12], ids=["scanner", "walk"])
+def test_hits_on_hand_made_edges(tmp_path: Path, walk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(index_module, "WALK_PER_KEY", walk)  # the scanner at once, or never
     glossary = _generated_glossary(tmp_path, random.Random(3))
     texts = ["", "c", "cc", "ccon", " con", "acon con", "ความสัมพันธ์ความ", "กความ", "คํา คำ",
              "customer\u00a0relationship", "customer\n relationship", "customer-relationship", "Red RED red"]
@@ -181,8 +188,9 @@ class _CountingDict(dict):  # type: ignore[type-arg]
 
 
 @pytest.mark.parametrize("lang", ["es", "en", "th"])
-def test_lookups_follow_hits_not_length(lang: str) -> None:
+def test_lookups_follow_hits_not_length(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Text that holds no anchor costs no lookup, however long; a text with k terms costs O(k)."""
+    monkeypatch.setattr(index_module, "WALK_PER_KEY", 0)
     glossary = Glossary.load(str(ROOT / "glossary.csv"))
     index = glossary._index(lang)
     for f in (True, False):
@@ -202,3 +210,16 @@ def test_lookups_follow_hits_not_length(lang: str) -> None:
         counts.append(_CountingDict.lookups)
     assert counts[1] <= 10 * counts[0] + 10  # linear in the number of terms present
     assert counts[1] <= 2 * 20 * (10_000 // 10)  # a few lookups per term occurrence
+
+
+def test_scanner_built_once_texts_outweigh_keys() -> None:
+    """Short texts on a fresh index are walked (no compile for a one-off check); once the
+    characters walked pass WALK_PER_KEY per key, the scanner is built and used from then on."""
+    index = Glossary.load(str(ROOT / "glossary.csv"))._index("es")
+    budget = index_module.WALK_PER_KEY * len(index._by[True])
+    short = ("co " * budget)[:budget]
+    assert index.hits(short, True) == _reference_hits(index, short, True)
+    assert (True, False) not in index._scanners
+    long_text = "el modelo de negocio " * budget
+    assert index.hits(long_text, True) == _reference_hits(index, long_text, True)
+    assert (True, False) in index._scanners

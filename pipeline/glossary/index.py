@@ -27,7 +27,9 @@ from pipeline.glossary import match as M
 
 _LATIN_CHAR = re.compile(f"[{M.LATIN_CLASS}]")
 _LATIN_RUN = re.compile(f"[{M.LATIN_CLASS}]+")
+_ANY = re.compile(".", re.S)
 THAI_ANCHOR = 4
+WALK_PER_KEY = 4  # characters walked per key before a scanner is built (its build costs about that)
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ class AnchorIndex:
         }
         self._compiled: dict[int, re.Pattern[str]] = {}
         self._scanners: dict[tuple[bool, bool], re.Pattern[str]] = {}
+        self._walked: dict[tuple[bool, bool], int] = {}  # characters walked before the scanner was built
 
     def __bool__(self) -> bool:
         return bool(self.entries)
@@ -129,26 +132,26 @@ class AnchorIndex:
     def hits(self, hay: str, folded: bool) -> list[tuple[int, int]]:
         """(entry, offset) wherever an entry's anchor stands in ``hay`` at a possible start.
 
-        One C-speed regex pass per kind of key finds the offsets where some word key or anchor
-        stands (a trie of the keys, so its cost does not grow with their number); the dict
-        lookups run only there, in the same order as a walk over every character would give."""
+        Only the offsets where some word key or anchor stands need a lookup: one C-speed regex
+        pass (a trie of the keys, see :meth:`_scanner`) finds them, in the order a walk over
+        every character would try them, so the list is the same as the walk's."""
         by = self._by[folded]
         latin, thai = self._lengths[folded]
         found: list[tuple[int, int]] = [(n, i) for n in self._always[folded] for i in range(len(hay))]
         by_word = self._by_word[folded]
         if by_word:
-            for m in self._scanner(folded, True).finditer(hay):
+            for m in self._starts(hay, folded, True):
                 got = by_word.get(m.group())
                 if got:
                     found.extend((k, m.start()) for k in got)
-                nxt = _LATIN_RUN.search(hay, m.end())
+                nxt = _LATIN_RUN.search(hay, m.end())  # the next Latin run
                 if nxt is not None and hay[m.end() : nxt.start()].isspace():
                     got = by_word.get(m.group() + " " + nxt.group())
                     if got:
                         found.extend((k, m.start()) for k in got)
         if not by:
             return found
-        for m in self._scanner(folded, False).finditer(hay):
+        for m in self._starts(hay, folded, False):
             i = m.start()
             ch = hay[i]
             lengths = thai if M.is_thai(ch) else (latin if not (i and _LATIN_CHAR.match(hay[i - 1])) else ())
@@ -157,6 +160,18 @@ class AnchorIndex:
                 if got:
                     found.extend((k, i) for k in got)
         return found
+
+    def _starts(self, hay: str, folded: bool, words: bool) -> Iterator[re.Match[str]]:
+        """Where to look keys up: the scanner's hits, or, until the texts seen add up to more
+        than compiling the scanner costs (a big glossary checked on a few short texts), every
+        Latin run (``words``) or every character, as the plain walk tries them."""
+        kind = (folded, words)
+        if kind not in self._scanners:
+            keys = len(self._by_word[folded] if words else self._by[folded])
+            self._walked[kind] = self._walked.get(kind, 0) + len(hay)
+            if self._walked[kind] <= WALK_PER_KEY * keys:
+                return _LATIN_RUN.finditer(hay) if words else _ANY.finditer(hay)
+        return self._scanner(folded, words).finditer(hay)
 
     def _scanner(self, folded: bool, words: bool) -> re.Pattern[str]:
         """The regex of the offsets worth a lookup: a whole Latin run that is the first word of
