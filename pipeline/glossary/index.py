@@ -3,16 +3,17 @@
 Every term's regex starts with its *anchor* (the prefix shared by all
 inflections of its first word), so a term can only match where its anchor
 stands at a possible start: after a non-Latin character for Latin anchors,
-anywhere in a Thai run for Thai ones. The index maps anchors to terms; a text
-is scanned once, looking up the text at each possible start for each anchor
-length in use, and a term's regex is tried only at the offsets where its
-anchor stands (an anchored ``match``, not a scan). Cost: the text's length times the number of distinct anchor
-lengths (a few dozen), whatever the number of terms, so loading, lint and
-matching stay linear in the glossary's size. Regexes are compiled only for
-terms whose anchor was seen (a 100k-row glossary compiles what a text needs).
-
-A pure-Python dict beats an Aho-Corasick automaton here: anchors are short,
-starts are few (word starts), and it needs no compiled dependency.
+anywhere in a Thai run for Thai ones. The index maps anchors to terms; the
+offsets where some anchor (or word key) stands are found by one regex pass per
+kind of key, the keys written as a trie so the engine's work per character does
+not grow with their number, and the dicts are looked up only there; a term's
+regex is tried only at the offsets where its anchor stands (an anchored
+``match``, not a scan). Cost: linear in the text (C speed) plus the hits,
+whatever the number of terms, so loading, lint and matching stay linear in the
+glossary's size. Until the texts seen outweigh compiling that trie (a big
+glossary checked on a few short texts), every character is walked instead,
+with the same result. Regexes are compiled only for terms whose anchor was seen
+(a 100k-row glossary compiles what a text needs).
 """
 
 from __future__ import annotations
