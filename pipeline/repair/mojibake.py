@@ -29,6 +29,7 @@ import difflib
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from itertools import zip_longest
 from typing import Any
 
 from pipeline.repair.base import Candidate, PageContext
@@ -282,13 +283,16 @@ def _gap(line: str, start: int, end: int, new: str) -> list[Candidate]:
 def _anchored(old: str, new: str, base: int) -> list[Candidate] | None:
     """Edits pairing the non-ASCII runs of ``old`` and ``new`` when their ASCII
     runs are the same: mojibake only rewrites bytes >= 0x80, so this is the
-    common case, in linear time. None when the ASCII skeletons differ."""
-    old_runs, new_runs = _RUNS_RE.findall(old), _RUNS_RE.findall(new)
-    if len(old_runs) != len(new_runs):
-        return None
+    common case, in linear time. None when the ASCII skeletons differ.
+
+    The runs of both strings are walked together, never listed: on a one-line
+    page of megabytes, two lists of every run were the repair's peak memory."""
     out = []
     pos = base
-    for o, n in zip(old_runs, new_runs):
+    for mo, mn in zip_longest(_RUNS_RE.finditer(old), _RUNS_RE.finditer(new)):
+        if mo is None or mn is None:
+            return None  # not as many runs
+        o, n = mo[0], mn[0]
         if o[0].isascii() != n[0].isascii() or (o[0].isascii() and o != n):
             return None
         if o != n:
