@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import shutil
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -13,8 +15,18 @@ from pipeline.repair.evidence import SATURATED, clause_break, page_damage, satur
 from pipeline.repair.ngram import context, count_ngrams, from_counts, model, tokenize, write_model
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
-if str(BENCH) not in sys.path:
-    sys.path.insert(0, str(BENCH))  # bench/ is not a package: its build and eval scripts are imported by name
+
+
+def _bench(name: str) -> ModuleType:
+    """A bench script imported by name (bench/ is not a package), with ``sys.path``
+    put back afterwards: left on it, bench/translate.py would shadow the
+    translate-toolkit package that tests/test_tmx.py reads TMX with."""
+    saved = list(sys.path)
+    sys.path.insert(0, str(BENCH))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path[:] = saved
 
 PAGE = "La relació;n con el cliente y la comunicació;n son clave en el mó;dulo.\n"
 FIXED = "La relación con el cliente y la comunicación son clave en el módulo.\n"
@@ -236,7 +248,7 @@ def test_cut_prior_is_clipped_at_the_word_edges() -> None:
 
 
 def test_names_list_reads_hunspell_stems(tmp_path: Path) -> None:
-    from build_ngrams import names
+    names = _bench("build_ngrams").names
 
     dic = tmp_path / "es.dic"
     dic.write_text("4\nÁlava\nLágrimas\nlágrima/S\nCámara\ncámara/S\n", "utf-8")
@@ -245,7 +257,7 @@ def test_names_list_reads_hunspell_stems(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(shutil.which("hunspell") is None, reason="the hunspell command line builds the case table")
 def test_case_table_from_the_spell_checker(tmp_path: Path) -> None:
-    from build_ngrams import case_table
+    case_table = _bench("build_ngrams").case_table
 
     dic = tmp_path / "es.dic"
     (tmp_path / "es.aff").write_text("SET UTF-8\n", "utf-8")
@@ -271,7 +283,7 @@ def test_count_ngrams_writes_and_reads_back_the_same_model(tmp_path: Path) -> No
 
 def test_generated_corpus_has_no_false_edits_and_no_invented_words() -> None:
     # held-out UD Spanish-GSD pages of every damage class (only measured, never counted into the model)
-    from lost_letters import _run
+    _run = _bench("lost_letters")._run
 
     r = _run(30, 7, False)
     assert r["false"] == 0 and r["invented"] == 0
@@ -279,7 +291,7 @@ def test_generated_corpus_has_no_false_edits_and_no_invented_words() -> None:
 
 
 def test_generated_lost_letter_pages_are_repaired_idempotently() -> None:
-    import damage_corpus
+    damage_corpus = _bench("damage_corpus")
 
     pages = [p for p in damage_corpus.pages(20, seed=8) if p.kind == "lost_letters"]
     for page in pages:
