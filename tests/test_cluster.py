@@ -35,13 +35,9 @@ def swap(argos_package_files: Files, tmp_path_factory: pytest.TempPathFactory) -
 
 
 def _records(out: Path) -> list[tuple[str, dict[str, object]]]:
-    from pipeline.run.manifest import Manifest
+    from pipeline.run.manifest import dump_state
 
-    m = Manifest(out / ".pipeline")
-    try:
-        return m.dump()
-    finally:
-        m.close()
+    return dump_state(out / ".pipeline")
 
 
 def _run(raw: Path, out: Path, models: Path, *extra: str) -> dict[str, object]:

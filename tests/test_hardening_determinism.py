@@ -62,13 +62,9 @@ def test_runs_are_byte_identical_across_folders_seeds_workers_and_raw_location(s
 
 
 def _records(out: Path) -> list[tuple[str, dict[str, object]]]:
-    from pipeline.run.manifest import Manifest
+    from pipeline.run.manifest import dump_state
 
-    m = Manifest(out / ".pipeline")
-    try:
-        return m.dump()
-    finally:
-        m.close()
+    return dump_state(out / ".pipeline")
 
 
 def test_no_clock_or_host_noise_in_outputs(setup: tuple[Path, Path, Path], tmp_path: Path) -> None:

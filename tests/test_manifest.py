@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.run.manifest import Manifest
+from pipeline.run.manifest import dump_state
 
 LESSON = "Lección {i}\n\nLa propuesta de valor describe los beneficios que los clientes pueden esperar.\n"
 
@@ -38,11 +38,7 @@ def _json(*args: str) -> dict[str, object]:
 
 
 def _records(out: Path) -> dict[str, dict[str, object]]:
-    m = Manifest(out / ".pipeline")
-    try:
-        return dict(m.dump())
-    finally:
-        m.close()
+    return dict(dump_state(out / ".pipeline"))
 
 
 def test_state_is_one_sqlite_file_in_wal_mode_with_a_record_per_lesson(tmp_path: Path) -> None:

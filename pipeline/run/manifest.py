@@ -193,3 +193,13 @@ class Manifest:
                               "run again (what is written is complete; the rerun finishes the batch)")
         return StateError(f"{self.path}: the run's state cannot be read or written ({text}); move it away (the "
                           "next run rebuilds it), then run again")
+
+
+def dump_state(state: Path) -> list[tuple[str, dict[str, Any]]]:
+    """Every record of the state folder ``state``, by name, the database closed again
+    (tests and tools compare runs by it)."""
+    manifest = Manifest(state)
+    try:
+        return manifest.dump()
+    finally:
+        manifest.close()
