@@ -14,7 +14,6 @@ from typing import Generic, TypeVar, overload
 
 
 _ENCODE_SLICE = 1 << 18  # characters of Lesson.text encoded at a time
-_SHARED_TEXT = 64  # texts up to this length are interned (see Edit.__post_init__)
 _NO_SPANS: list[Span] = []  # the spans of every segment not yet labelled (see Segment.spans)
 
 
@@ -45,16 +44,6 @@ class Edit:
     rule: str
     confidence: float
     applied: bool = True  # False: a candidate below the threshold, reported for review
-
-    def __post_init__(self) -> None:
-        # A damaged page repeats a few dozen remnants ("ó;", "Ã©") thousands of
-        # times: one string object per distinct short text, not one per edit
-        # (a one-line page of 1 MB makes 68k edits).
-        before, after = self.before, self.after
-        if len(before) <= _SHARED_TEXT and (shared := sys.intern(before)) is not before:
-            object.__setattr__(self, "before", shared)
-        if 1 < len(after) <= _SHARED_TEXT and (shared := sys.intern(after)) is not after:
-            object.__setattr__(self, "after", shared)
 
     @property
     def offset(self) -> int:
