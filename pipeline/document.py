@@ -94,7 +94,31 @@ _Kept = Sequence[tuple[int, int, str]]
 _NOT_KEPT: tuple[str, _Kept] = ("", ())  # (untranslated, kept) of every segment nothing was kept of
 
 
-class Segment:
+class _Fields:
+    """Equality and repr of a slotted class that replaces a dataclass: by its
+    fields' values (``_fields()``, named by ``_FIELD_NAMES``), unhashable as a
+    mutable dataclass is."""
+
+    __slots__ = ()
+    _FIELD_NAMES: tuple[str, ...] = ()
+
+    def _fields(self) -> tuple[object, ...]:
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, _Fields)
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        pairs = zip(self._FIELD_NAMES, self._fields())
+        return f"{self.__class__.__name__}(" + ", ".join(f"{n}={v!r}" for n, v in pairs) + ")"
+
+
+class Segment(_Fields):
     """One translatable piece of text: a heading, a paragraph, a list item, a table cell.
 
     Four slots, not five (one per heading, paragraph, item and cell; four are 64
@@ -148,17 +172,7 @@ class Segment:
     def _fields(self) -> tuple[object, ...]:
         return (self.text, self.spans, self.lang, *self._marks)
 
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        assert isinstance(other, Segment)
-        return self._fields() == other._fields()
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass it replaces
-
-    def __repr__(self) -> str:
-        names = ("text", "spans", "lang", "untranslated", "kept")
-        return "Segment(" + ", ".join(f"{n}={v!r}" for n, v in zip(names, self._fields())) + ")"
+    _FIELD_NAMES = ("text", "spans", "lang", "untranslated", "kept")
 
 
 class BlockKind(str, Enum):
@@ -209,7 +223,7 @@ class _ShapeField(Generic[_T]):
         block._shape = _shared_shape(tuple(shape))  # type: ignore[arg-type]
 
 
-class Block:
+class Block(_Fields):
     """One heading, paragraph, list item, table, source line, credit or banner.
 
     Four slots, not nine: a lesson of 100k short lines has 100k blocks. The
@@ -266,17 +280,7 @@ class Block:
     def _fields(self) -> tuple[object, ...]:
         return (self.kind, self.segments, *self._shape, self.line)
 
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        assert isinstance(other, Block)
-        return self._fields() == other._fields()
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass it replaces
-
-    def __repr__(self) -> str:
-        names = ("kind", "segments", "level", "columns", "header_rows", "ordered", "number", "url", "line")
-        return "Block(" + ", ".join(f"{n}={v!r}" for n, v in zip(names, self._fields())) + ")"
+    _FIELD_NAMES = ("kind", "segments", "level", "columns", "header_rows", "ordered", "number", "url", "line")
 
     @property
     def rows(self) -> list[list[Segment]]:
