@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Generic, TypeVar, overload
 
+from pipeline.utf8 import utf8_slices
 
-_ENCODE_SLICE = 1 << 18  # characters of Lesson.text encoded at a time
+
 _NO_SPANS: list[Span] = []  # the spans of every segment not yet labelled (see Segment.spans)
 
 
@@ -338,10 +339,7 @@ class Lesson:
         if value.isascii() or sys.getsizeof(value) <= sys.getsizeof("\xe9") + len(value) - 1:
             self._text = value
             return
-        # By slices: the encoder reserves 3 bytes a character of what it is given.
-        utf8 = b"".join(
-            value[k : k + _ENCODE_SLICE].encode("utf-8", "surrogatepass") for k in range(0, len(value), _ENCODE_SLICE)
-        )
+        utf8 = b"".join(utf8_slices(value, "surrogatepass"))  # by slices: see pipeline.utf8
         # The characters' bytes in the str: its size less a one-character Latin-1 str's.
         self._text = utf8 if len(utf8) < sys.getsizeof(value) - sys.getsizeof("\xe9") else value
 

@@ -27,6 +27,7 @@ from pathlib import Path, PurePath, PurePosixPath
 from typing import TypeAlias
 
 from pipeline.errors import OutputError, PathEscape
+from pipeline.utf8 import utf8_slices
 
 TEMP_PREFIX = ".pipeline-tmp-"
 
@@ -99,22 +100,14 @@ def write_inside(out: str | os.PathLike[str], rel: str | os.PathLike[str], data:
 
 
 def utf8_chunks(data: Data) -> Iterator[bytes]:
-    """``data`` (see :func:`write_inside`) as UTF-8 bytes chunks, strictly encoded.
-
-    A long str is encoded :data:`_ENCODE_SLICE` characters at a time: the
-    encoder reserves 3 bytes a character of what it is given. Code points are
-    encoded one by one, so the bytes are those of the whole string encoded at once.
-    """
+    """``data`` (see :func:`write_inside`) as UTF-8 bytes chunks, strictly encoded
+    (a long str a slice at a time: :func:`pipeline.utf8.utf8_slices`)."""
     pieces: Iterable[str | bytes] = [data] if isinstance(data, (str, bytes)) else data
     for piece in pieces:
         if isinstance(piece, str):
-            for k in range(0, len(piece), _ENCODE_SLICE):
-                yield piece[k : k + _ENCODE_SLICE].encode("utf-8")
+            yield from utf8_slices(piece)
         elif piece:
             yield piece
-
-
-_ENCODE_SLICE = 1 << 18  # characters
 
 
 def read_inside(out: str | os.PathLike[str], rel: str | os.PathLike[str]) -> bytes | None:

@@ -13,6 +13,7 @@ import pytest
 
 from pipeline.errors import OutputError, PathEscape
 from pipeline.fsutil import TEMP_PREFIX, atomic_write_text, inside, read_inside, sweep_temp_files, write_inside
+from pipeline import utf8
 
 
 def test_write_replaces_whole_file_and_leaves_no_temp(tmp_path: Path) -> None:
@@ -208,7 +209,7 @@ def test_chunks_of_str_or_bytes_write_the_same_file_as_one_string(tmp_path: Path
     from pipeline import fsutil
 
     # Longer than one encoding slice, with 2-, 3- and 4-byte characters across its edges.
-    text = ("ñ" * (fsutil._ENCODE_SLICE - 1) + "ความ😀" * 3 + "\n") * 3
+    text = ("ñ" * (utf8.SLICE - 1) + "ความ😀" * 3 + "\n") * 3
     write_inside(tmp_path, "whole.md", text)
     write_inside(tmp_path, "str.md", (text[k : k + 1000] for k in range(0, len(text), 1000)))
     raw = text.encode("utf-8")
@@ -216,7 +217,7 @@ def test_chunks_of_str_or_bytes_write_the_same_file_as_one_string(tmp_path: Path
     assert (tmp_path / "whole.md").read_bytes() == raw
     assert (tmp_path / "str.md").read_bytes() == raw and (tmp_path / "bytes.md").read_bytes() == raw
     assert b"".join(fsutil.utf8_chunks(text)) == raw
-    assert max(len(c) for c in fsutil.utf8_chunks(text)) <= 4 * fsutil._ENCODE_SLICE  # never encoded whole
+    assert max(len(c) for c in fsutil.utf8_chunks(text)) <= 4 * utf8.SLICE  # never encoded whole
     assert write_inside(tmp_path, "empty.md", iter([])) == tmp_path / "empty.md"
     assert (tmp_path / "empty.md").read_bytes() == b""
 
