@@ -7,12 +7,12 @@ Offsets are character offsets (Python ``str`` indices), end exclusive.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Generic, TypeVar, overload
 
-from pipeline.utf8 import utf8_slices
+from pipeline.utf8 import decoded_slices, str_slices, utf8_slices
 
 
 _NO_SPANS: list[Span] = []  # the spans of every segment not yet labelled (see Segment.spans)
@@ -342,6 +342,13 @@ class Lesson:
         utf8 = b"".join(utf8_slices(value, "surrogatepass"))  # by slices: see pipeline.utf8
         # The characters' bytes in the str: its size less a one-character Latin-1 str's.
         self._text = utf8 if len(utf8) < sys.getsizeof(value) - sys.getsizeof("\xe9") else value
+
+    def text_slices(self) -> Iterator[str]:
+        """The text in slices, never whole (held as UTF-8, ``text`` would decode all of it)."""
+        held = self._text
+        if isinstance(held, bytes):
+            return decoded_slices(held, "surrogatepass")  # as ``text`` decodes
+        return str_slices(held)
 
     def segments(self) -> list[Segment]:
         return [s for b in self.blocks for s in b.segments]

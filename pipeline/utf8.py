@@ -8,6 +8,7 @@ bytes joined are those of the whole string encoded at once.
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Iterator
 
 SLICE = 1 << 18  # characters encoded at a time
@@ -17,3 +18,19 @@ def utf8_slices(text: str, errors: str = "strict") -> Iterator[bytes]:
     """``text`` as UTF-8, :data:`SLICE` characters at a time."""
     for k in range(0, len(text), SLICE):
         yield text[k : k + SLICE].encode("utf-8", errors)
+
+
+def decoded_slices(data: bytes, errors: str = "strict") -> Iterator[str]:
+    """UTF-8 ``data`` decoded :data:`SLICE` bytes at a time (a character cut by a
+    slice's edge comes whole with the next slice); joined, ``data.decode("utf-8", errors)``."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors)
+    for k in range(0, len(data), SLICE):
+        piece = decoder.decode(data[k : k + SLICE], final=k + SLICE >= len(data))
+        if piece:
+            yield piece
+
+
+def str_slices(text: str) -> Iterator[str]:
+    """``text`` in slices of :data:`SLICE` characters."""
+    for k in range(0, len(text), SLICE):
+        yield text[k : k + SLICE]

@@ -10,12 +10,13 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline import utf8
 from pipeline.config import PipelineConfig, digest
 from pipeline.document import Lesson
 from pipeline.render import render_markdown
 from pipeline.run import sidecar_json
 from pipeline.run.report import RunReport
-from pipeline.run.sidecar_json import Items, Object, Text, lesson_text_slices
+from pipeline.run.sidecar_json import Items, Object, Text
 from pipeline.run.write import Checksum, Writer, write_markdown
 
 
@@ -59,13 +60,13 @@ def test_long_arrays_are_batched_around_lazy_items_and_the_pieces_stay_small() -
 
 def test_text_slices_of_a_lesson_held_as_utf8_are_its_text() -> None:
     # Thai (3 bytes), an emoji (4) and a lone surrogate (kept by surrogatepass) across slice edges.
-    text = ("ación ความ😀 " * (sidecar_json.TEXT_SLICE // 7)) + "\ud800 fin"
+    text = ("ación ความ😀 " * (utf8.SLICE // 7)) + "\ud800 fin"
     lesson = Lesson("a", "a.txt", "utf-8", text, "T", [])
     assert isinstance(lesson._text, bytes)  # held as UTF-8: the case that must not be decoded whole
-    slices = list(lesson_text_slices(lesson))
+    slices = list(lesson.text_slices())
     assert "".join(slices) == text and len(slices) > 2
     ascii_lesson = Lesson("b", "b.txt", "utf-8", "plain " * 100_000, "T", [])
-    assert "".join(lesson_text_slices(ascii_lesson)) == ascii_lesson.text
+    assert "".join(ascii_lesson.text_slices()) == ascii_lesson.text
 
 
 def test_checksum_on_the_way_is_the_digest_of_the_text() -> None:

@@ -12,16 +12,13 @@ the C encoder.
 
 from __future__ import annotations
 
-import codecs
 import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from pipeline.document import Lesson
 
 # The encoder json.dumps(..., ensure_ascii=False, separators=(",", ":")) makes, made once.
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-TEXT_SLICE = 1 << 18  # characters (or bytes of UTF-8) of a long text encoded at a time
 
 
 class Items:
@@ -103,19 +100,3 @@ def _pieces(value: Any) -> Iterator[str]:
 
 
 _LAZY = (Object, Items, Text)
-
-
-def lesson_text_slices(lesson: Lesson) -> Iterator[str]:
-    """The lesson's repaired text in slices, never whole: a lesson may hold it as UTF-8
-    (see :class:`~pipeline.document.Lesson`), and ``lesson.text`` would decode all of it."""
-    held = getattr(lesson, "_text", None)
-    if isinstance(held, bytes):
-        decoder = codecs.getincrementaldecoder("utf-8")("surrogatepass")  # as Lesson.text decodes
-        for k in range(0, len(held), TEXT_SLICE):
-            piece = decoder.decode(held[k : k + TEXT_SLICE], final=k + TEXT_SLICE >= len(held))
-            if piece:
-                yield piece
-        return
-    text = lesson.text
-    for k in range(0, len(text), TEXT_SLICE):
-        yield text[k : k + TEXT_SLICE]

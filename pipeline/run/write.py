@@ -27,7 +27,6 @@ from pipeline.document import Block, BlockKind, Lesson, Segment
 from pipeline.errors import OutputError, PipelineError
 from pipeline.fsutil import utf8_chunks, write_inside
 from pipeline.run import glossary_rows, sidecar_json
-from pipeline.run.sidecar_json import lesson_text_slices
 from pipeline.run.report import RunReport
 
 SIDECAR_SCHEMA = 1
@@ -148,7 +147,7 @@ class Writer:
             "languages": shares,
             "edits": sidecar_json.Items(e.as_dict() for e in lesson.edits),
             "flagged": sidecar_json.Items(e.as_dict() for e in lesson.flagged),
-            "text": sidecar_json.Text(lesson_text_slices(lesson)),
+            "text": sidecar_json.Text(lesson.text_slices()),
             "segments": sidecar_json.Items(
                 {"id": k, "kind": kind, "text": s.text, "lang": s.lang, "line": line,
                  "spans": [sp.as_dict() for sp in s.spans]}
