@@ -124,3 +124,25 @@ def control_candidates(line: str, ctx: PageContext | None = None) -> list[Candid
             continue
         out.append(Candidate(start, end, "", "control", 0.95))
     return out
+
+
+def without_controls(text: str) -> str:
+    """``text`` as the later passes see it once this pass has run on every line.
+
+    Page-level evidence (:class:`~pipeline.repair.base.PageContext`) is read
+    from this on a page with controls: a control between a symbol and its
+    ``;`` (``¤\\x1f;``) hides an entity remnant from the evidence until the
+    control is gone, and evidence read from the raw page then differs from a
+    second repair's (not idempotent).
+    """
+    out = []
+    for line in text.split("\n"):
+        pieces: list[str] = []
+        last = 0
+        for c in sorted(control_candidates(line)):
+            if c.start >= last:
+                pieces += (line[last : c.start], c.after)
+                last = c.end
+        pieces.append(line[last:])
+        out.append("".join(pieces))
+    return "\n".join(out)

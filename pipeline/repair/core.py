@@ -30,7 +30,7 @@ from pipeline.repair.base import LATIN, THAI, Candidate, PageContext
 from pipeline.repair.evidence import guarded_entities, guarded_remnants, page_damage
 from pipeline.repair.lost_letters import lost_letter_candidates
 from pipeline.repair.markup import markup_candidates
-from pipeline.repair.controls import control_candidates, line_has_controls, page_has_controls
+from pipeline.repair.controls import control_candidates, line_has_controls, page_has_controls, without_controls
 from pipeline.repair.mojibake import line_has_mojibake, mojibake_candidates, page_has_mojibake
 from pipeline.repair.offset_runs import OffsetRuns
 from pipeline.repair.thai_tails import thai_tail_candidates
@@ -266,7 +266,10 @@ def repair(text: str, *, threshold: float = 0.5) -> Repaired:
         return Repaired(text)
     mojibake = page_has_mojibake(text)
     controls = page_has_controls(text)
-    ctx = PageContext(damage=page_damage(text), text=text)
+    # Evidence is read from the page as the passes will see it: a control hides what follows it.
+    seen = without_controls(text) if controls else text
+    ctx = PageContext(damage=page_damage(seen), text=seen)
+    del seen
     lines = text.split("\n")
     # Columns of machine ints, not Edit objects: a page scraped as one line makes
     # an edit every ~15 bytes, and as objects the log alone was 10x the input.
