@@ -17,7 +17,11 @@ at start-up of ``pipeline run``:
   is already registered' (exit 1, a traceback);
 - raised in importlib's module-lock weakref callback, it was printed as
   "Exception ignored" and lost;
-- raised before a command's code runs, Click made it "Aborted!", exit 1.
+- raised before a command's code runs, Click made it "Aborted!", exit 1;
+- raised in Dask's ``distributed.utils.sync`` (every blocking client call, such
+  as ``Future.result``) before the loop thread has created the call's future,
+  its own handler schedules a ``cancel`` that fails with a NameError traceback
+  (``future`` unbound; seen in CI on a ``--cluster local:2`` run).
 
 So the handler installed here only records the request (the first signal
 counts; later ones are absorbed, so cleanup is never cut short). It raises
@@ -146,12 +150,20 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
 _IMPORTING = ("<frozen importlib._bootstrap", "<frozen zipimport")
 
 
+# Dask's sync(): a KeyboardInterrupt is safe there once its ``future`` is bound (see the module docs).
+_DASK_SYNC = ("distributed/utils.py", "sync", "future")
+
+
 def _can_raise(frame: FrameType | None) -> bool:
     # The outermost frame is the program itself (``python -c`` runs it as "<string>").
     while frame is not None and frame.f_back is not None:
-        name = frame.f_code.co_filename
+        code = frame.f_code
+        name = code.co_filename
         if name.startswith(_IMPORTING) or (name.startswith("<") and not name.startswith("<frozen ")):
             return False
+        if code.co_name == _DASK_SYNC[1] and name.endswith(_DASK_SYNC[0]) and _DASK_SYNC[2] in code.co_cellvars \
+                and _DASK_SYNC[2] not in frame.f_locals:
+            return False  # an unbound cell is left out of f_locals
         frame = frame.f_back
     return True
 

@@ -197,3 +197,36 @@ def test_a_stop_held_over_a_block_that_fails_is_not_lost(tmp_path: Path) -> None
         finish(work)
     """)
     _assert_interrupted(proc)
+
+
+DASK_SYNC = """
+import asyncio, threading
+from distributed.utils import LoopRunner, sync
+
+runner = LoopRunner(asynchronous=False)
+runner.start()
+gate = threading.Event()
+# The loop thread is busy, so sync()'s coroutine has not run yet and its future is unbound:
+# the window where distributed's own Ctrl-C handling fails (a NameError traceback in `cancel`).
+runner.loop.add_callback(gate.wait)
+
+async def work():
+    await asyncio.sleep(600)  # not cancelled: the probe times out
+
+def command():
+    threading.Timer(0.1, os.kill, (os.getpid(), signal.SIGINT)).start()  # lands in sync(), in that window
+    threading.Timer(0.5, gate.set).start()
+    sync(runner.loop, work)
+
+try:
+    finish(command)
+finally:
+    gate.set()
+    runner.stop()
+"""
+
+
+def test_a_stop_inside_dask_sync_before_its_future_exists_waits_for_it(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    proc = _probe(tmp_path, DASK_SYNC)
+    _assert_interrupted(proc)
