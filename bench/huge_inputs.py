@@ -1,7 +1,8 @@
-"""Cost of one huge lesson: time and peak memory against input size, for two shapes.
+"""Cost of one huge lesson: time and peak memory against input size, for four shapes.
 
-    python bench/huge_inputs.py            # 1, 4, 16 MB of paragraphs; 10k, 100k, 1M short lines
-    python bench/huge_inputs.py --quick    # 1, 4 MB; 10k, 100k lines
+    python bench/huge_inputs.py            # every size of SIZES, up to and past the limits
+    python bench/huge_inputs.py --quick    # the smaller sizes of QUICK
+    python bench/huge_inputs.py --shape one_line --shape long_lines
 
 Each lesson is built the way a batch builds it (decode, repair, structure,
 languages: :func:`pipeline.lesson.build_lesson`) and its source Markdown
@@ -22,7 +23,8 @@ Shapes: ``paragraphs`` concatenates generated lessons of bench/repair.py
 lesson of N short lines with no blank line between them (one paragraph per
 line break run, as a scraped list of a million entries would be); ``one_line``
 is one line of ``size`` bytes holding every damage class, links and tags (a
-page scraped without its line breaks).
+page scraped without its line breaks); ``long_lines`` is ``size`` bytes of such
+lines, each just under the line limit.
 
 ``main(argv)`` is what bench/scale.py calls (``main(["--quick"])``; no argument means
 the full run, never the caller's command line); ``measure(shape, size)`` returns
@@ -44,16 +46,25 @@ if str(ROOT) not in sys.path:
 
 MB = 1_000_000
 # The last size of each shape is over the limits of pipeline.decode (8 MiB,
-# 150,000 lines): it must be refused at once, with one line.
-# The sizes just under them (8.3 MB, 149,000 lines) are the worst a batch builds.
+# 150,000 lines, 500,000 characters a line): it must be refused at once, with
+# one line. The sizes just under them (8.3 MB, 149,000 lines, a line of 600 kB:
+# ~493,000 characters) are the worst a batch builds.
 SIZES = {
     "paragraphs": [1 * MB, 2 * MB, 4 * MB, 8_300_000, 16 * MB],
     "lines": [10_000, 30_000, 100_000, 149_000, 200_000, 1_000_000],
-    "one_line": [MB // 4, 1 * MB, 4 * MB, 8_300_000],
+    "one_line": [MB // 4, 600_000, 4 * MB],
+    "long_lines": [2 * MB, 4 * MB, 8_300_000],
 }
 # Peak memory of one lesson, as a multiple of its size, that a row must stay within.
 BOUND = 10.0
-QUICK = {"paragraphs": [1 * MB, 4 * MB, 16 * MB], "lines": [10_000, 100_000, 200_000], "one_line": [MB // 4, 1 * MB]}
+QUICK = {
+    "paragraphs": [1 * MB, 4 * MB, 16 * MB],
+    "lines": [10_000, 100_000, 200_000],
+    "one_line": [MB // 4, 600_000, 1 * MB],
+    "long_lines": [2 * MB],
+}
+# The long_lines shape: lines of this many bytes of one_line's damage (~493,000 characters, under the limit).
+LONG_LINE_BYTES = 600_000
 # A small lesson with every kind of damage: building it first touches every repair
 # pass, so the data each loads once per worker (word lists, the n-gram model, Thai
 # readings) is in the baseline, not in the growth of the lesson measured after it.
@@ -75,15 +86,26 @@ _LINE_WORDS = [
 ]
 
 
+_DENSE_UNIT = (
+    "Ã perturber la rÃ©flexion m&oacute;dulo &mdash; oacute; relació;n qué; <p>hola</p>"
+    '<a href="https://e.org">e</a> ofﬁce especificar ;mo atenció;น ความสัมพันธ์ '
+)
+
+
+def _dense_line(size: int) -> str:
+    """About ``size`` bytes on one line with every damage class, links and tags every ~190 bytes."""
+    return _DENSE_UNIT * (size // len(_DENSE_UNIT.encode("utf-8")))
+
+
 def make_input(shape: str, size: int, seed: int = 7) -> bytes:
     """``size`` bytes of paragraphs, or ``size`` short lines, UTF-8."""
     rng = random.Random(seed)
     if shape == "one_line":
-        unit = (
-            "Ã perturber la rÃ©flexion m&oacute;dulo &mdash; oacute; relació;n qué; <p>hola</p>"
-            '<a href="https://e.org">e</a> ofﬁce especificar ;mo atenció;น ความสัมพันธ์ '
-        )
-        return ("Una sola línea\n\n" + unit * (size // len(unit.encode("utf-8"))) + "\n").encode("utf-8")
+        return ("Una sola línea\n\n" + _dense_line(size) + "\n").encode("utf-8")
+    if shape == "long_lines":
+        line = _dense_line(LONG_LINE_BYTES)
+        count = max(1, size // (len(line.encode("utf-8")) + 2))
+        return ("Líneas largas\n\n" + "\n\n".join([line] * count) + "\n").encode("utf-8")
     if shape == "lines":
         out = []
         for i in range(size):
@@ -228,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{'growth/in':>10}{'ratio':>7}  within {BOUND:g}x"
     )
     over = 0
-    for shape in args.shape or ["paragraphs", "lines", "one_line"]:
+    for shape in args.shape or ["paragraphs", "lines", "one_line", "long_lines"]:
         first: dict[str, float | str] | None = None
         for size in sizes[shape]:
             row = one(shape, size)

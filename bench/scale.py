@@ -7,7 +7,7 @@ Usage:
     .venv/bin/python bench/scale.py --sizes 100,5000 --jobs 2
     .venv/bin/python bench/scale.py --quick --huge --glossary-rows   # plus one huge lesson, a 100k-row glossary
 
-``--huge`` runs bench/huge_inputs.py (one very large lesson, two shapes) and
+``--huge`` runs bench/huge_inputs.py (one very large lesson, four shapes) and
 ``--glossary-rows`` bench/glossary_load.py (glossary load, lint and check by
 row count), each after the batch sizes, when those benches are present.
 

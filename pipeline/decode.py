@@ -14,13 +14,17 @@ _BINARY_CONTROLS = set(range(0x00, 0x09)) | {0x0B, 0x0E, 0x0F} | set(range(0x10,
 
 # The largest lesson the batch builds. Measured with bench/huge_inputs.py and a
 # `pipeline run` of generated lessons: building is linear (about 0.75 s per MB
-# and per 27k lines here) and its peak memory is about 12x the input for
-# paragraphs, 20x for short lines and 30x for a page of damage on one line (RSS
-# growth); a whole run (sidecar, translations) costs more, so these limits keep
-# one lesson well under 2 GB resident. Bigger files are refused with one line
-# (the batch goes on): split them into lessons.
+# and per 27k lines here) and its peak memory (RSS growth) stays within 10x the
+# input for paragraphs, short lines and long lines of dense damage up to these
+# limits. Bigger files are refused with one line (the batch goes on): split them.
 MAX_LESSON_BYTES = 8 * 1024 * 1024
 MAX_LESSON_LINES = 150_000
+# The longest line. Repair and language detection work a line (a paragraph) at a
+# time, and a line dense with damage costs ~10x its size at 1M characters
+# (ftfy's own segment length), 13-15x at 3-7M: one scraped page that lost its
+# line breaks. Lines up to this long stay within 10x (bench/huge_inputs.py, the
+# one_line and long_lines shapes); longer ones refuse the lesson.
+MAX_LINE_CHARS = 500_000
 
 
 @dataclass(frozen=True)
@@ -73,8 +77,9 @@ def decode_bytes(data: bytes, path: str = "<input>") -> Decoded:
 
 def decode_lesson(data: bytes, path: str = "<input>") -> Decoded:
     """:func:`decode_bytes` for a lesson of the batch: one over
-    :data:`MAX_LESSON_BYTES` or :data:`MAX_LESSON_LINES` is refused with an
-    :class:`InputError` (the rest of the batch goes on)."""
+    :data:`MAX_LESSON_BYTES` or :data:`MAX_LESSON_LINES`, or with a line over
+    :data:`MAX_LINE_CHARS`, is refused with an :class:`InputError` (the rest of
+    the batch goes on)."""
     hint = "split it into smaller lessons (one per chapter or section)"
     if len(data) > MAX_LESSON_BYTES:
         size = f"{len(data) / 2**20:.1f} MiB"
@@ -83,7 +88,31 @@ def decode_lesson(data: bytes, path: str = "<input>") -> Decoded:
     lines = decoded.text.count("\n") + 1
     if lines > MAX_LESSON_LINES:
         raise InputError(path, f"has {lines:,} lines, over the {MAX_LESSON_LINES:,}-line limit for one lesson", hint)
+    longest = _line_over(decoded.text, MAX_LINE_CHARS)
+    if longest is not None:
+        number, chars = longest
+        raise InputError(
+            path,
+            f"line {number:,} has {chars:,} characters, over the {MAX_LINE_CHARS:,}-character limit for one line",
+            "put its paragraphs on lines of their own (a page scraped without its line breaks)",
+        )
     return decoded
+
+
+def _line_over(text: str, limit: int) -> tuple[int, int] | None:
+    """``(line number, length)`` of the first line longer than ``limit`` characters, else None."""
+    if len(text) <= limit:
+        return None
+    start = number = 0
+    while start <= len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            end = len(text)
+        number += 1
+        if end - start > limit:
+            return number, end - start
+        start = end + 1
+    return None
 
 
 def _strict(data: bytes, encoding: str, path: str) -> str:

@@ -126,11 +126,34 @@ def test_run_refuses_a_huge_lesson_with_one_line_and_writes_the_rest(tmp_path: P
     raw.mkdir()
     (raw / "a-corta.txt").write_text("Lección corta\n\nLa relación con los clientes.\n", encoding="utf-8")
     (raw / "b-lista.txt").write_bytes(b"fila\n" * (MAX_LESSON_LINES + 5))
+    unit = "<p>Una p&aacute;gina sin saltos de l&iacute;nea.</p> "
+    (raw / "c-pagina.txt").write_text(unit * 20_000, encoding="utf-8")
     result = CliRunner().invoke(main, ["run", str(raw), str(out)])
     assert result.exit_code == 1
+    page = [x for x in result.stderr.splitlines() if "c-pagina.txt" in x]
+    assert page == [f"Error: {raw / 'c-pagina.txt'}: line 1 has {len(unit) * 20_000:,} characters, over the 500,000-character "
+                    "limit for one line; put its paragraphs on lines of their own (a page scraped without its "
+                    "line breaks)"]
     lines = [x for x in result.stderr.splitlines() if "b-lista.txt" in x]
     assert lines == [
         f"Error: {raw / 'b-lista.txt'}: has {MAX_LESSON_LINES + 6:,} lines, over the {MAX_LESSON_LINES:,}-line "
         "limit for one lesson; split it into smaller lessons (one per chapter or section)"
     ]
     assert sorted(p.name for p in (out / "source").iterdir()) == ["a-corta.md"]
+
+
+def test_a_line_over_the_line_limit_refuses_the_lesson_naming_the_line() -> None:
+    from pipeline.decode import MAX_LINE_CHARS
+
+    ok = "Título\n\n" + "á" * MAX_LINE_CHARS + "\n"
+    assert decode_lesson(ok.encode("utf-8"), "ok.txt").text == ok
+    long = "Título\n\n" + "palabra " * (MAX_LINE_CHARS // 8) + "x\ncorta\n"
+    with pytest.raises(InputError) as info:
+        decode_lesson(long.encode("utf-8"), "raw/una-linea.txt")
+    assert str(info.value) == (
+        f"raw/una-linea.txt: line 3 has {MAX_LINE_CHARS + 1:,} characters, over the {MAX_LINE_CHARS:,}-character "
+        "limit for one line; put its paragraphs on lines of their own (a page scraped without its line breaks)"
+    )
+    last = "corta\n" * 3 + "y" * (MAX_LINE_CHARS + 5)  # the last line, without a final newline
+    with pytest.raises(InputError, match=f"line 4 has {MAX_LINE_CHARS + 5:,} characters"):
+        decode_lesson(last.encode("utf-16"), "raw/u16.txt")

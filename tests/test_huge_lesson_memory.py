@@ -72,6 +72,7 @@ def _peak(shape: str, size: int) -> dict[str, int]:
     [
         ("paragraphs", 2_000_000, 14.0),  # headings, lists, tables, Thai, every damage class
         ("lines", 50_000, 20.0),  # 50k short list entries, no blank line between them (~1.7 MB)
+        ("long_lines", 1_300_000, 14.0),  # two lines of dense damage, each just under the line limit
     ],
 )
 def test_peak_memory_of_a_big_lesson_is_bounded(shape: str, size: int, bound: float) -> None:
