@@ -24,12 +24,15 @@ LATIN = (
 THAI_LETTERS = "\u0e01-\u0e4e"  # letters, vowels and tone marks; Thai digits stay neutral
 # Runs of one script: letters of the script with neutrals (non-letters, including
 # combining marks) between them. The letter and neutral classes are disjoint, so the
-# repetition cannot backtrack badly; one regex step per run keeps a 1 MB line fast.
+# repetition never needs to backtrack; one regex step per run keeps a 1 MB line fast.
+# Possessive: a greedy group repeat keeps a backtracking entry per repetition on
+# the regex engine's stack, ~125 bytes a character of a long Latin run (a page
+# scraped as one line peaked at 98x its size in language detection).
 _NEUTRAL = r"[\W\d_]"
 _CHUNK = re.compile(
-    f"(?P<lat>[{LATIN}](?:{_NEUTRAL}*[{LATIN}])*)"
-    f"|(?P<th>[{THAI_LETTERS}](?:(?:[^\\w{THAI_LETTERS}]|[\\d_])*[{THAI_LETTERS}])*)"
-    f"|(?P<oth>(?:(?![{LATIN}{THAI_LETTERS}])[^\\W\\d_])+)"
+    f"(?P<lat>[{LATIN}](?:{_NEUTRAL}*+[{LATIN}])*+)"
+    f"|(?P<th>[{THAI_LETTERS}](?:(?:[^\\w{THAI_LETTERS}]|[\\d_])*+[{THAI_LETTERS}])*+)"
+    f"|(?P<oth>(?:(?![{LATIN}{THAI_LETTERS}])[^\\W\\d_])++)"
 )
 _IS_LATIN = re.compile(f"[{LATIN}]")
 _URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"']+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)

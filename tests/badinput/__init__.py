@@ -67,7 +67,8 @@ def make_raw(raw: Path, *, big: bool = True) -> dict[str, str]:
     put("ctrl-chars.txt", ("Texto\x0c con\x1b controles\x7f y \u200b\u202e al final.\n").encode(), "ok")
     put("UPPER.TXT", GOOD_EN.encode(), "ok")
     if big:
-        put("huge-one-line.txt", _long_line(), "ok")
+        put("long-line.txt", _long_line(480_000), "ok")  # just under the 500,000-character line limit
+        put("huge-one-line.txt", _long_line(), "error")  # 5 MiB on one line: over it
     deep = "/".join(f"d{i:02d}" for i in range(50))
     put(f"{deep}/deep.txt", GOOD_ES.encode(), "ok")
 
