@@ -150,22 +150,27 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
 _IMPORTING = ("<frozen importlib._bootstrap", "<frozen zipimport")
 
 
-# Dask's sync(): a KeyboardInterrupt is safe there once its ``future`` is bound (see the module docs).
-_DASK_SYNC = ("distributed/utils.py", "sync", "future")
-
-
 def _can_raise(frame: FrameType | None) -> bool:
     # The outermost frame is the program itself (``python -c`` runs it as "<string>").
     while frame is not None and frame.f_back is not None:
-        code = frame.f_code
-        name = code.co_filename
+        name = frame.f_code.co_filename
         if name.startswith(_IMPORTING) or (name.startswith("<") and not name.startswith("<frozen ")):
             return False
-        if code.co_name == _DASK_SYNC[1] and name.endswith(_DASK_SYNC[0]) and _DASK_SYNC[2] in code.co_cellvars \
-                and _DASK_SYNC[2] not in frame.f_locals:
-            return False  # an unbound cell is left out of f_locals
+        if _in_dask_sync_before_its_future(frame):
+            return False
         frame = frame.f_back
     return True
+
+
+def _in_dask_sync_before_its_future(frame: FrameType) -> bool:
+    """Whether ``frame`` is Dask's ``sync()`` with its ``future`` cell still unbound (see the module docs)."""
+    code = frame.f_code
+    return (
+        code.co_name == "sync"
+        and code.co_filename.endswith("distributed/utils.py")
+        and "future" in code.co_cellvars
+        and "future" not in frame.f_locals  # an unbound cell is left out of f_locals
+    )
 
 
 def _ask_again_soon() -> None:
