@@ -79,6 +79,7 @@ def _check_repaired(text: str) -> str:
 @example("mó;dulo \ud800 &oacute ó; ;mo")
 @example("\x00" * 3 + "&#xD800;" + "\udcff")
 @example("¤\x1f;")  # a control hid a symbol remnant from the page evidence (found by this test)
+@example("\x8b;")  # a C1 control becomes "‹" (cp1252), a remnant the evidence missed (found by this test)
 def test_repair_never_raises_and_is_idempotent(text: str) -> None:
     once = _check_repaired(text)
     twice = repair(once).text

@@ -18,7 +18,7 @@ from pipeline.repair.core import repair
 
 # Bump when repair output can change for the same input: it goes into the
 # signature of every output.
-REPAIR_VERSION = "5"
+REPAIR_VERSION = "6"
 
 RULES: dict[str, str] = {
     "mojibake": "Text decoded in the wrong encoding (cp1252, latin-1, cp1251, cp1250, MacRoman, cp437, ...) or a C1 "

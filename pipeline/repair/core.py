@@ -57,6 +57,7 @@ _CONFIDENCES: dict[float, float] = {}
 # A line needs the passes when it has one of these; everything else is skipped.
 # Single-character-class patterns: the regex engine scans those fastest.
 TRIGGER_RE = re.compile("[;&<]")
+_C1_RE = re.compile("[\x80-\x9f]")
 THAI_RE = re.compile(f"[{THAI}]")
 GLUE_RE = re.compile(f"[{LATIN}][{THAI}]")
 
@@ -266,8 +267,16 @@ def repair(text: str, *, threshold: float = 0.5) -> Repaired:
         return Repaired(text)
     mojibake = page_has_mojibake(text)
     controls = page_has_controls(text)
-    # Evidence is read from the page as the passes will see it: a control hides what follows it.
-    seen = without_controls(text) if controls else text
+    # Evidence is read from the page as the passes will see it: a C1 control left
+    # outside mojibake is read as its cp1252 character first (ftfy's last step:
+    # "\x8b;" is the remnant "‹;"), and a control hides what follows it.
+    seen = text
+    if mojibake and _C1_RE.search(seen) is not None:
+        from ftfy.fixes import fix_c1_controls
+
+        seen = fix_c1_controls(seen)
+    if controls:
+        seen = without_controls(seen)
     ctx = PageContext(damage=page_damage(seen), text=seen)
     del seen
     lines = text.split("\n")
