@@ -80,6 +80,7 @@ def _check_repaired(text: str) -> str:
 @example("\x00" * 3 + "&#xD800;" + "\udcff")
 @example("¤\x1f;")  # a control hid a symbol remnant from the page evidence (found by this test)
 @example("\x8b;")  # a C1 control becomes "‹" (cp1252), a remnant the evidence missed (found by this test)
+@example("×\x80;")  # mojibake of "׀": the same, from ftfy's encoding fix (found by this test)
 def test_repair_never_raises_and_is_idempotent(text: str) -> None:
     once = _check_repaired(text)
     twice = repair(once).text

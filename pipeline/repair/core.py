@@ -31,7 +31,7 @@ from pipeline.repair.evidence import guarded_entities, guarded_remnants, page_da
 from pipeline.repair.lost_letters import lost_letter_candidates
 from pipeline.repair.markup import markup_candidates
 from pipeline.repair.controls import control_candidates, line_has_controls, page_has_controls, without_controls
-from pipeline.repair.mojibake import line_has_mojibake, mojibake_candidates, page_has_mojibake
+from pipeline.repair.mojibake import as_fixed, line_has_mojibake, mojibake_candidates, page_has_mojibake
 from pipeline.repair.offset_runs import OffsetRuns
 from pipeline.repair.thai_tails import thai_tail_candidates
 
@@ -57,7 +57,6 @@ _CONFIDENCES: dict[float, float] = {}
 # A line needs the passes when it has one of these; everything else is skipped.
 # Single-character-class patterns: the regex engine scans those fastest.
 TRIGGER_RE = re.compile("[;&<]")
-_C1_RE = re.compile("[\x80-\x9f]")
 THAI_RE = re.compile(f"[{THAI}]")
 GLUE_RE = re.compile(f"[{LATIN}][{THAI}]")
 
@@ -267,19 +266,20 @@ def repair(text: str, *, threshold: float = 0.5) -> Repaired:
         return Repaired(text)
     mojibake = page_has_mojibake(text)
     controls = page_has_controls(text)
-    # Evidence is read from the page as the passes will see it: a C1 control left
-    # outside mojibake is read as its cp1252 character first (ftfy's last step:
-    # "\x8b;" is the remnant "‹;"), and a control hides what follows it.
+    # Evidence is read from the page as the passes will see it: after the mojibake
+    # pass ("×\x80;" is the remnant "׀;", "\x8b;" is "‹;"), and with its controls
+    # removed (a control hides what follows it).
+    lines = text.split("\n")
     seen = text
-    if mojibake and _C1_RE.search(seen) is not None:
-        from ftfy.fixes import fix_c1_controls
-
-        seen = fix_c1_controls(seen)
+    if mojibake:
+        fixed = [as_fixed(line) for line in lines]
+        if fixed != lines:  # a second copy of the page only when the pass changes a line of it
+            seen = "\n".join(fixed)
+        del fixed
     if controls:
         seen = without_controls(seen)
     ctx = PageContext(damage=page_damage(seen), text=seen)
     del seen
-    lines = text.split("\n")
     # Columns of machine ints, not Edit objects: a page scraped as one line makes
     # an edit every ~15 bytes, and as objects the log alone was 10x the input.
     edits = EditColumns()

@@ -223,9 +223,39 @@ def mojibake_candidates(line: str, ctx: PageContext | None = None) -> list[Candi
     fixed = fix_line(line)
     if fixed == line:
         return []
+    return _kept(line, _aligned(line, fixed))
+
+
+def _kept(line: str, aligned: list[Candidate]) -> list[Candidate]:
     # A ligature with a ";" after it ("ﬁ;") is a half-decoded entity (&filig;):
     # the remnant pass takes the ";" first, the next round writes it out.
-    return [c for c in _aligned(line, fixed) if not (c.rule == "typography" and line[c.end : c.end + 1] == ";")]
+    return [c for c in aligned if not (c.rule == "typography" and line[c.end : c.end + 1] == ";")]
+
+
+def as_fixed(line: str) -> str:
+    """``line`` as the mojibake pass leaves it: what the later passes of the first round read.
+
+    A line too long for the cache is returned as it is: ftfy would run on it
+    twice (here, then in the pass), the costliest step of its repair, and the
+    fixed copy would be held through the whole repair of its page.
+    """
+    if len(line) > _KNOWN_LINE_MAX or not line_has_mojibake(line):
+        return line
+    fixed = fix_line(line)
+    if fixed == line or ";" not in line:
+        return fixed  # the pass's edits give ftfy's fix whole, unless it kept a ligature before a ";"
+    aligned = _aligned(line, fixed)
+    cands = _kept(line, aligned)
+    if len(cands) == len(aligned):
+        return fixed
+    parts: list[str] = []
+    last = 0
+    for c in cands:  # left to right, disjoint
+        parts.append(line[last : c.start])
+        parts.append(c.after)
+        last = c.end
+    parts.append(line[last:])
+    return "".join(parts)
 
 
 def _aligned(line: str, fixed: str) -> list[Candidate]:
