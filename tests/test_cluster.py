@@ -168,3 +168,27 @@ def test_ctrl_c_stops_a_cluster_run_cleanly_and_leaves_no_worker(swap: Path, tmp
     again = _run(raw, out, swap, "--cluster", "local:2")
     assert again["errors"] == 0
     assert snapshot(out) == snapshot(tmp_path / "clean")
+
+
+def _dask_log_levels() -> dict[str, int]:
+    import logging
+
+    return {name: logging.getLogger(name).getEffectiveLevel() for name in ("distributed.worker", "distributed.nanny")}
+
+
+def test_local_workers_keep_dask_log_records_off_stderr(tmp_path: Path) -> None:
+    """A worker logs to the run's stderr: its Dask records below CRITICAL (a heartbeat that failed
+    after another worker was killed: an ERROR with a traceback) must not reach it, on every worker."""
+    import logging
+
+    from pipeline.config import PipelineConfig
+    from pipeline.run.cluster import DaskExecutor
+
+    executor = DaskExecutor.start(PipelineConfig(cluster="local:2"))
+    try:
+        levels = executor._client.run(_dask_log_levels)
+    finally:
+        executor.close()
+    assert len(levels) == 2
+    assert all(level == {"distributed.worker": logging.CRITICAL, "distributed.nanny": logging.CRITICAL}
+               for level in levels.values()), levels

@@ -77,7 +77,7 @@ class DaskExecutor:
         except ImportError:
             raise ClusterUsageError(f"--cluster {address}: Dask is not installed; install the extra with "
                                     "`pip install '.[cluster]'` (or `pip install 'dask[distributed]'`)") from None
-        logging.getLogger("distributed").setLevel(logging.ERROR)
+        quiet_dask_logs()  # in the driver (scheduler, nannies, client); local workers below
         m = LOCAL.match(address)
         cluster = None
         try:
@@ -85,8 +85,9 @@ class DaskExecutor:
                 n = int(m.group(1))
                 with _ctrl_c_blocked_for_workers(), ctrl_c_held():  # a Ctrl-C now lands after the start
                     cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                                           silence_logs=logging.ERROR, env=_worker_env(n))
+                                           silence_logs=logging.CRITICAL, env=_worker_env(n))
                     client = Client(cluster)
+                    client.register_worker_callbacks(setup=quiet_dask_logs)  # restarted workers too
             else:
                 client = Client(address, timeout="5s")
         except BaseException as exc:
@@ -158,6 +159,22 @@ class DaskExecutor:
                     self._cluster.close()
                 except Exception:  # noqa: BLE001
                     pass
+
+
+def quiet_dask_logs() -> None:
+    """Keep Dask's own log records (below CRITICAL) off the run's stderr.
+
+    What matters to a run reaches the driver as an exception (a task's error,
+    KilledWorker, a scheduler that does not answer) and is reported as one
+    line; Dask logs transient trouble it recovers from as ERROR with a
+    traceback. A local worker logs to the run's stderr, and its
+    ``silence_logs`` sets only ``distributed.nanny``: a surviving worker's
+    "Failed to communicate with scheduler during heartbeat" traceback, after
+    another worker was killed, reached the terminal of a run that ended well.
+    Workers of a remote cluster log on their own machines and are left alone.
+    """
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
+    logging.getLogger("distributed.nanny").setLevel(logging.CRITICAL)
 
 
 @contextmanager
